@@ -1,0 +1,72 @@
+"""The one settings object: environment variables prefixed ``BOT_``, and an optional TOML file.
+
+Precedence (highest first): environment, then the file named by ``BOT_CONFIG_FILE``, then defaults.
+``ops/deltagerbot.example.toml`` documents every setting.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class _TomlFileSource(PydanticBaseSettingsSource):
+    """Reads the optional config file named by BOT_CONFIG_FILE (keys without the BOT_ prefix)."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        path = os.environ.get("BOT_CONFIG_FILE")
+        self._data: dict[str, Any] = {}
+        if path:
+            with open(path, "rb") as fh:
+                self._data = {k.lower(): v for k, v in tomllib.load(fh).items()}
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    """Everything configurable about one Deltagerbot installation."""
+
+    model_config = SettingsConfigDict(env_prefix="BOT_", extra="ignore")
+
+    knowledge_dir: Path = Field(default=PROJECT_ROOT / "knowledge")
+    data_dir: Path = Field(default=PROJECT_ROOT / "data")
+    database_url: str | None = None
+    default_language: str = "da"
+    log_level: str = "INFO"
+
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str | None = None
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured database, or an SQLite file under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'deltagerbot.sqlite3'}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlFileSource(settings_cls), file_secret_settings)
