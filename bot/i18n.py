@@ -1,0 +1,89 @@
+"""Translations and locale-aware formatting: gettext catalogues in ``locales/``, dates by babel.
+
+Source strings (msgids) are English; ``locales/da`` translates every one of them and
+``locales/en`` exists so that English is an explicit, complete catalogue too. The ``.po`` files are
+compiled in memory when first used, so there is no compiled ``.mo`` file to forget to rebuild.
+
+Use in code::
+
+    _ = translator(lang).gettext
+    text = _("The day starts at {time}.").format(time=fmt_time(start, lang))
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from babel.dates import format_date, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from bot.clock import TZ
+
+Lang = Literal["da", "en"]
+LANGUAGES: tuple[Lang, ...] = ("da", "en")
+DEFAULT_LANG: Lang = "da"
+DOMAIN = "deltagerbot"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+def normalise_lang(value: str | None) -> Lang:
+    """Map a language tag such as 'en-GB' or 'da_DK' to a supported language; Danish otherwise."""
+    tag = (value or "").lower().replace("_", "-").split("-")[0]
+    return "en" if tag == "en" else "da"
+
+
+def catalogue_path(lang: Lang) -> Path:
+    return LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=None)
+def translator(lang: Lang) -> NullTranslations:
+    """The translations for a language, compiled from its .po catalogue."""
+    path = catalogue_path(lang)
+    if not path.exists():
+        return NullTranslations()
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def _local(value: datetime) -> datetime:
+    return value.astimezone(TZ) if value.tzinfo else value
+
+
+def fmt_date(value: date | datetime, lang: Lang, weekday: bool = True) -> str:
+    """'fredag den 31. maj 2024' / 'Friday 31 May 2024'."""
+    day = _local(value).date() if isinstance(value, datetime) else value
+    if lang == "da":
+        pattern = "EEEE 'den' d. MMMM y" if weekday else "d. MMMM y"
+    else:
+        pattern = "EEEE d MMMM y" if weekday else "d MMMM y"
+    return format_date(day, pattern, locale=lang)
+
+
+def fmt_time(value: datetime, lang: Lang) -> str:
+    """'11.00' in Danish, '11:00' in English, always Copenhagen wall time."""
+    return format_time(_local(value), "HH.mm" if lang == "da" else "HH:mm", locale=lang)
+
+
+def fmt_datetime(value: datetime, lang: Lang) -> str:
+    """'fredag den 31. maj 2024 kl. 11.00' / 'Friday 31 May 2024 at 11:00'."""
+    _ = translator(lang).gettext
+    return _("{date} at {time}").format(date=fmt_date(value, lang), time=fmt_time(value, lang))
+
+
+def join_names(items: list[str], lang: Lang) -> str:
+    """'A, B og C' / 'A, B and C'."""
+    if len(items) <= 1:
+        return "".join(items)
+    word = "og" if lang == "da" else "and"
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
