@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "ask": "bot.commands.ask",
     "knowledge": "bot.commands.knowledge",
     "registrations": "bot.commands.registrations",
+    "i18n": "bot.commands.i18n",
 }
 
 

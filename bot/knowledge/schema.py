@@ -74,9 +74,12 @@ def _speaker(value: Any) -> Any:
 
 
 def _listify(value: Any) -> Any:
+    # Staff write "keywords: [2022, frist]"; YAML makes 2022 a number, which is still a word here.
     if value is None:
         return []
-    return [value] if isinstance(value, str) else value
+    if not isinstance(value, list):
+        value = [value]
+    return [str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for v in value]
 
 
 ClockTime = Annotated[time, BeforeValidator(_parse_clock)]

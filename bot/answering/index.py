@@ -1,0 +1,282 @@
+"""The search index over the knowledge base, built once when the knowledge is loaded.
+
+Each source is cut into units that a question can be about (a programme item, a session, a
+person, a contact, a fact, a question-and-answer entry, and the event itself), each unit holding
+the stems of its text with a weight per field: a word in a title says more than one in a
+description. Lookups are exact on stems, or partial where a typed word is the start or end of a
+compound in the text ("frokost" in "frokostpause"), but never the other way round: a question
+about "handicapvenlig adgang" is not covered by a text that only says "handicap".
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.answering.lexicon import (
+    CUES,
+    GLOSSARY_EN_DA,
+    ITEM_KIND_WORDS,
+    PART_WORDS,
+    QUESTION_WORDS,
+    SESSION_WORDS,
+    STOPWORDS_DA,
+    STOPWORDS_EN,
+)
+from bot.answering.text import Vocabulary, clean, stem, tokens
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.schema import (
+    QA,
+    Background,
+    Contact,
+    Event,
+    Fact,
+    Person,
+    ProgrammeItem,
+    Session,
+    SpeakerRef,
+)
+
+UnitKind = Literal["event", "item", "session", "person", "contact", "fact", "faq"]
+UnitRef = Event | Background | ProgrammeItem | Session | Person | Contact | Fact | QA
+
+TITLE, NAME, ROLE, KEYWORD, BODY = 3.0, 2.5, 2.0, 2.0, 1.0
+PARTIAL = 0.6
+MIN_PARTIAL = 4
+
+
+def words_of(text: str | None) -> list[str]:
+    """Tokens of a knowledge text, in the same form as a question's."""
+    return tokens(clean(text)) if text else []
+
+
+@dataclass
+class Unit:
+    """One answerable piece of a source, with weighted stems."""
+
+    kind: UnitKind
+    source_id: str
+    ref: UnitRef
+    weights: dict[str, float] = field(default_factory=dict)
+
+    def add(self, text: str | None, weight: float) -> None:
+        for word in words_of(text):
+            key = stem(word)
+            if self.weights.get(key, 0.0) < weight:
+                self.weights[key] = weight
+
+
+def _speaker_text(speakers: Iterable[SpeakerRef]) -> tuple[str, str]:
+    names = " ".join(s.name for s in speakers)
+    roles = " ".join(s.role or "" for s in speakers)
+    return names, roles
+
+
+def _units_of_event(event: Event) -> list[Unit]:
+    units: list[Unit] = []
+    head = Unit("event", event.id, event)
+    for text, weight in (
+        (event.title, TITLE),
+        (event.subtitle, TITLE),
+        (" ".join(event.aliases), TITLE),
+        (event.event_type, TITLE),
+        (event.organiser, ROLE),
+        (event.audience, ROLE),
+        (event.summary, BODY),
+    ):
+        head.add(text, weight)
+    if event.venue:
+        head.add(event.venue.name, ROLE)
+        head.add(event.venue.address, ROLE)
+        head.add(event.venue.online_details, BODY)
+    units.append(head)
+    for item in event.programme:
+        unit = Unit("item", event.id, item)
+        unit.add(item.title, TITLE)
+        names, roles = _speaker_text(item.speakers)
+        unit.add(names, NAME)
+        unit.add(roles, ROLE)
+        unit.add(item.description, BODY)
+        unit.add(item.note, BODY)
+        units.append(unit)
+    for session in event.sessions:
+        unit = Unit("session", event.id, session)
+        unit.add(f"{session.kind} {session.key}", TITLE)
+        unit.add(session.title, TITLE)
+        names, roles = _speaker_text(session.speakers)
+        unit.add(names, NAME)
+        unit.add(roles, ROLE)
+        unit.add(session.description, BODY)
+        units.append(unit)
+    for person in event.people:
+        unit = Unit("person", event.id, person)
+        unit.add(person.name, NAME)
+        unit.add(person.role, ROLE)
+        unit.add(person.organisation, ROLE)
+        unit.add(person.about, BODY)
+        units.append(unit)
+    for contact in event.contacts:
+        unit = Unit("contact", event.id, contact)
+        unit.add(contact.name, NAME)
+        unit.add(contact.role, ROLE)
+        unit.add(" ".join(contact.emails), ROLE)
+        units.append(unit)
+    return units
+
+
+def _units_of_notes(source: Event | Background) -> list[Unit]:
+    units: list[Unit] = []
+    for fact in source.facts:
+        unit = Unit("fact", source.id, fact)
+        unit.add(fact.topic, KEYWORD)
+        unit.add(" ".join(fact.keywords), KEYWORD)
+        unit.add(fact.text, BODY)
+        units.append(unit)
+    for qa in source.faq:
+        unit = Unit("faq", source.id, qa)
+        unit.add(" ".join(qa.questions), TITLE)
+        unit.add(" ".join(qa.keywords), KEYWORD)
+        unit.add(qa.answer, BODY)
+        units.append(unit)
+    return units
+
+
+class SourceIndex:
+    """The units of one source and the stems they contain."""
+
+    def __init__(self, source: Event | Background) -> None:
+        self.source = source
+        self.units = _units_of_event(source) if isinstance(source, Event) else []
+        if isinstance(source, Background):
+            head = Unit("event", source.id, source)
+            head.add(source.title, TITLE)
+            head.add(" ".join(source.aliases), TITLE)
+            head.add(source.organiser, ROLE)
+            head.add(source.summary, BODY)
+            self.units.append(head)
+        self.units.extend(_units_of_notes(source))
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, unit in enumerate(self.units):
+            for key, weight in unit.weights.items():
+                self.postings[key].append((i, weight))
+        self.stems = sorted(self.postings)
+        self._reversed = sorted(s[::-1] for s in self.stems)
+        n = len(self.units)
+        self.idf = {k: math.log(1 + n / len(p)) for k, p in self.postings.items()}
+        self.identity: dict[str, float] = dict(self.units[0].weights) if self.units else {}
+        if isinstance(source, Event):
+            self.identity[str(source.start.year)] = TITLE
+
+    def expand(self, key: str) -> list[tuple[str, float]]:
+        """Stems of this source that ``key`` matches: itself, or compounds it starts or ends."""
+        found: list[tuple[str, float]] = []
+        if key in self.postings:
+            found.append((key, 1.0))
+        if len(key) < MIN_PARTIAL or not key.isalpha():
+            return found
+        lo = bisect.bisect_left(self.stems, key)
+        while lo < len(self.stems) and self.stems[lo].startswith(key):
+            if self.stems[lo] != key:
+                found.append((self.stems[lo], PARTIAL))
+            lo += 1
+        rkey = key[::-1]
+        lo = bisect.bisect_left(self._reversed, rkey)
+        while lo < len(self._reversed) and self._reversed[lo].startswith(rkey):
+            if self._reversed[lo] != rkey:
+                found.append((self._reversed[lo][::-1], PARTIAL))
+            lo += 1
+        return found
+
+    def covers(self, key: str) -> bool:
+        return bool(self.expand(key))
+
+    def score_units(self, keys: Iterable[str]) -> dict[int, float]:
+        """Relevance of each unit to the given stems, weighted by how rare each stem is."""
+        scores: dict[int, float] = defaultdict(float)
+        for key in set(keys):
+            best: dict[int, float] = {}
+            for matched, factor in self.expand(key):
+                idf = self.idf[matched]
+                for i, weight in self.postings[matched]:
+                    value = weight * factor * idf
+                    if value > best.get(i, 0.0):
+                        best[i] = value
+            for i, value in best.items():
+                scores[i] += value
+        return scores
+
+
+def _lexicon_words() -> set[str]:
+    words: set[str] = set(STOPWORDS_DA) | set(STOPWORDS_EN) | set(QUESTION_WORDS)
+    for cue_words in CUES.values():
+        words.update(cue_words)
+    for english, danish in GLOSSARY_EN_DA.items():
+        words.add(english)
+        words.update(danish)
+    words.update(ITEM_KIND_WORDS)
+    words.update(PART_WORDS)
+    words.update(SESSION_WORDS)
+    return {w for word in words for w in tokens(word)}
+
+
+LEXICON_WORDS = frozenset(_lexicon_words())
+CUE_STEMS: dict[str, frozenset[str]] = {
+    intent: frozenset(stem(w) for word in words for w in tokens(word))
+    for intent, words in CUES.items()
+}
+ALL_CUE_STEMS = frozenset(s for stems in CUE_STEMS.values() for s in stems)
+STOP_STEMS = frozenset(stem(w) for w in STOPWORDS_DA | STOPWORDS_EN)
+
+
+class KnowledgeIndex:
+    """Indices for every source, the shared vocabulary, and event identities for resolution."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.sources = {sid: SourceIndex(source) for sid, source in kb.sources.items()}
+        words: set[str] = set(LEXICON_WORDS)
+        for source_index in self.sources.values():
+            for unit in source_index.units:
+                words.update(_unit_words(unit))
+        self.vocabulary = Vocabulary(words)
+        # How many sources' identities mention a stem: rare identity words decide resolution.
+        df: dict[str, int] = defaultdict(int)
+        for source_index in self.sources.values():
+            for key in source_index.identity:
+                df[key] += 1
+        n = max(len(self.sources), 1)
+        self.identity_idf = {k: math.log(1 + n / v) for k, v in df.items()}
+
+    def covered_anywhere(self, key: str) -> bool:
+        return any(index.covers(key) for index in self.sources.values())
+
+
+def _unit_words(unit: Unit) -> set[str]:
+    ref = unit.ref
+    texts: list[str | None] = []
+    for attr in (
+        "title", "subtitle", "summary", "description", "name", "role", "organisation", "about",
+        "topic", "text", "answer", "note", "organiser", "audience", "event_type",
+    ):
+        value = getattr(ref, attr, None)
+        if isinstance(value, str):
+            texts.append(value)
+    for attr in ("aliases", "keywords", "questions"):
+        values = getattr(ref, attr, None)
+        if isinstance(values, list):
+            texts.extend(values)
+    for attr in ("speakers",):
+        for speaker in getattr(ref, attr, None) or []:
+            texts.extend([speaker.name, speaker.role])
+    venue = getattr(ref, "venue", None)
+    if venue is not None:
+        texts.extend([venue.name, venue.address, venue.online_details])
+    result: set[str] = set()
+    for text in texts:
+        result.update(w for w in words_of(text) if re.fullmatch(r"[^\W\d_]+", w))
+    return result

@@ -1,0 +1,272 @@
+"""The words participants use, Danish first: what signals each intent, and what carries no topic.
+
+Cue words are written in their plain forms; the analyser canonicalises and stems them the same
+way as questions, so inflections and typos of a cue are recognised too. A word that is neither a
+cue, a filler, nor found in the knowledge base makes the question "not covered", and such a
+question goes to staff instead of being answered with something near.
+"""
+
+from __future__ import annotations
+
+from bot.knowledge.schema import ItemKind
+
+# Intent -> cue words (single words, any language). Scored per distinct cue found.
+CUES: dict[str, tuple[str, ...]] = {
+    "signup": (
+        "tilmeld", "tilmelde", "tilmelder", "tilmelding", "tilmeldes", "tilmeldt", "deltage",
+        "deltager", "tilmelder", "register", "registration", "signup", "sign", "enrol", "enroll",
+        "attend", "join", "ja",
+    ),
+    "cancel": (
+        "afmeld", "afmelde", "afmelder", "afmelding", "afbud", "framelde", "framelding", "aflyse",
+        "annullere", "fortryde", "cancel", "cancellation", "unregister", "withdraw",
+    ),
+    "deadline": (
+        "frist", "fristen", "tilmeldingsfrist", "tilmeldingsfristen", "senest", "sent", "sidste",
+        "deadline", "late", "latest", "still", "stadig", "endnu", "nå", "lukker", "lukket",
+    ),
+    "date": ("dato", "datoen", "dag", "dagen", "ugedag", "date", "day", "hvilken"),
+    "start": (
+        "starter", "start", "starte", "begynder", "begynde", "begyndelse", "åbner", "starts",
+        "begin", "begins", "open", "opens",
+    ),
+    "end": (
+        "slutter", "slut", "slutte", "ender", "færdig", "færdige", "hjem", "afslutning",
+        "afsluttes", "end", "ends", "finish", "finishes", "over", "home",
+    ),
+    "arrival": (
+        "ankomst", "ankomme", "ankommer", "møde", "mødes", "mødetid", "dørene", "arrive",
+        "arrival", "check",
+    ),
+    "venue": (
+        "hvor", "sted", "stedet", "adresse", "adressen", "afholdes", "foregår", "holdes",
+        "lokation", "lokale", "placering", "beliggenhed", "online", "virtuel", "virtuelt",
+        "digitalt", "link", "linket", "where", "venue", "place", "address", "location", "held",
+        "virtual", "virtually",
+    ),
+    "programme": (
+        "program", "programmet", "programpunkter", "dagsorden", "indhold", "forløb", "plan",
+        "programme", "program", "agenda", "schedule", "timetable",
+    ),
+    "who": ("hvem", "who", "whom"),
+    "contact": (
+        "kontakt", "kontakte", "kontaktperson", "mail", "mailen", "email", "emailen", "adresse",
+        "telefon", "telefonnummer", "nummer", "ringe", "ring", "skrive", "sekretariat",
+        "sekretariatet", "henvende", "spørgsmål", "contact", "phone", "call", "secretariat",
+        "telephone", "reach",
+    ),
+    "price": (
+        "pris", "prisen", "koste", "koster", "kostede", "gratis", "betale", "betaling", "gebyr",
+        "deltagergebyr", "deltagerbetaling", "cost", "costs", "price", "fee", "free", "pay",
+        "charge", "anything",
+    ),
+    "audience": (
+        "målgruppe", "målgruppen", "inviteret", "inviterede", "invitere", "rettet", "målrettet",
+        "audience", "invited", "intended",
+    ),
+    "sessions": (
+        "session", "sessioner", "sessionerne", "workshop", "workshops", "workshoppen",
+        "workshopperne", "spor", "vælge", "valg", "choose", "choice", "sessions", "breakout",
+    ),
+    "organiser": (
+        "arrangør", "arrangøren", "arrangerer", "arrangeret", "bag", "arrangørerne",
+        "organiser", "organizer", "organises", "organizes", "organised", "organized", "host",
+        "hosts",
+    ),
+    "summary": (
+        "handler", "formål", "formålet", "tema", "temaet", "emne", "emnet", "fokus", "idé",
+        "about", "purpose", "topic", "theme", "aim",
+    ),
+    "capacity": ("plads", "pladser", "ledige", "fuldt", "optaget", "seats", "room", "capacity",
+                 "full", "spaces"),
+    "now": ("nu", "now", "lige", "øjeblikket", "currently"),
+    "next": ("næste", "bagefter", "derefter", "next", "afterwards"),
+    "after": ("efter", "after"),
+    "before": ("før", "inden", "before"),
+    "greeting": ("hej", "hejsa", "goddag", "davs", "hello", "hi", "hey", "morn"),
+    "thanks": ("tak", "takker", "thanks", "thank"),
+    "help": ("hjælp", "help", "kan", "hvad"),
+}
+
+# Signup/cancel phrases that are unambiguous on their own, as regexes over canonical text.
+SIGNUP_PATTERNS = (
+    r"\btilmeld(e|er)? mig\b",
+    r"\b(vil|ønsker|skal) (gerne |meget gerne )?(tilmelde|deltage|være med|med)\b",
+    r"\bjeg deltager( gerne)?\b",
+    r"\bhermed tilmelding\b",
+    r"^tilmelding\b",
+    r"\bja tak\b",
+    r"\bsign me up\b",
+    r"\b(i would|i'd|i want to|i wish to) (like to )?(sign up|register|attend|join|come)\b",
+    r"\bregister me\b",
+    r"\bhow (do|can) i (sign up|register)\b",
+    r"\bhvordan tilmelder\b",
+    r"\bkan jeg tilmelde\b",
+)
+CANCEL_PATTERNS = (
+    r"\bmelde? (afbud|fra)\b",
+    r"\bmelder (afbud|fra)\b",
+    r"\bafmeld(e|er)? mig\b",
+    r"\bkan (desværre )?ikke (komme|deltage|være med)\b",
+    r"\bkommer (desværre )?ikke\b",
+    r"\b(cancel|withdraw) (my|me)\b",
+    r"\b(can't|cannot|can not|won't) (come|attend|make it)\b",
+    r"\bunregister\b",
+)
+# Questions about whether signing up is still possible are about the deadline, not a signup.
+DEADLINE_PATTERNS = (
+    r"\bnå at tilmelde\b",
+    r"\bfor sent\b",
+    r"\bstadig (tilmelde|nå|muligt|mulighed|åben)\b",
+    r"\b(too late|still (sign up|register|possible|open))\b",
+    r"\bsenest\b",
+    r"\bhvornår skal (jeg|man|vi) (være )?tilmeld",
+    r"\bwhen (do|must|should) i (sign up|register)\b",
+)
+DECLINE_PATTERNS = (
+    r"^nej( tak)?\b",
+    r"\bdesværre ikke\b",
+    r"\bkan ikke deltage\b",
+    r"\bno thank",
+)
+
+# Words that say nothing about the topic: pronouns, auxiliaries, politeness, question fillers.
+STOPWORDS_DA = frozenset(
+    """
+    af alle allerede alt altid andet andre at bare begge blev blive bliver da de dem den denne der
+    deres det dette dig din dine disse dit du efter egentlig eller en end endnu ens er et få får
+    for fordi fra fx gerne god godt gør gøre ham han hans har have havde hej hende hendes her hos
+    hun hvad hvem hver hvilke hvilken hvilket hvis hvor hvordan hvorfor hvornår i ikke ind ingen
+    intet ja jeg jer jeres kan kom komme kommer kunne lidt lige man mange med meget men mere mig
+    min mine mit mon mod må måske nej noget nogen nogle nok når og også om op os over på sig sige
+    siger sin sine sit skal skulle som så sådan til tror ud under var vel vi vil ville vores være
+    været venligst gerne tak mange kære hilsen venlig mvh vh hvorledes hvornaar egentligt præcis
+    cirka ca omkring helst lov sker ske foregår der's hvad's heller altså jo nu nok vist mens
+    vide ved gå går blive vær sted finde findes holde holder spørge spørger spørgsmål
+    fortælle fortæl information info oplysninger oplyse nogensinde mener menes tænke tænker
+    dag dagen arrangement arrangementet begivenhed begivenheden møde mødet temadag temadagen
+    konference konferencen visionsdag visionsdagen dialogmøde dialogmødet det
+    er dets hvert hvilke hende øh hmm ok okay please slags ting tid tiden tidspunkt tidspunktet
+    klokken kl time timer minutter desværre altså nemlig lige ellers stadigvæk
+    byder spiller står laver giver leder taler oplæg oplægget oplægsholder oplægsholderen
+    oplægsholdere vært værten forhåbentlig hurtigt spørge
+    """.split()
+)
+STOPWORDS_EN = frozenset(
+    """
+    a about an and any are as at be been being but by can could did do does doing for from get
+    had has have having he her here him his how i if in into is it its me my of on or our please
+    she should so than that the their them then there these they this those to too us was we
+    were what when where which while who whom why will with would you your event day conference
+    meeting thing time tell know hello hi thanks thank much many some one it's i'm what's there's
+    much o'clock am pm speaker speakers host talk talks speaking gives give unfortunately
+    """.split()
+)
+
+# English topic words mapped to the Danish words the knowledge base uses.
+GLOSSARY_EN_DA: dict[str, tuple[str, ...]] = {
+    "lunch": ("frokost",),
+    "coffee": ("kaffe",),
+    "tea": ("the",),
+    "break": ("pause",),
+    "breaks": ("pause",),
+    "welcome": ("velkomst",),
+    "welcomes": ("velkomst",),
+    "arrival": ("ankomst",),
+    "panel": ("paneldebat",),
+    "debate": ("paneldebat",),
+    "discussion": ("drøftelse", "dialog"),
+    "closing": ("afrunding",),
+    "summary": ("opsamling",),
+    "wrap": ("afrunding",),
+    "theatre": ("teater",),
+    "theater": ("teater",),
+    "play": ("teater",),
+    "speaker": ("oplæg",),
+    "speakers": ("oplæg",),
+    "talk": ("oplæg",),
+    "talks": ("oplæg",),
+    "moderator": ("ordstyrer",),
+    "chair": ("ordstyrer",),
+    "chairs": ("ordstyrer",),
+    "facilitator": ("facilitator",),
+    "chairman": ("formand",),
+    "chairperson": ("formand",),
+    "mayor": ("borgmester",),
+    "minister": ("minister",),
+    "volunteers": ("frivillige",),
+    "innovation": ("innovation",),
+    "welfare": ("velfærd",),
+    "plenary": ("plenum",),
+    "workshops": ("workshop",),
+    "sessions": ("session",),
+    "vision": ("vision",),
+    "old": ("alderdom",),
+    "age": ("alderdom",),
+    "psychiatry": ("socialpsykiatri",),
+}
+
+# Words that point at a kind of programme item, in either language.
+ITEM_KIND_WORDS: dict[str, ItemKind] = {
+    "frokost": ItemKind.MEAL,
+    "frokostpause": ItemKind.MEAL,
+    "spise": ItemKind.MEAL,
+    "mad": ItemKind.MEAL,
+    "lunch": ItemKind.MEAL,
+    "meal": ItemKind.MEAL,
+    "food": ItemKind.MEAL,
+    "pause": ItemKind.BREAK,
+    "kaffepause": ItemKind.BREAK,
+    "break": ItemKind.BREAK,
+    "ankomst": ItemKind.ARRIVAL,
+    "arrival": ItemKind.ARRIVAL,
+    "velkomst": ItemKind.WELCOME,
+    "welcome": ItemKind.WELCOME,
+    "afrunding": ItemKind.CLOSING,
+    "closing": ItemKind.CLOSING,
+    "paneldebat": ItemKind.PANEL,
+    "panel": ItemKind.PANEL,
+    "plenum": ItemKind.PLENARY,
+    "plenary": ItemKind.PLENARY,
+}
+
+# Words that name a part a person plays, for "who is the moderator of session 1?".
+PART_WORDS: dict[str, str] = {
+    "ordstyrer": "moderator",
+    "ordstyreren": "moderator",
+    "moderator": "moderator",
+    "styrer": "moderator",
+    "chair": "moderator",
+    "facilitator": "facilitator",
+    "facilitatoren": "facilitator",
+    "faciliterer": "facilitator",
+    "oplægsholder": "speaker",
+    "oplægsholderen": "speaker",
+    "oplægsholdere": "speaker",
+    "taler": "speaker",
+    "speaker": "speaker",
+    "vært": "host",
+    "host": "host",
+}
+
+SESSION_WORDS = ("session", "workshop", "spor", "sessionen", "workshoppen")
+
+QUESTION_WORDS: dict[str, str] = {
+    "hvornår": "when",
+    "when": "when",
+    "hvor": "where",
+    "where": "where",
+    "hvem": "who",
+    "who": "who",
+    "whom": "who",
+    "hvad": "what",
+    "what": "what",
+    "hvilken": "which",
+    "hvilke": "which",
+    "hvilket": "which",
+    "which": "which",
+    "hvordan": "how",
+    "how": "how",
+    "hvorfor": "why",
+    "why": "why",
+}
