@@ -14,10 +14,12 @@ from datetime import time
 
 from bot.answering.index import ALL_CUE_STEMS, CUE_STEMS, STOP_STEMS
 from bot.answering.lexicon import (
+    AUDIENCE_PATTERNS,
     CANCEL_PATTERNS,
+    DATE_PATTERNS,
     DEADLINE_PATTERNS,
     DECLINE_PATTERNS,
-    GLOSSARY_EN_DA,
+    RELATED_WORDS,
     ITEM_KIND_WORDS,
     PART_WORDS,
     QUESTION_WORDS,
@@ -52,6 +54,8 @@ _PATTERNS = {
     "cancel": _compile(CANCEL_PATTERNS),
     "deadline": _compile(DEADLINE_PATTERNS),
     "decline": _compile(DECLINE_PATTERNS),
+    "date": _compile(DATE_PATTERNS),
+    "audience": _compile(AUDIENCE_PATTERNS),
 }
 
 
@@ -70,6 +74,7 @@ class Query:
     qword: str | None = None
     clock: time | None = None
     kinds: set[ItemKind] = field(default_factory=set)
+    kind_words: list[tuple[str, ItemKind]] = field(default_factory=list)
     parts: set[str] = field(default_factory=set)
     session_key: str | None = None
     mentions_session: bool = False
@@ -100,7 +105,10 @@ def analyse(question: str, vocabulary: Vocabulary) -> Query:
         if word in QUESTION_WORDS and query.qword is None:
             query.qword = QUESTION_WORDS[word]
         if word in ITEM_KIND_WORDS:
-            query.kinds.add(ITEM_KIND_WORDS[word])
+            kind = ITEM_KIND_WORDS[word]
+            query.kinds.add(kind)
+            for alternative in (word, *RELATED_WORDS.get(word, ())):
+                query.kind_words.append((stem(alternative), kind))
         if word in PART_WORDS:
             query.parts.add(PART_WORDS[word])
         if word in SESSION_WORDS or key in {stem(w) for w in SESSION_WORDS}:
@@ -125,10 +133,11 @@ def analyse(question: str, vocabulary: Vocabulary) -> Query:
         if word in STOPWORDS_DA or word in STOPWORDS_EN or key in STOP_STEMS:
             continue
         query.identity.append(key)
-        alternatives = (key, *(stem(d) for d in GLOSSARY_EN_DA.get(word, ())))
+        alternatives = (key, *(stem(d) for d in RELATED_WORDS.get(word, ())))
         query.content.extend(alternatives)
-        # Topic words must be found in the knowledge; cue words only say what is asked.
-        if key not in ALL_CUE_STEMS:
+        # Topic words must be found in the knowledge; cue words only say what is asked, and a
+        # word for a kind of item ("frokost") is covered by an item of that kind.
+        if key not in ALL_CUE_STEMS and word not in ITEM_KIND_WORDS:
             query.topic.append(alternatives)
     return query
 

@@ -140,12 +140,12 @@ class Answerer:
             covering = narrowed or covering
         if len(covering) == 1:
             return covering[0], []
-        if query.topic and covering:
+        if _topic_keys(query) and covering:
             best = self._best_by_units(query, covering)
             if best is not None:
                 return best, []
         upcoming = [s for s in covering if isinstance(s, Event) and s.end >= now]
-        if len(upcoming) == 1 and not query.topic:
+        if len(upcoming) == 1 and not _topic_keys(query):
             return upcoming[0], []
         return None, (upcoming or covering)
 
@@ -233,7 +233,7 @@ class Answerer:
         at = self._programme_at(event, query, lang, now)
         if at is not None:
             return at
-        if query.mentions_session and not query.topic and event.sessions:
+        if query.mentions_session and not _topic_keys(query) and event.sessions:
             holder = next((i for i in event.programme if i.sessions), None)
             if holder is not None and (query.qword == "when" or query.has("start")):
                 return Answer(event.id, "sessions",
@@ -250,7 +250,7 @@ class Answerer:
             return self._unit_answer(event, unit.ref, query, lang, min(1.0, score / 6))
         if topic is not None:
             return self._topic(event, topic, query, lang, now)
-        if query.topic:
+        if _topic_keys(query):
             notes = self._from_notes(event, indices, query, lang)
             if not notes.escalate:
                 return notes
@@ -320,7 +320,7 @@ class Answerer:
         items = sorted(event.programme, key=lambda i: i.start)
         if not items:
             return None
-        if query.clock is not None and not query.topic:
+        if query.clock is not None and not _topic_keys(query):
             current = [i for i in items if i.start <= query.clock]
             if not current:
                 text = compose.gettext(lang, "The programme starts at {time}.").format(
@@ -333,7 +333,7 @@ class Answerer:
                 compose.item_at_answer(event, item, lang, _topic_keys(query)), False, 0.9,
             )
         wants_now, wants_next = query.has("now"), query.has("next")
-        if (wants_now or wants_next) and not query.topic:
+        if (wants_now or wants_next) and not _topic_keys(query):
             local = now.astimezone(event.start.tzinfo)
             if local.date() != event.day:
                 text = compose.gettext(
@@ -357,7 +357,7 @@ class Answerer:
             else:
                 text = compose.item_at_answer(event, started[-1], lang, ())
             return Answer(event.id, "programme_now", text, False, 0.9)
-        if (query.has("after") or query.has("before")) and query.topic:
+        if (query.has("after") or query.has("before")) and _topic_keys(query):
             unit, score = self._best_unit(self.index.sources[event.id], query, kinds=("item",))
             if unit is None or score < UNIT_THRESHOLD or not isinstance(unit.ref, ProgrammeItem):
                 return None
@@ -378,15 +378,21 @@ class Answerer:
         kinds: Sequence[str] = ("item", "session", "person", "contact", "fact", "faq"),
     ) -> tuple[Unit | None, float]:
         scores = index.score_units(_topic_keys(query))
+        if query.kinds:  # "when is lunch?" is about the meal item, whatever it is called
+            for i, unit in enumerate(index.units):
+                if isinstance(unit.ref, ProgrammeItem) and unit.ref.kind in query.kinds:
+                    scores[i] = scores.get(i, 0.0) + 3.0
         best: tuple[Unit | None, float] = (None, 0.0)
         for i, score in scores.items():
             unit = index.units[i]
             if unit.kind not in kinds:
                 continue
-            if unit.kind == "item" and isinstance(unit.ref, ProgrammeItem) and unit.ref.kind in query.kinds:
-                score += 3.0
-            if query.qword == "who" and unit.kind == "person":
-                score += 0.5
+            if query.qword == "who":
+                # Asked who, an item that names nobody is a poor answer; a person a good one.
+                if unit.kind == "person":
+                    score += 0.5
+                elif isinstance(unit.ref, ProgrammeItem | Session) and not unit.ref.speakers:
+                    score *= 0.5
             if score > best[1]:
                 best = (unit, score)
         return best
@@ -483,15 +489,27 @@ class Answerer:
 
 
 def _topic_keys(query: Query) -> list[str]:
-    return [k for alternatives in query.topic for k in alternatives]
+    """The stems to look for in the knowledge: topic words, their related words, item kinds."""
+    keys = [k for alternatives in query.topic for k in alternatives]
+    return keys + [key for key, _kind in query.kind_words]
 
 
 def _uncovered(query: Query, indices: Sequence[SourceIndex]) -> list[str]:
-    """Topic words of the question that none of the given sources mention."""
+    """Topic words of the question that none of the given sources mention.
+
+    A word for a kind of programme item ("lunch") is covered by an item of that kind too.
+    """
     missing = []
     for alternatives in query.topic:
         if not any(index.covers(k) for index in indices for k in alternatives):
             missing.append(alternatives[0])
+    kinds = {
+        item.kind for index in indices if isinstance(index.source, Event)
+        for item in index.source.programme
+    }
+    for key, kind in query.kind_words:
+        if kind not in kinds and not any(index.covers(key) for index in indices):
+            missing.append(key)
     return missing
 
 
@@ -531,8 +549,9 @@ def _is_smalltalk(query: Query) -> bool:
 
 def _event_intent(query: Query) -> str | None:
     """The event-level topic a question asks about, strongest cue first."""
-    if "deadline" in query.patterns:
-        return "deadline"
+    for pattern in ("deadline", "audience", "date"):
+        if pattern in query.patterns:
+            return pattern
     order = (
         "deadline", "price", "contact", "audience", "organiser", "capacity", "arrival", "end",
         "start", "venue", "programme", "sessions", "summary", "date",

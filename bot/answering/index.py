@@ -20,7 +20,7 @@ from typing import Literal
 
 from bot.answering.lexicon import (
     CUES,
-    GLOSSARY_EN_DA,
+    RELATED_WORDS,
     ITEM_KIND_WORDS,
     PART_WORDS,
     QUESTION_WORDS,
@@ -215,7 +215,7 @@ def _lexicon_words() -> set[str]:
     words: set[str] = set(STOPWORDS_DA) | set(STOPWORDS_EN) | set(QUESTION_WORDS)
     for cue_words in CUES.values():
         words.update(cue_words)
-    for english, danish in GLOSSARY_EN_DA.items():
+    for english, danish in RELATED_WORDS.items():
         words.add(english)
         words.update(danish)
     words.update(ITEM_KIND_WORDS)

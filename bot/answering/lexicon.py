@@ -25,7 +25,7 @@ CUES: dict[str, tuple[str, ...]] = {
         "frist", "fristen", "tilmeldingsfrist", "tilmeldingsfristen", "senest", "sent", "sidste",
         "deadline", "late", "latest", "still", "stadig", "endnu", "nå", "lukker", "lukket",
     ),
-    "date": ("dato", "datoen", "dag", "dagen", "ugedag", "date", "day", "hvilken"),
+    "date": ("dato", "datoen", "ugedag", "date"),
     "start": (
         "starter", "start", "starte", "begynder", "begynde", "begyndelse", "åbner", "starts",
         "begin", "begins", "open", "opens",
@@ -50,7 +50,7 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "who": ("hvem", "who", "whom"),
     "contact": (
-        "kontakt", "kontakte", "kontaktperson", "mail", "mailen", "email", "emailen", "adresse",
+        "kontakt", "kontakte", "kontaktperson", "mail", "mailen", "email", "emailen", "mailadresse",
         "telefon", "telefonnummer", "nummer", "ringe", "ring", "skrive", "sekretariat",
         "sekretariatet", "henvende", "spørgsmål", "contact", "phone", "call", "secretariat",
         "telephone", "reach",
@@ -90,6 +90,7 @@ CUES: dict[str, tuple[str, ...]] = {
 
 # Signup/cancel phrases that are unambiguous on their own, as regexes over canonical text.
 SIGNUP_PATTERNS = (
+    r"\b(skriv|sæt|meld)e? (mig|os) (på|op|til)\b",
     r"\btilmeld(e|er)? mig\b",
     r"\b(vil|ønsker|skal) (gerne |meget gerne )?(tilmelde|deltage|være med|med)\b",
     r"\bjeg deltager( gerne)?\b",
@@ -112,6 +113,19 @@ CANCEL_PATTERNS = (
     r"\b(cancel|withdraw) (my|me)\b",
     r"\b(can't|cannot|can not|won't) (come|attend|make it)\b",
     r"\bunregister\b",
+)
+DATE_PATTERNS = (
+    r"\b(hvilken|hvilke|hvad for en) (dag|dato|ugedag)\b",
+    r"\b(what|which) (day|date)\b",
+    r"\bhvornår (er|bliver|holdes|afholdes) (den|det|temadagen|konferencen|mødet|dagen)\b",
+)
+AUDIENCE_PATTERNS = (
+    r"\bhvem (er|holdes) (den|det|temadagen|konferencen|dagen|arrangementet|mødet|visionsdagen) "
+    r"(for|til|rettet mod)\b",
+    r"\bhvem (kan|må|skal|bør) (deltage|komme|være med|tilmelde)",
+    r"\bfor hvem\b",
+    r"\bwho (can|may|should) (attend|come|take part|join|sign up)\b",
+    r"\bwho is (it|this|the \w+) for\b",
 )
 # Questions about whether signing up is still possible are about the deadline, not a signup.
 DEADLINE_PATTERNS = (
@@ -149,7 +163,7 @@ STOPWORDS_DA = frozenset(
     er dets hvert hvilke hende øh hmm ok okay please slags ting tid tiden tidspunkt tidspunktet
     klokken kl time timer minutter desværre altså nemlig lige ellers stadigvæk
     byder spiller står laver giver leder taler oplæg oplægget oplægsholder oplægsholderen
-    oplægsholdere vært værten forhåbentlig hurtigt spørge
+    oplægsholdere vært værten forhåbentlig hurtigt spørge ligger beliggende findes
     """.split()
 )
 STOPWORDS_EN = frozenset(
@@ -160,11 +174,24 @@ STOPWORDS_EN = frozenset(
     were what when where which while who whom why will with would you your event day conference
     meeting thing time tell know hello hi thanks thank much many some one it's i'm what's there's
     much o'clock am pm speaker speakers host talk talks speaking gives give unfortunately
+    can't cannot won't don't doesn't isn't i'd i'll come coming go going make bring need want
+    like take all after still
+    
     """.split()
 )
 
-# English topic words mapped to the Danish words the knowledge base uses.
-GLOSSARY_EN_DA: dict[str, tuple[str, ...]] = {
+# Words people use mapped to the words the knowledge base uses: English topic words, and Danish
+# verbs for what the programme names with a noun ("runder af" -> "afrunding").
+RELATED_WORDS: dict[str, tuple[str, ...]] = {
+    "runder": ("afrunding",),
+    "runde": ("afrunding",),
+    "afrunder": ("afrunding",),
+    "spise": ("frokost",),
+    "spiser": ("frokost",),
+    "velkommen": ("velkomst",),
+    "byder": ("velkomst",),
+    "debat": ("paneldebat",),
+    "debatten": ("paneldebat",),
     "lunch": ("frokost",),
     "coffee": ("kaffe",),
     "tea": ("the",),

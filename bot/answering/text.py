@@ -22,7 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 MAX_QUESTION_CHARS = 2000
-TOKEN_RE = re.compile(r"\d{1,2}[.:]\d{2}(?!\d)|\d+|[^\W\d_]+", re.UNICODE)
+TOKEN_RE = re.compile(r"\d{1,2}[.:]\d{2}(?!\d)|\d+|[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
 _MARKUP_RE = re.compile(r"<[a-zA-Z/!][^>]*>")
 _STEMMER = snowballstemmer.stemmer("danish")
 
@@ -38,7 +38,7 @@ def clean(text: str) -> str:
     """Normalise a question for analysis: plain text, NFKC, case-folded, bounded in length."""
     text = strip_markup(text[: MAX_QUESTION_CHARS * 2])
     text = unicodedata.normalize("NFKC", text)[:MAX_QUESTION_CHARS]
-    return text.casefold()
+    return text.casefold().replace("’", "'").replace("‘", "'")
 
 
 def tokens(text: str) -> list[str]:

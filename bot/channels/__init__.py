@@ -1,0 +1,1 @@
+"""Channels: thin adapters that carry messages between people and the answering core."""
