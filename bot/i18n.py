@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -42,7 +42,7 @@ def catalogue_path(lang: Lang) -> Path:
     return LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(lang: Lang) -> NullTranslations:
     """The translations for a language, compiled from its .po catalogue."""
     path = catalogue_path(lang)

@@ -26,7 +26,9 @@ def answerer(kb: KnowledgeBase) -> Answerer:
     return Answerer(kb)
 
 
-def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_bot(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m bot ARGS`` as a separate process, as a user or the evaluation would."""
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],

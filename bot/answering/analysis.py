@@ -19,10 +19,10 @@ from bot.answering.lexicon import (
     DATE_PATTERNS,
     DEADLINE_PATTERNS,
     DECLINE_PATTERNS,
-    RELATED_WORDS,
     ITEM_KIND_WORDS,
     PART_WORDS,
     QUESTION_WORDS,
+    RELATED_WORDS,
     SESSION_WORDS,
     SIGNUP_PATTERNS,
     STOPWORDS_DA,
@@ -35,8 +35,15 @@ from bot.knowledge.schema import ItemKind
 EVENT_TYPE_WORDS = frozenset(
     stem(w)
     for w in (
-        "temadag", "konference", "visionsdag", "dialogmøde", "seminar", "møde", "webinar",
-        "socialaftale", "rammeaftale",
+        "temadag",
+        "konference",
+        "visionsdag",
+        "dialogmøde",
+        "seminar",
+        "møde",
+        "webinar",
+        "socialaftale",
+        "rammeaftale",
     )
 )
 _SESSION_REF = re.compile(
@@ -120,7 +127,9 @@ def analyse(question: str, vocabulary: Vocabulary) -> Query:
 
     session = _SESSION_REF.search(canonical_text)
     if session:
-        query.session_key = session.group(1).upper() if session.group(1).isalpha() else session.group(1)
+        query.session_key = (
+            session.group(1).upper() if session.group(1).isalpha() else session.group(1)
+        )
     query.clock = _clock(raw, canonical_text)
 
     for word, key in zip(words, query.stems, strict=True):

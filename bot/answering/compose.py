@@ -63,8 +63,9 @@ def relevant_sentences(text: str | None, keys: Sequence[str], limit: int = MAX_S
         return sum(1 for k in wanted if any(s == k or s.startswith(k) for s in stems))
 
     scored = [(hits(s), i, s) for i, s in enumerate(found)]
-    chosen = sorted(i for score, i, _s in sorted(scored, key=lambda t: (-t[0], t[1]))[:limit]
-                    if score > 0)
+    chosen = sorted(
+        i for score, i, _s in sorted(scored, key=lambda t: (-t[0], t[1]))[:limit] if score > 0
+    )
     if not chosen:
         chosen = list(range(min(limit, len(found))))
     return " ".join(found[i] for i in chosen)
@@ -245,6 +246,13 @@ def price_answer(event: Event, lang: Lang) -> str | None:
     return " ".join(t for t in (text, price.note or "") if t)
 
 
+def capacity_answer(event: Event, lang: Lang) -> str | None:
+    capacity = event.registration.capacity if event.registration else None
+    if capacity is None:
+        return None
+    return gettext(lang, "There is room for {n} participants.").format(n=capacity)
+
+
 def audience_answer(event: Event, lang: Lang) -> str | None:
     if not event.audience:
         return None
@@ -267,8 +275,10 @@ def summary_answer(event: Event, lang: Lang) -> str | None:
 
 
 def item_line(event: Event, item: ProgrammeItem, lang: Lang, with_speakers: bool = True) -> str:
-    start = fmt_time(event.item_start(item), lang)
-    when = f"{start}–{fmt_time(event.item_start(item).replace(hour=item.end.hour, minute=item.end.minute), lang)}" if item.end else start
+    when = fmt_time(event.item_start(item), lang)
+    end = event.item_end(item)
+    if end is not None:
+        when += "–" + fmt_time(end, lang)
     line = f"{when} {item.title}"
     if with_speakers and item.speakers:
         line += " – " + join_names([s.name for s in item.speakers], lang)
@@ -284,26 +294,50 @@ def programme_answer(event: Event, lang: Lang) -> str | None:
     return "\n".join([header, *(item_line(event, i, lang) for i in event.programme)])
 
 
+def programme_starts(event: Event, first: ProgrammeItem, lang: Lang) -> str:
+    return gettext(lang, "The programme starts at {time}.").format(
+        time=fmt_time(event.item_start(first), lang)
+    )
+
+
+def not_today(event: Event, first: ProgrammeItem, lang: Lang) -> str:
+    """Asked "what is on now?" on another day: when the day is, and how it begins."""
+    return gettext(lang, "{title} is on {date}. The first item is at {time}: {item}.").format(
+        title=event.title,
+        date=fmt_date(event.start, lang),
+        time=fmt_time(event.item_start(first), lang),
+        item=first.title,
+    )
+
+
+def no_more_items(lang: Lang) -> str:
+    return gettext(lang, "There are no more items in the programme today.")
+
+
 def item_at_answer(event: Event, item: ProgrammeItem, lang: Lang, keys: Sequence[str]) -> str:
     text = gettext(lang, "At {time}: {title}.").format(
         time=fmt_time(event.item_start(item), lang), title=item.title.rstrip(".")
     )
     if item.speakers:
-        text += " " + gettext(lang, "With {names}.").format(names=speakers_text(item.speakers, lang))
+        text += " " + gettext(lang, "With {names}.").format(
+            names=speakers_text(item.speakers, lang)
+        )
     detail = relevant_sentences(item.description, keys, limit=1)
     return f"{text} {detail}".strip()
 
 
 def item_when_answer(event: Event, item: ProgrammeItem, lang: Lang) -> str:
-    start = event.item_start(item)
-    if item.end:
+    start, end = event.item_start(item), event.item_end(item)
+    title = item.title.rstrip(".")
+    if end is not None:
         return gettext(lang, "{title}: {start}–{end} on {date}.").format(
-            title=item.title.rstrip("."), start=fmt_time(start, lang),
-            end=fmt_time(start.replace(hour=item.end.hour, minute=item.end.minute), lang),
+            title=title,
+            start=fmt_time(start, lang),
+            end=fmt_time(end, lang),
             date=fmt_date(start, lang),
         )
     return gettext(lang, "{title}: at {time} on {date}.").format(
-        title=item.title.rstrip("."), time=fmt_time(start, lang), date=fmt_date(start, lang)
+        title=title, time=fmt_time(start, lang), date=fmt_date(start, lang)
     )
 
 
@@ -320,13 +354,18 @@ def item_who_answer(event: Event, item: ProgrammeItem, lang: Lang, parts: set[st
     if not people:
         return None
     return gettext(lang, "{title} ({time}): {names}.").format(
-        title=item.title.rstrip("."), time=fmt_time(event.item_start(item), lang),
+        title=item.title.rstrip("."),
+        time=fmt_time(event.item_start(item), lang),
         names=speakers_text(people, lang),
     )
 
 
 def session_answer(session: Session, lang: Lang, keys: Sequence[str], parts: set[str]) -> str:
-    label = gettext(lang, "Workshop {key}") if session.kind == "workshop" else gettext(lang, "Session {key}")
+    label = (
+        gettext(lang, "Workshop {key}")
+        if session.kind == "workshop"
+        else gettext(lang, "Session {key}")
+    )
     text = f"{label.format(key=session.key)}: {session.title.rstrip('.')}."
     by_part: dict[str, list[SpeakerRef]] = {}
     for speaker in who_in(session.speakers, parts):
@@ -371,8 +410,11 @@ def sessions_answer(event: Event, lang: Lang) -> str | None:
         lines.append(line)
     starts = [i for i in event.programme if i.sessions]
     if starts:
-        lines.append(gettext(lang, "They start at {time}.").format(
-            time=fmt_time(event.item_start(starts[0]), lang)))
+        lines.append(
+            gettext(lang, "They start at {time}.").format(
+                time=fmt_time(event.item_start(starts[0]), lang)
+            )
+        )
     choose = event.registration.choose_session if event.registration else None
     if choose == "at_signup":
         lines.append(gettext(lang, "You choose when you sign up."))
@@ -405,9 +447,7 @@ def source_name(source: Event | Background) -> str:
     return source.title
 
 
-def candidates_answer(
-    events: Sequence[Event], lang: Lang, detail: Sequence[str | None]
-) -> str:
+def candidates_answer(events: Sequence[Event], lang: Lang, detail: Sequence[str | None]) -> str:
     lines = [gettext(lang, "Several events match. Which one do you mean?")]
     for event, extra in zip(events, detail, strict=True):
         line = f"– {event.title} ({fmt_date(event.start, lang, weekday=False)})"

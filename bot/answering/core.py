@@ -72,9 +72,7 @@ class Answerer:
 
     # -- entry point -------------------------------------------------------------------------
 
-    def answer(
-        self, question: str, event: str | None, lang: Lang, now: datetime
-    ) -> Answer:
+    def answer(self, question: str, event: str | None, lang: Lang, now: datetime) -> Answer:
         """Answer one question; ``event`` is the slug the conversation is about, if any."""
         query = analyse(question, self.index.vocabulary)
         source = self.kb.get(event) if event else None
@@ -94,7 +92,10 @@ class Answerer:
         if chosen is not None:
             answer = self._about(chosen, query, lang, now)
             return Answer(
-                answer.event, answer.intent, answer.text, answer.escalate,
+                answer.event,
+                answer.intent,
+                answer.text,
+                answer.escalate,
                 answer.confidence * 0.9,
             )
         if not candidates:
@@ -128,10 +129,16 @@ class Answerer:
                 if weight:
                     scores[sid] = scores.get(sid, 0.0) + weight * idf
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-        if ranked and ranked[0][1] >= 2.5 and (len(ranked) == 1 or ranked[0][1] >= 1.5 * ranked[1][1]):
+        if (
+            ranked
+            and ranked[0][1] >= 2.5
+            and (len(ranked) == 1 or ranked[0][1] >= 1.5 * ranked[1][1])
+        ):
             return self.kb.sources[ranked[0][0]], []
         covering = [
-            index.source for index in self.index.sources.values() if _uncovered(query, [index]) == []
+            index.source
+            for index in self.index.sources.values()
+            if _uncovered(query, [index]) == []
         ]
         if ranked:
             top = ranked[0][1]
@@ -144,7 +151,9 @@ class Answerer:
             best = self._best_by_units(query, covering)
             if best is not None:
                 return best, []
-        upcoming = [s for s in covering if isinstance(s, Event) and s.end >= now]
+        upcoming: list[Event | Background] = [
+            s for s in covering if isinstance(s, Event) and s.end >= now
+        ]
         if len(upcoming) == 1 and not _topic_keys(query):
             return upcoming[0], []
         return None, (upcoming or covering)
@@ -157,8 +166,10 @@ class Answerer:
             scores = self.index.sources[source.id].score_units(_topic_keys(query))
             best.append((max(scores.values(), default=0.0), source))
         best.sort(key=lambda t: -t[0])
-        if best and best[0][0] >= UNIT_THRESHOLD and (
-            len(best) == 1 or best[0][0] >= 1.5 * best[1][0]
+        if (
+            best
+            and best[0][0] >= UNIT_THRESHOLD
+            and (len(best) == 1 or best[0][0] >= 1.5 * best[1][0])
         ):
             return best[0][1]
         return None
@@ -185,9 +196,7 @@ class Answerer:
             indices += [self.index.sources[b] for b in source.background]
         return indices
 
-    def _about(
-        self, source: Event | Background, query: Query, lang: Lang, now: datetime
-    ) -> Answer:
+    def _about(self, source: Event | Background, query: Query, lang: Lang, now: datetime) -> Answer:
         indices = self._indices(source)
         uncovered = _uncovered(query, indices)
         # A plain "I'd like to sign up, and bring my dog" is still a signup; a question with
@@ -236,15 +245,19 @@ class Answerer:
         if query.mentions_session and not _topic_keys(query) and event.sessions:
             holder = next((i for i in event.programme if i.sessions), None)
             if holder is not None and (query.qword == "when" or query.has("start")):
-                return Answer(event.id, "sessions",
-                              compose.item_when_answer(event, holder, lang), False, 0.9)
+                return Answer(
+                    event.id, "sessions", compose.item_when_answer(event, holder, lang), False, 0.9
+                )
             return self._topic(event, "sessions", query, lang, now)
-        if query.topic and _holds_all(indices[0], indices[0].units[0], query) and (
-            query.qword in ("when", "where") or topic in ("date", "start", "end", "venue")
+        if (
+            query.topic
+            and _holds_all(indices[0], indices[0].units[0], query)
+            and (query.qword in ("when", "where") or topic in ("date", "start", "end", "venue"))
         ):
             # "When is the conference on the future of the social area?" names the event itself.
-            return self._topic(event, topic or ("venue" if query.qword == "where" else "date"),
-                               query, lang, now)
+            return self._topic(
+                event, topic or ("venue" if query.qword == "where" else "date"), query, lang, now
+            )
         unit, score = self._best_unit(indices[0], query)
         if unit is not None and score >= UNIT_THRESHOLD and _holds_all(indices[0], unit, query):
             return self._unit_answer(event, unit.ref, query, lang, min(1.0, score / 6))
@@ -260,9 +273,7 @@ class Answerer:
             return self._topic(event, "venue", query, lang, now)
         return self._escalate(event.id, "unknown", lang)
 
-    def _topic(
-        self, event: Event, topic: str, query: Query, lang: Lang, now: datetime
-    ) -> Answer:
+    def _topic(self, event: Event, topic: str, query: Query, lang: Lang, now: datetime) -> Answer:
         text: str | None
         if topic == "deadline":
             text = compose.deadline_answer(event, lang, now)
@@ -275,11 +286,7 @@ class Answerer:
         elif topic == "organiser":
             text = compose.organiser_answer(event, lang)
         elif topic == "capacity":
-            capacity = event.registration.capacity if event.registration else None
-            text = (
-                compose.gettext(lang, "There is room for {n} participants.").format(n=capacity)
-                if capacity else None
-            )
+            text = compose.capacity_answer(event, lang)
         elif topic == "venue":
             text = compose.venue_answer(event, lang)
         elif topic == "date":
@@ -308,52 +315,46 @@ class Answerer:
         scores = self.index.sources[event.id].score_units(_topic_keys(query))
         units = self.index.sources[event.id].units
         return [
-            units[i].ref for i, s in scores.items()
-            if units[i].kind == "contact" and s >= UNIT_THRESHOLD and isinstance(units[i].ref, Contact)
+            ref
+            for i, s in scores.items()
+            if s >= UNIT_THRESHOLD and isinstance(ref := units[i].ref, Contact)
         ]
 
     # -- programme by time -------------------------------------------------------------------
 
-    def _programme_at(
-        self, event: Event, query: Query, lang: Lang, now: datetime
-    ) -> Answer | None:
+    def _programme_at(self, event: Event, query: Query, lang: Lang, now: datetime) -> Answer | None:
         items = sorted(event.programme, key=lambda i: i.start)
         if not items:
             return None
         if query.clock is not None and not _topic_keys(query):
             current = [i for i in items if i.start <= query.clock]
             if not current:
-                text = compose.gettext(lang, "The programme starts at {time}.").format(
-                    time=compose.fmt_time(event.item_start(items[0]), lang)
-                )
+                text = compose.programme_starts(event, items[0], lang)
                 return Answer(event.id, "programme_at", text, False, 0.8)
             item = current[-1]
             return Answer(
-                event.id, "programme_at",
-                compose.item_at_answer(event, item, lang, _topic_keys(query)), False, 0.9,
+                event.id,
+                "programme_at",
+                compose.item_at_answer(event, item, lang, _topic_keys(query)),
+                False,
+                0.9,
             )
         wants_now, wants_next = query.has("now"), query.has("next")
         if (wants_now or wants_next) and not _topic_keys(query):
             local = now.astimezone(event.start.tzinfo)
             if local.date() != event.day:
-                text = compose.gettext(
-                    lang, "{title} is on {date}. The first item is at {time}: {item}."
-                ).format(
-                    title=event.title, date=compose.fmt_date(event.start, lang),
-                    time=compose.fmt_time(event.item_start(items[0]), lang), item=items[0].title,
-                )
+                text = compose.not_today(event, items[0], lang)
                 return Answer(event.id, "programme_now", text, False, 0.8)
             started = [i for i in items if event.item_start(i) <= local]
             upcoming = [i for i in items if event.item_start(i) > local]
             if wants_next:
                 if not upcoming:
-                    return Answer(event.id, "programme_next", compose.gettext(
-                        lang, "There are no more items in the programme today."), False, 0.8)
+                    text = compose.no_more_items(lang)
+                    return Answer(event.id, "programme_next", text, False, 0.8)
                 text = compose.item_at_answer(event, upcoming[0], lang, ())
                 return Answer(event.id, "programme_next", text, False, 0.9)
             if not started:
-                text = compose.gettext(lang, "The programme starts at {time}.").format(
-                    time=compose.fmt_time(event.item_start(items[0]), lang))
+                text = compose.programme_starts(event, items[0], lang)
             else:
                 text = compose.item_at_answer(event, started[-1], lang, ())
             return Answer(event.id, "programme_now", text, False, 0.9)
@@ -365,8 +366,13 @@ class Answerer:
             step = 1 if query.has("after") else -1
             if 0 <= position + step < len(items):
                 other = items[position + step]
-                return Answer(event.id, "programme_at",
-                              compose.item_at_answer(event, other, lang, ()), False, 0.85)
+                return Answer(
+                    event.id,
+                    "programme_at",
+                    compose.item_at_answer(event, other, lang, ()),
+                    False,
+                    0.85,
+                )
         return None
 
     # -- units -------------------------------------------------------------------------------
@@ -409,30 +415,59 @@ class Answerer:
                     return self._escalate(event.id, "who", lang)
                 return Answer(event.id, "who", text, False, confidence)
             if qword in ("when", None) or query.has("start") or query.has("end"):
-                return Answer(event.id, "programme_item",
-                              compose.item_when_answer(event, ref, lang), False, confidence)
-            return Answer(event.id, "programme_item",
-                          compose.item_at_answer(event, ref, lang, keys), False, confidence)
+                return Answer(
+                    event.id,
+                    "programme_item",
+                    compose.item_when_answer(event, ref, lang),
+                    False,
+                    confidence,
+                )
+            return Answer(
+                event.id,
+                "programme_item",
+                compose.item_at_answer(event, ref, lang, keys),
+                False,
+                confidence,
+            )
         if isinstance(ref, Session):
             if qword == "when":
                 holder = next((i for i in event.programme if ref.key in i.sessions), None)
                 if holder is None:
                     return self._escalate(event.id, "sessions", lang)
-                return Answer(event.id, "sessions",
-                              compose.item_when_answer(event, holder, lang), False, confidence)
+                return Answer(
+                    event.id,
+                    "sessions",
+                    compose.item_when_answer(event, holder, lang),
+                    False,
+                    confidence,
+                )
             text = compose.session_answer(ref, lang, keys, query.parts)
-            return Answer(event.id, "who" if qword == "who" else "sessions", text, False, confidence)
+            return Answer(
+                event.id, "who" if qword == "who" else "sessions", text, False, confidence
+            )
         if isinstance(ref, Person):
             named = _names_person(ref, query)
             if qword == "when":
                 slots = [i for i in event.programme if any(s.name == ref.name for s in i.speakers)]
                 if slots:
-                    return Answer(event.id, "programme_item",
-                                  compose.item_when_answer(event, slots[0], lang), False, confidence)
-            return Answer(event.id, "who", compose.person_answer(ref, lang, named), False, confidence)
+                    return Answer(
+                        event.id,
+                        "programme_item",
+                        compose.item_when_answer(event, slots[0], lang),
+                        False,
+                        confidence,
+                    )
+            return Answer(
+                event.id, "who", compose.person_answer(ref, lang, named), False, confidence
+            )
         if isinstance(ref, Contact):
-            return Answer(event.id, "contact", compose.contact_answer(event, lang, [ref]) or "",
-                          False, confidence)
+            return Answer(
+                event.id,
+                "contact",
+                compose.contact_answer(event, lang, [ref]) or "",
+                False,
+                confidence,
+            )
         if isinstance(ref, Fact):
             return Answer(event.id, "fact", compose.fact_answer(ref, keys), False, confidence)
         if isinstance(ref, QA):
@@ -452,7 +487,11 @@ class Answerer:
                 if unit.kind != "faq" or not isinstance(unit.ref, QA):
                     continue
                 covered = sum(1 for k in keys if _unit_has(index, i, k)) / len(keys)
-                if covered >= 0.75 and score >= 2 * UNIT_THRESHOLD and (best is None or score > best[1]):
+                if (
+                    covered >= 0.75
+                    and score >= 2 * UNIT_THRESHOLD
+                    and (best is None or score > best[1])
+                ):
                     best = (unit.ref, score / 8)
         return best
 
@@ -461,23 +500,24 @@ class Answerer:
     ) -> Answer:
         """Answer from facts and Q&A entries (background sources, or an event's own notes)."""
         keys = _topic_keys(query) or query.content
-        best: tuple[Unit | None, float, SourceIndex | None] = (None, 0.0, None)
+        best: tuple[Fact | QA, float, SourceIndex] | None = None
         for index in indices:
-            scores = index.score_units(keys)
-            for i, score in scores.items():
+            for i, score in index.score_units(keys).items():
                 unit = index.units[i]
-                if unit.kind in ("fact", "faq") and score > best[1] and _holds_all(index, unit, query):
-                    best = (unit, score, index)
-        unit, score, index = best
-        if unit is None or score < UNIT_THRESHOLD:
+                if (
+                    isinstance(unit.ref, Fact | QA)
+                    and (best is None or score > best[1])
+                    and _holds_all(index, unit, query)
+                ):
+                    best = (unit.ref, score, index)
+        if best is None or best[1] < UNIT_THRESHOLD:
             return self._escalate(source.id, "unknown", lang)
-        if isinstance(unit.ref, QA):
-            text = compose.faq_answer(unit.ref, lang)
-        elif isinstance(unit.ref, Fact):
-            text = compose.fact_answer(unit.ref, keys)
-        else:  # pragma: no cover - only facts and Q&A are considered above
-            return self._escalate(source.id, "unknown", lang)
-        if index is not None and index.source.id != source.id:
+        ref, score, index = best
+        if isinstance(ref, QA):
+            text = compose.faq_answer(ref, lang)
+        else:
+            text = compose.fact_answer(ref, keys)
+        if index.source.id != source.id:
             text += f" ({index.source.title})"
         return Answer(source.id, "fact", text, False, min(1.0, score / 6))
 
@@ -504,7 +544,9 @@ def _uncovered(query: Query, indices: Sequence[SourceIndex]) -> list[str]:
         if not any(index.covers(k) for index in indices for k in alternatives):
             missing.append(alternatives[0])
     kinds = {
-        item.kind for index in indices if isinstance(index.source, Event)
+        item.kind
+        for index in indices
+        if isinstance(index.source, Event)
         for item in index.source.programme
     }
     for key, kind in query.kind_words:
@@ -526,9 +568,7 @@ def _holds_all(index: SourceIndex, unit: Unit, query: Query) -> bool:
 
 
 def _unit_has(index: SourceIndex, unit: int, key: str) -> bool:
-    return any(
-        any(i == unit for i, _w in index.postings[m]) for m, _f in index.expand(key)
-    )
+    return any(any(i == unit for i, _w in index.postings[m]) for m, _f in index.expand(key))
 
 
 def _names_person(person: Person, query: Query) -> bool:
@@ -542,9 +582,12 @@ def _names_person(person: Person, query: Query) -> bool:
 def _is_smalltalk(query: Query) -> bool:
     if not (query.has("greeting") or query.has("thanks")):
         return False
-    return not query.topic and not query.qword and not (
-        query.patterns & {"signup", "cancel", "deadline"}
-    ) and sum(query.cues.get(i, 0) for i in ("greeting", "thanks")) >= len(query.content) - 1
+    return (
+        not query.topic
+        and not query.qword
+        and not (query.patterns & {"signup", "cancel", "deadline"})
+        and sum(query.cues.get(i, 0) for i in ("greeting", "thanks")) >= len(query.content) - 1
+    )
 
 
 def _event_intent(query: Query) -> str | None:
@@ -553,8 +596,20 @@ def _event_intent(query: Query) -> str | None:
         if pattern in query.patterns:
             return pattern
     order = (
-        "deadline", "price", "contact", "audience", "organiser", "capacity", "arrival", "end",
-        "start", "venue", "programme", "sessions", "summary", "date",
+        "deadline",
+        "price",
+        "contact",
+        "audience",
+        "organiser",
+        "capacity",
+        "arrival",
+        "end",
+        "start",
+        "venue",
+        "programme",
+        "sessions",
+        "summary",
+        "date",
     )
     present = [i for i in order if query.cues.get(i)]
     if not present:
@@ -563,9 +618,20 @@ def _event_intent(query: Query) -> str | None:
         present.remove("venue")
     if "date" in present and len(present) > 1:
         present.remove("date")
-    if "deadline" in present and query.cues.get("deadline", 0) == 1 and not any(
-        w in query.words for w in ("frist", "fristen", "tilmeldingsfrist", "tilmeldingsfristen",
-                                   "senest", "deadline")
+    if (
+        "deadline" in present
+        and query.cues.get("deadline", 0) == 1
+        and not any(
+            w in query.words
+            for w in (
+                "frist",
+                "fristen",
+                "tilmeldingsfrist",
+                "tilmeldingsfristen",
+                "senest",
+                "deadline",
+            )
+        )
     ):
         present.remove("deadline")
     return present[0] if present else None

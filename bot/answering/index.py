@@ -20,10 +20,10 @@ from typing import Literal
 
 from bot.answering.lexicon import (
     CUES,
-    RELATED_WORDS,
     ITEM_KIND_WORDS,
     PART_WORDS,
     QUESTION_WORDS,
+    RELATED_WORDS,
     SESSION_WORDS,
     STOPWORDS_DA,
     STOPWORDS_EN,
@@ -260,8 +260,21 @@ def _unit_words(unit: Unit) -> set[str]:
     ref = unit.ref
     texts: list[str | None] = []
     for attr in (
-        "title", "subtitle", "summary", "description", "name", "role", "organisation", "about",
-        "topic", "text", "answer", "note", "organiser", "audience", "event_type",
+        "title",
+        "subtitle",
+        "summary",
+        "description",
+        "name",
+        "role",
+        "organisation",
+        "about",
+        "topic",
+        "text",
+        "answer",
+        "note",
+        "organiser",
+        "audience",
+        "event_type",
     ):
         value = getattr(ref, attr, None)
         if isinstance(value, str):

@@ -176,7 +176,6 @@ STOPWORDS_EN = frozenset(
     much o'clock am pm speaker speakers host talk talks speaking gives give unfortunately
     can't cannot won't don't doesn't isn't i'd i'll come coming go going make bring need want
     like take all after still
-    
     """.split()
 )
 

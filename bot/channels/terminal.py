@@ -31,12 +31,16 @@ class TerminalChat:
     def greeting(self) -> str:
         """The first thing the chat says: what it can do, and the events to choose from."""
         _ = translator(self.lang).gettext
-        return "\n".join([
-            _("Hello! I answer questions about the events below. Choose one by its number, "
-              "or just ask."),
-            self._event_list(),
-            _("Type /language en for English, /quit to stop."),
-        ])
+        return "\n".join(
+            [
+                _(
+                    "Hello! I answer questions about the events below. Choose one by its number, "
+                    "or just ask."
+                ),
+                self._event_list(),
+                _("Type /language en for English, /quit to stop."),
+            ]
+        )
 
     def _event_list(self) -> str:
         # Coming events first and soonest first; past events after them, latest first.
@@ -90,8 +94,12 @@ class TerminalChat:
                 self.event = answer.event
         if answer.candidates:
             self._listed = list(answer.candidates)
-            return answer.text + "\n" + _("Answer with the number of the event: {numbers}.").format(
-                numbers=", ".join(str(n) for n in range(1, len(self._listed) + 1))
+            return (
+                answer.text
+                + "\n"
+                + _("Answer with the number of the event: {numbers}.").format(
+                    numbers=", ".join(str(n) for n in range(1, len(self._listed) + 1))
+                )
             )
         return answer.text
 

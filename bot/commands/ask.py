@@ -10,6 +10,7 @@ the batch.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from typing import Any
@@ -43,12 +44,17 @@ def _answer_line(answerer: Answerer, line: str) -> dict[str, Any]:
         return {"id": request.get("id"), **answer.as_dict()}
     except (ValueError, TypeError, KeyError) as exc:
         request_id = None
-        try:
+        with contextlib.suppress(ValueError, AttributeError):
             request_id = json.loads(line).get("id")
-        except (ValueError, AttributeError):
-            pass
-        return {"id": request_id, "event": None, "intent": "error", "answer": "",
-                "escalate": True, "confidence": 0.0, "error": str(exc)}
+        return {
+            "id": request_id,
+            "event": None,
+            "intent": "error",
+            "answer": "",
+            "escalate": True,
+            "confidence": 0.0,
+            "error": str(exc),
+        }
 
 
 def run(args: argparse.Namespace) -> int:

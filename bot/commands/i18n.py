@@ -8,7 +8,6 @@ Messages are found with babel's extractor, as ``_("...")`` and ``gettext(lang, "
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog

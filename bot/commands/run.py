@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     fixed = parse_aware(args.now) if args.now else None
     chat = TerminalChat(
-        Answerer(kb), clock=(lambda: fixed) if fixed else now,
+        Answerer(kb),
+        clock=(lambda: fixed) if fixed else now,
         lang=normalise_lang(settings.default_language),
     )
     serve(chat, sys.stdin, sys.stdout)

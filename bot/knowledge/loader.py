@@ -1,4 +1,4 @@
-"""Loading the knowledge base: every YAML file in a folder, validated, all problems reported at once.
+"""Loading the knowledge base: every YAML file in a folder, validated, all problems at once.
 
 A problem names the file, the field (as a dotted path such as ``programme.3.start``) and what is
 wrong, in words a secretariat can act on. Nothing is loaded while any file is broken, so a typo can
@@ -64,7 +64,9 @@ def _message(error: dict[str, Any]) -> str:
 def parse_source(data: Any, file: str) -> tuple[Event | Background | None, list[Problem]]:
     """Validate one file's parsed YAML; returns the source or the problems found."""
     if not isinstance(data, dict):
-        return None, [Problem(file, "", "the file must hold a mapping of fields, not a list or text")]
+        return None, [
+            Problem(file, "", "the file must hold a mapping of fields, not a list or text")
+        ]
     if data.get("kind") not in ("event", "background"):
         return None, [Problem(file, "kind", "must be 'event' or 'background'")]
     try:
@@ -90,14 +92,16 @@ def read_file(path: Path) -> tuple[Event | Background | None, list[Problem]]:
 
 
 def load_knowledge(folder: Path) -> KnowledgeBase:
-    """Load every ``*.yaml``/``*.yml`` file in ``folder``; raise KnowledgeError listing all problems."""
+    """Load every YAML file in ``folder``; raise KnowledgeError listing all problems."""
     problems: list[Problem] = []
     sources: list[Event | Background] = []
     files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
     if not folder.is_dir():
         raise KnowledgeError([Problem(str(folder), "", "the knowledge folder does not exist")])
     if not files:
-        raise KnowledgeError([Problem(str(folder), "", "the knowledge folder holds no .yaml files")])
+        raise KnowledgeError(
+            [Problem(str(folder), "", "the knowledge folder holds no .yaml files")]
+        )
     seen: dict[str, str] = {}
     for path in files:
         source, found = read_file(path)
@@ -105,7 +109,9 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
         if source is None:
             continue
         if source.id in seen:
-            problems.append(Problem(path.name, "id", f"{source.id!r} is also used by {seen[source.id]}"))
+            problems.append(
+                Problem(path.name, "id", f"{source.id!r} is also used by {seen[source.id]}")
+            )
             continue
         seen[source.id] = path.name
         sources.append(source)
@@ -115,7 +121,11 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
             for i, ref in enumerate(source.background):
                 if not isinstance(ids.get(ref), Background):
                     problems.append(
-                        Problem(seen[source.id], f"background.{i}", f"{ref!r} is not a background source")
+                        Problem(
+                            seen[source.id],
+                            f"background.{i}",
+                            f"{ref!r} is not a background source",
+                        )
                     )
     if problems:
         raise KnowledgeError(problems)

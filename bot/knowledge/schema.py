@@ -339,6 +339,10 @@ class Event(_Source):
         """The aware start of a programme item (items run on the event's first day)."""
         return at(self.day, item.start)
 
+    def item_end(self, item: ProgrammeItem) -> datetime | None:
+        """The aware end of a programme item, where the source gives one."""
+        return at(self.day, item.end) if item.end else None
+
     @property
     def sessions(self) -> list[Session]:
         return self.registration.sessions if self.registration else []

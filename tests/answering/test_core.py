@@ -1,4 +1,4 @@
-"""The answering core, kind by kind: each intent, Danish as people type it, events, escalation, English."""
+"""The answering core by kind: intents, Danish as typed, events, escalation, English."""
 
 from __future__ import annotations
 
@@ -23,7 +23,10 @@ BEFORE = {
 
 
 def ask(
-    answerer: Answerer, question: str, event: str | None = TEMADAG, lang: Lang = "da",
+    answerer: Answerer,
+    question: str,
+    event: str | None = TEMADAG,
+    lang: Lang = "da",
     now: str | None = None,
 ) -> Answer:
     when = parse_aware(now or BEFORE.get(event or "", "2024-04-01T10:00:00+02:00"))
@@ -94,7 +97,9 @@ def test_deadline_before_it_has_passed(answerer: Answerer) -> None:
     assert answer.intent == "deadline"
 
 
-@pytest.mark.parametrize("question", ["Kan jeg nå at tilmelde mig?", "er det for sent at melde sig til"])
+@pytest.mark.parametrize(
+    "question", ["Kan jeg nå at tilmelde mig?", "er det for sent at melde sig til"]
+)
 def test_can_i_still_sign_up_depends_on_now(answerer: Answerer, question: str) -> None:
     before = ask(answerer, question, now="2024-04-12T23:30:00+02:00")
     after = ask(answerer, question, now="2024-04-13T00:05:00+02:00")
@@ -202,7 +207,9 @@ def test_audience(answerer: Answerer) -> None:
 def test_sessions(answerer: Answerer) -> None:
     listing = ask(answerer, "Hvilke workshops kan man vælge?", MIDT)
     answered(listing, "Design af nye løsninger", "Boformer og bygninger", "på dagen")
-    answered(ask(answerer, "hvilke sessioner er der", VISION), "Den gode alderdom", "Socialpsykiatri")
+    answered(
+        ask(answerer, "hvilke sessioner er der", VISION), "Den gode alderdom", "Socialpsykiatri"
+    )
     answered(ask(answerer, "Hvad handler workshoppen om Hamarhus om?", MIDT), "Hamarhus")
     assert ask(answerer, "Hvem holder workshop 7?", MIDT).escalate
     assert ask(answerer, "hvilke workshops er der", TEMADAG).escalate
@@ -232,8 +239,14 @@ def test_an_event_can_answer_from_its_background(answerer: Answerer) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["Jeg vil gerne deltage", "skriv mig på", "ja tak, jeg deltager", "Tilmeld mig temadagen",
-     "jeg vil gerne tilmelde mig", "Hvordan tilmelder jeg mig?"],
+    [
+        "Jeg vil gerne deltage",
+        "skriv mig på",
+        "ja tak, jeg deltager",
+        "Tilmeld mig temadagen",
+        "jeg vil gerne tilmelde mig",
+        "Hvordan tilmelder jeg mig?",
+    ],
 )
 def test_signup_intent(answerer: Answerer, question: str) -> None:
     answer = ask(answerer, question)
@@ -242,8 +255,13 @@ def test_signup_intent(answerer: Answerer, question: str) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["jeg kan desværre ikke komme alligevel", "Afmeld mig venligst", "jeg melder afbud",
-     "vil gerne melde fra", "I can't come after all"],
+    [
+        "jeg kan desværre ikke komme alligevel",
+        "Afmeld mig venligst",
+        "jeg melder afbud",
+        "vil gerne melde fra",
+        "I can't come after all",
+    ],
 )
 def test_cancel_intent(answerer: Answerer, question: str) -> None:
     lang: Lang = "en" if question.startswith("I ") else "da"

@@ -1,4 +1,4 @@
-"""The knowledge loader: the real files load, and broken files are reported by file, field and problem."""
+"""The knowledge loader: real files load; broken ones are reported by file, field, problem."""
 
 from __future__ import annotations
 
@@ -26,8 +26,10 @@ MINIMAL_EVENT = {
 
 def write(folder: Path, name: str, data: object) -> Path:
     path = folder / name
-    path.write_text(yaml.safe_dump(data, allow_unicode=True) if not isinstance(data, str) else data,
-                    encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(data, allow_unicode=True) if not isinstance(data, str) else data,
+        encoding="utf-8",
+    )
     return path
 
 
@@ -126,7 +128,9 @@ def test_incoherent_events_and_cross_references_are_problems(tmp_path: Path) -> 
     write(tmp_path, "dangling.yaml", dangling)
     write(tmp_path, "dup.yaml", dict(MINIMAL_EVENT, id="dangling"))
     sessions = dict(MINIMAL_EVENT, id="sessions")
-    sessions["registration"] = {"sessions": [{"key": "1", "title": "A"}, {"key": "1", "title": "B"}]}
+    sessions["registration"] = {
+        "sessions": [{"key": "1", "title": "A"}, {"key": "1", "title": "B"}]
+    }
     write(tmp_path, "sessions.yaml", sessions)
     unknown_kind = dict(MINIMAL_EVENT, id="kind", kind="party")
     write(tmp_path, "kind.yaml", unknown_kind)
