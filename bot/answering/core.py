@@ -16,6 +16,7 @@ Nothing here knows about Telegram or e-mail; channels call :meth:`Answerer.answe
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +40,9 @@ from bot.knowledge.schema import (
 # A unit must match at least this well (a title or name word, roughly) to be what is asked about.
 UNIT_THRESHOLD = 2.0
 # Intents that are about the event as a whole; their cue outweighs a weak match on some item.
+# Beyond this many candidate events, comparing their programmes is not worth it: ask instead.
+MAX_COMPARED = 50
+MAX_CANDIDATES = 6
 EVENT_TOPICS = ("deadline", "price", "contact", "audience", "organiser", "capacity")
 
 
@@ -104,14 +108,15 @@ class Answerer:
         if not events:
             return self._escalate(None, "unknown", lang)
         intent = _event_intent(query) or "which_event"
-        details = [self._detail(e, intent, lang, now) for e in events]
         if intent in EVENT_TOPICS or intent in ("date", "venue", "start", "end"):
-            known = [(e, d) for e, d in zip(events, details, strict=True) if d]
+            # Only events that can answer the question compete; if one is left, it is the one.
+            known = [e for e in events if _states(e, intent)]
             if len(known) == 1:
-                return self._about(known[0][0], query, lang, now)
-            if known:
-                events, details = [e for e, _ in known], [d for _, d in known]
-        events, details = events[:6], details[:6]
+                return self._about(known[0], query, lang, now)
+            events = known or events
+        events = sorted(events, key=lambda e: abs((e.start - now).total_seconds()))
+        events = events[:MAX_CANDIDATES]
+        details = [self._detail(e, intent, lang, now) for e in events]
         text = compose.candidates_answer(events, lang, details)
         return Answer(None, intent, text, False, 0.5, tuple(e.id for e in events))
 
@@ -119,15 +124,11 @@ class Answerer:
         self, query: Query, now: datetime
     ) -> tuple[Event | Background | None, list[Event | Background]]:
         """The source a question is about, or the candidates when it is not clear."""
-        scores: dict[str, float] = {}
+        scores: dict[str, float] = defaultdict(float)
         for key in set(query.identity):
-            idf = self.index.identity_idf.get(key)
-            if idf is None:
-                continue
-            for sid, index in self.index.sources.items():
-                weight = index.identity.get(key)
-                if weight:
-                    scores[sid] = scores.get(sid, 0.0) + weight * idf
+            idf = self.index.identity_idf.get(key, 0.0)
+            for sid, weight in self.index.identity_postings.get(key, ()):
+                scores[sid] += weight * idf
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         if (
             ranked
@@ -135,11 +136,7 @@ class Answerer:
             and (len(ranked) == 1 or ranked[0][1] >= 1.5 * ranked[1][1])
         ):
             return self.kb.sources[ranked[0][0]], []
-        covering = [
-            index.source
-            for index in self.index.sources.values()
-            if _uncovered(query, [index]) == []
-        ]
+        covering = [self.kb.sources[sid] for sid in sorted(self._covering(query))]
         if ranked:
             top = ranked[0][1]
             named = {sid for sid, s in ranked if s >= 0.6 * top}
@@ -147,7 +144,7 @@ class Answerer:
             covering = narrowed or covering
         if len(covering) == 1:
             return covering[0], []
-        if _topic_keys(query) and covering:
+        if _topic_keys(query) and 1 < len(covering) <= MAX_COMPARED:
             best = self._best_by_units(query, covering)
             if best is not None:
                 return best, []
@@ -157,6 +154,15 @@ class Answerer:
         if len(upcoming) == 1 and not _topic_keys(query):
             return upcoming[0], []
         return None, (upcoming or covering)
+
+    def _covering(self, query: Query) -> set[str]:
+        """Ids of the sources whose knowledge covers every topic word of the question."""
+        found = set(self.kb.sources)
+        for alternatives in query.topic:
+            found &= set().union(*(self.index.sources_covering(k) for k in alternatives))
+        for key, kind in query.kind_words:
+            found &= self.index.kind_sources.get(kind, set()) | self.index.sources_covering(key)
+        return found
 
     def _best_by_units(
         self, query: Query, sources: Sequence[Event | Background]
@@ -577,6 +583,20 @@ def _names_person(person: Person, query: Query) -> bool:
 
     name = {stem(w) for w in words_of(person.name)}
     return bool(name & set(query.stems))
+
+
+def _states(event: Event, intent: str) -> bool:
+    """Whether the event's knowledge states the fact an event-level intent asks for."""
+    registration = event.registration
+    facts = {
+        "deadline": registration is not None and registration.deadline is not None,
+        "price": registration is not None and registration.price is not None,
+        "capacity": registration is not None and registration.capacity is not None,
+        "venue": event.venue is not None,
+        "contact": bool(event.contacts) or bool(registration and registration.email),
+        "audience": event.audience is not None,
+    }
+    return facts.get(intent, True)
 
 
 def _is_smalltalk(query: Query) -> bool:

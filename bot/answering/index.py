@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from bot.answering.text import Vocabulary, clean, stem, tokens
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import (
     QA,
+    ItemKind,
     Background,
     Contact,
     Event,
@@ -63,9 +63,12 @@ class Unit:
     source_id: str
     ref: UnitRef
     weights: dict[str, float] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)
 
     def add(self, text: str | None, weight: float) -> None:
         for word in words_of(text):
+            if word.isalpha():
+                self.words.add(word)
             key = stem(word)
             if self.weights.get(key, 0.0) < weight:
                 self.weights[key] = weight
@@ -146,6 +149,29 @@ def _units_of_notes(source: Event | Background) -> list[Unit]:
     return units
 
 
+class StemSet:
+    """A set of stems that also finds the compounds a stem starts or ends ("frokost" in
+    "frokostpause", "pause" in "frokostpause"), but never the shorter word inside a longer one."""
+
+    def __init__(self, stems: Iterable[str]) -> None:
+        self.stems = sorted(set(stems))
+        self._members = set(self.stems)
+        self._reversed = sorted(s[::-1] for s in self.stems)
+
+    def expand(self, key: str) -> list[tuple[str, float]]:
+        """The stems ``key`` matches, with 1.0 for itself and PARTIAL for a compound."""
+        found: list[tuple[str, float]] = [(key, 1.0)] if key in self._members else []
+        if len(key) < MIN_PARTIAL or not key.isalpha():
+            return found
+        for ordered, probe, flip in ((self.stems, key, False), (self._reversed, key[::-1], True)):
+            lo = bisect.bisect_left(ordered, probe)
+            while lo < len(ordered) and ordered[lo].startswith(probe):
+                if ordered[lo] != probe:
+                    found.append((ordered[lo][::-1] if flip else ordered[lo], PARTIAL))
+                lo += 1
+        return found
+
+
 class SourceIndex:
     """The units of one source and the stems they contain."""
 
@@ -164,8 +190,7 @@ class SourceIndex:
         for i, unit in enumerate(self.units):
             for key, weight in unit.weights.items():
                 self.postings[key].append((i, weight))
-        self.stems = sorted(self.postings)
-        self._reversed = sorted(s[::-1] for s in self.stems)
+        self.stems = StemSet(self.postings)
         n = len(self.units)
         self.idf = {k: math.log(1 + n / len(p)) for k, p in self.postings.items()}
         self.identity: dict[str, float] = dict(self.units[0].weights) if self.units else {}
@@ -174,23 +199,7 @@ class SourceIndex:
 
     def expand(self, key: str) -> list[tuple[str, float]]:
         """Stems of this source that ``key`` matches: itself, or compounds it starts or ends."""
-        found: list[tuple[str, float]] = []
-        if key in self.postings:
-            found.append((key, 1.0))
-        if len(key) < MIN_PARTIAL or not key.isalpha():
-            return found
-        lo = bisect.bisect_left(self.stems, key)
-        while lo < len(self.stems) and self.stems[lo].startswith(key):
-            if self.stems[lo] != key:
-                found.append((self.stems[lo], PARTIAL))
-            lo += 1
-        rkey = key[::-1]
-        lo = bisect.bisect_left(self._reversed, rkey)
-        while lo < len(self._reversed) and self._reversed[lo].startswith(rkey):
-            if self._reversed[lo] != rkey:
-                found.append((self._reversed[lo][::-1], PARTIAL))
-            lo += 1
-        return found
+        return self.stems.expand(key)
 
     def covers(self, key: str) -> bool:
         return bool(self.expand(key))
@@ -234,62 +243,45 @@ STOP_STEMS = frozenset(stem(w) for w in STOPWORDS_DA | STOPWORDS_EN)
 
 
 class KnowledgeIndex:
-    """Indices for every source, the shared vocabulary, and event identities for resolution."""
+    """Indices for every source, the shared vocabulary, and what finds a source from a question.
+
+    Questions without an event are resolved through inverted indices (identity words, and which
+    sources mention a stem), so their cost follows the question, not the number of events.
+    """
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.sources = {sid: SourceIndex(source) for sid, source in kb.sources.items()}
         words: set[str] = set(LEXICON_WORDS)
-        for source_index in self.sources.values():
+        self.stem_sources: dict[str, set[str]] = defaultdict(set)
+        self.kind_sources: dict[ItemKind, set[str]] = defaultdict(set)
+        self.identity_postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        linked: dict[str, set[str]] = defaultdict(set)  # background -> events that build on it
+        for sid, source_index in self.sources.items():
             for unit in source_index.units:
-                words.update(_unit_words(unit))
+                words.update(unit.words)
+            for key in source_index.postings:
+                self.stem_sources[key].add(sid)
+            for key, weight in source_index.identity.items():
+                self.identity_postings[key].append((sid, weight))
+            source = source_index.source
+            if isinstance(source, Event):
+                for item in source.programme:
+                    self.kind_sources[item.kind].add(sid)
+                for ref in source.background:
+                    linked[ref].add(sid)
+        # A word an event's background mentions is covered for that event too.
+        for key, sids in self.stem_sources.items():
+            for sid in list(sids):
+                sids.update(linked.get(sid, ()))
+        self.stems = StemSet(self.stem_sources)
         self.vocabulary = Vocabulary(words)
-        # How many sources' identities mention a stem: rare identity words decide resolution.
-        df: dict[str, int] = defaultdict(int)
-        for source_index in self.sources.values():
-            for key in source_index.identity:
-                df[key] += 1
         n = max(len(self.sources), 1)
-        self.identity_idf = {k: math.log(1 + n / v) for k, v in df.items()}
+        self.identity_idf = {k: math.log(1 + n / len(p)) for k, p in self.identity_postings.items()}
 
-    def covered_anywhere(self, key: str) -> bool:
-        return any(index.covers(key) for index in self.sources.values())
-
-
-def _unit_words(unit: Unit) -> set[str]:
-    ref = unit.ref
-    texts: list[str | None] = []
-    for attr in (
-        "title",
-        "subtitle",
-        "summary",
-        "description",
-        "name",
-        "role",
-        "organisation",
-        "about",
-        "topic",
-        "text",
-        "answer",
-        "note",
-        "organiser",
-        "audience",
-        "event_type",
-    ):
-        value = getattr(ref, attr, None)
-        if isinstance(value, str):
-            texts.append(value)
-    for attr in ("aliases", "keywords", "questions"):
-        values = getattr(ref, attr, None)
-        if isinstance(values, list):
-            texts.extend(values)
-    for attr in ("speakers",):
-        for speaker in getattr(ref, attr, None) or []:
-            texts.extend([speaker.name, speaker.role])
-    venue = getattr(ref, "venue", None)
-    if venue is not None:
-        texts.extend([venue.name, venue.address, venue.online_details])
-    result: set[str] = set()
-    for text in texts:
-        result.update(w for w in words_of(text) if re.fullmatch(r"[^\W\d_]+", w))
-    return result
+    def sources_covering(self, key: str) -> set[str]:
+        """Ids of the sources whose knowledge mentions ``key`` (or a compound of it)."""
+        found: set[str] = set()
+        for matched, _factor in self.stems.expand(key):
+            found |= self.stem_sources[matched]
+        return found
