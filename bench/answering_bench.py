@@ -30,28 +30,113 @@ from bot.knowledge.schema import Background, Event
 ROOT = Path(__file__).resolve().parent.parent
 
 IN_CONTEXT = [
-    "Hvornår er der frokost?", "hvor foregår det", "Hvad er tilmeldingsfristen?",
-    "hvornar starter dagen", "Hvem byder velkommen?", "Hvad sker der kl. 11.15?",
-    "Er der wifi på stedet?", "hvad koster det", "Hvem er ordstyrer?", "Hvad er programmet?",
-    "Kan jeg nå at tilmelde mig?", "jeg vil gerne tilmelde mig", "jeg må melde afbud",
-    "Hvad kommer efter frokost?", "hvem kan jeg kontakte", "When does it end?",
-    "Hvilke workshops er der?", "tilmeldningsfristen", "hvad handler dagen om",
+    "Hvornår er der frokost?",
+    "hvor foregår det",
+    "Hvad er tilmeldingsfristen?",
+    "hvornar starter dagen",
+    "Hvem byder velkommen?",
+    "Hvad sker der kl. 11.15?",
+    "Er der wifi på stedet?",
+    "hvad koster det",
+    "Hvem er ordstyrer?",
+    "Hvad er programmet?",
+    "Kan jeg nå at tilmelde mig?",
+    "jeg vil gerne tilmelde mig",
+    "jeg må melde afbud",
+    "Hvad kommer efter frokost?",
+    "hvem kan jeg kontakte",
+    "When does it end?",
+    "Hvilke workshops er der?",
+    "tilmeldningsfristen",
+    "hvad handler dagen om",
     "Kan jeg tage min hund med?",
 ]
 TOWNS = [
-    "Aalborg", "Aarhus", "Odense", "Esbjerg", "Vejle", "Horsens", "Randers", "Kolding", "Viborg",
-    "Silkeborg", "Herning", "Roskilde", "Næstved", "Holstebro", "Hjørring", "Frederikshavn",
-    "Svendborg", "Middelfart", "Skive", "Thisted", "Ribe", "Sønderborg", "Nyborg", "Hillerød",
+    "Aalborg",
+    "Aarhus",
+    "Odense",
+    "Esbjerg",
+    "Vejle",
+    "Horsens",
+    "Randers",
+    "Kolding",
+    "Viborg",
+    "Silkeborg",
+    "Herning",
+    "Roskilde",
+    "Næstved",
+    "Holstebro",
+    "Hjørring",
+    "Frederikshavn",
+    "Svendborg",
+    "Middelfart",
+    "Skive",
+    "Thisted",
+    "Ribe",
+    "Sønderborg",
+    "Nyborg",
+    "Hillerød",
 ]
 TOPICS = [
-    "socialpsykiatri", "alderdom", "frivillighed", "rehabilitering", "beskæftigelse", "botilbud",
-    "inklusion", "rekruttering", "misbrug", "hjerneskade", "autisme", "demens", "udsatte unge",
-    "handicappolitik", "tilgængelighed", "pårørende", "velfærdsteknologi", "egenmestring",
+    "socialpsykiatri",
+    "alderdom",
+    "frivillighed",
+    "rehabilitering",
+    "beskæftigelse",
+    "botilbud",
+    "inklusion",
+    "rekruttering",
+    "misbrug",
+    "hjerneskade",
+    "autisme",
+    "demens",
+    "udsatte unge",
+    "handicappolitik",
+    "tilgængelighed",
+    "pårørende",
+    "velfærdsteknologi",
+    "egenmestring",
 ]
-FIRST = ["Anne", "Bo", "Carsten", "Dorthe", "Erik", "Frida", "Gitte", "Hans", "Inge", "Jens",
-         "Karen", "Lars", "Mette", "Niels", "Ole", "Pia", "Rasmus", "Susanne", "Torben", "Ulla"]
-LAST = ["Andersen", "Bech", "Christensen", "Dahl", "Eriksen", "Frandsen", "Gade", "Holm",
-        "Iversen", "Jensen", "Krogh", "Lund", "Madsen", "Nielsen", "Olsen", "Pedersen"]
+FIRST = [
+    "Anne",
+    "Bo",
+    "Carsten",
+    "Dorthe",
+    "Erik",
+    "Frida",
+    "Gitte",
+    "Hans",
+    "Inge",
+    "Jens",
+    "Karen",
+    "Lars",
+    "Mette",
+    "Niels",
+    "Ole",
+    "Pia",
+    "Rasmus",
+    "Susanne",
+    "Torben",
+    "Ulla",
+]
+LAST = [
+    "Andersen",
+    "Bech",
+    "Christensen",
+    "Dahl",
+    "Eriksen",
+    "Frandsen",
+    "Gade",
+    "Holm",
+    "Iversen",
+    "Jensen",
+    "Krogh",
+    "Lund",
+    "Madsen",
+    "Nielsen",
+    "Olsen",
+    "Pedersen",
+]
 
 
 def generated_event(n: int, rng: random.Random) -> Event:
@@ -62,39 +147,78 @@ def generated_event(n: int, rng: random.Random) -> Event:
     people = [f"{rng.choice(FIRST)} {rng.choice(LAST)} {n}" for _ in range(4)]
     programme = [
         {"start": "09:30", "title": "Ankomst og kaffe", "kind": "arrival"},
-        {"start": "10:00", "title": f"Velkomst ved {people[0]}", "kind": "welcome",
-         "speakers": [{"name": people[0], "role": "formand", "part": "host"}]},
-        {"start": "10:15", "title": f"Oplæg om {topic} i {town}", "kind": "talk",
-         "speakers": [{"name": people[1], "role": "konsulent"}],
-         "description": f"Et oplæg om {topic} og samarbejde på tværs af kommunerne omkring {town}."},
-        {"start": "11:15", "title": f"Workshops om {topic}", "kind": "workshop",
-         "sessions": ["1", "2"]},
+        {
+            "start": "10:00",
+            "title": f"Velkomst ved {people[0]}",
+            "kind": "welcome",
+            "speakers": [{"name": people[0], "role": "formand", "part": "host"}],
+        },
+        {
+            "start": "10:15",
+            "title": f"Oplæg om {topic} i {town}",
+            "kind": "talk",
+            "speakers": [{"name": people[1], "role": "konsulent"}],
+            "description": f"Et oplæg om {topic} og samarbejde på tværs af kommunerne omkring {town}.",
+        },
+        {
+            "start": "11:15",
+            "title": f"Workshops om {topic}",
+            "kind": "workshop",
+            "sessions": ["1", "2"],
+        },
         {"start": "12:15", "title": "Frokost", "kind": "meal"},
-        {"start": "13:00", "title": "Paneldebat", "kind": "panel",
-         "speakers": [{"name": people[2], "role": "ordstyrer", "part": "moderator"}]},
-        {"start": "14:00", "title": "Afrunding", "kind": "closing",
-         "speakers": [{"name": people[0], "role": "formand", "part": "host"}]},
+        {
+            "start": "13:00",
+            "title": "Paneldebat",
+            "kind": "panel",
+            "speakers": [{"name": people[2], "role": "ordstyrer", "part": "moderator"}],
+        },
+        {
+            "start": "14:00",
+            "title": "Afrunding",
+            "kind": "closing",
+            "speakers": [{"name": people[0], "role": "formand", "part": "host"}],
+        },
     ]
     data = {
-        "id": f"temadag-{n:04d}", "kind": "event", "source": {"file": f"generated-{n}.txt"},
-        "title": f"Temadag om {topic} i {town} {year}", "event_type": "temadag",
-        "organiser": f"KKR {town}", "audience": f"Handicaprådet i {town} Kommune",
-        "start": day.isoformat(), "end": (day + timedelta(hours=4, minutes=30)).isoformat(),
+        "id": f"temadag-{n:04d}",
+        "kind": "event",
+        "source": {"file": f"generated-{n}.txt"},
+        "title": f"Temadag om {topic} i {town} {year}",
+        "event_type": "temadag",
+        "organiser": f"KKR {town}",
+        "audience": f"Handicaprådet i {town} Kommune",
+        "start": day.isoformat(),
+        "end": (day + timedelta(hours=4, minutes=30)).isoformat(),
         "venue": {"name": f"{town} Kulturhus", "address": f"Torvet {n % 90 + 1}, {town}"},
         "registration": {
-            "deadline": (day - timedelta(days=30)).date().isoformat(), "capacity": 50 + n % 100,
+            "deadline": (day - timedelta(days=30)).date().isoformat(),
+            "capacity": 50 + n % 100,
             "sessions": [
-                {"key": "1", "kind": "workshop", "title": f"{topic.capitalize()} i praksis",
-                 "speakers": [{"name": people[3]}]},
+                {
+                    "key": "1",
+                    "kind": "workshop",
+                    "title": f"{topic.capitalize()} i praksis",
+                    "speakers": [{"name": people[3]}],
+                },
                 {"key": "2", "kind": "workshop", "title": "Samarbejde med frivillige"},
             ],
             "choose_session": "at_signup",
         },
-        "contacts": [{"name": f"Sekretariatet i {town}", "emails": [f"sekretariat{n}@example.dk"],
-                      "phone": f"70 {n:04d} 00"}],
+        "contacts": [
+            {
+                "name": f"Sekretariatet i {town}",
+                "emails": [f"sekretariat{n}@example.dk"],
+                "phone": f"70 {n:04d} 00",
+            }
+        ],
         "programme": programme,
-        "people": [{"name": p, "role": r} for p, r in zip(
-            people, ["formand", "konsulent", "ordstyrer", "oplægsholder"], strict=True)],
+        "people": [
+            {"name": p, "role": r}
+            for p, r in zip(
+                people, ["formand", "konsulent", "ordstyrer", "oplægsholder"], strict=True
+            )
+        ],
     }
     source, problems = parse_source(data, data["source"]["file"])  # type: ignore[index]
     assert source is not None and isinstance(source, Event), problems
@@ -106,8 +230,9 @@ def generated_kb(count: int) -> KnowledgeBase:
     return KnowledgeBase([generated_event(n, rng) for n in range(count)])
 
 
-def measure(answerer: Answerer, cases: Sequence[tuple[str, str | None, datetime]],
-            rounds: int) -> dict[str, float]:
+def measure(
+    answerer: Answerer, cases: Sequence[tuple[str, str | None, datetime]], rounds: int
+) -> dict[str, float]:
     for question, event, now in cases[:50]:  # warm caches the way a running bot has them
         answerer.answer(question, event, "da", now)
     gc.collect()
@@ -172,8 +297,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--events", default="100,1000", help="sizes of generated bases")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, {platform.platform(terse=True)}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.platform(terse=True)}"
+    )
     report("5 seed sources", load_knowledge(ROOT / "knowledge"), args.rounds)
     for size in (int(s) for s in args.events.split(",") if s):
         report(f"{size} generated events", generated_kb(size), args.rounds)

@@ -31,11 +31,11 @@ from bot.answering.text import Vocabulary, clean, stem, tokens
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import (
     QA,
-    ItemKind,
     Background,
     Contact,
     Event,
     Fact,
+    ItemKind,
     Person,
     ProgrammeItem,
     Session,
@@ -271,7 +271,7 @@ class KnowledgeIndex:
                 for ref in source.background:
                     linked[ref].add(sid)
         # A word an event's background mentions is covered for that event too.
-        for key, sids in self.stem_sources.items():
+        for sids in self.stem_sources.values():
             for sid in list(sids):
                 sids.update(linked.get(sid, ()))
         self.stems = StemSet(self.stem_sources)
