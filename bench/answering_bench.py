@@ -158,7 +158,7 @@ def generated_event(n: int, rng: random.Random) -> Event:
             "title": f"Oplæg om {topic} i {town}",
             "kind": "talk",
             "speakers": [{"name": people[1], "role": "konsulent"}],
-            "description": f"Et oplæg om {topic} og samarbejde på tværs af kommunerne omkring {town}.",
+            "description": f"Et oplæg om {topic} og samarbejde på tværs af kommunerne i {town}.",
         },
         {
             "start": "11:15",
