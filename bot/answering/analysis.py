@@ -14,11 +14,14 @@ from datetime import time
 
 from bot.answering.index import ALL_CUE_STEMS, CUE_STEMS, STOP_STEMS
 from bot.answering.lexicon import (
+    ABBREVIATION_PATTERNS,
     AUDIENCE_PATTERNS,
     CANCEL_PATTERNS,
     DATE_PATTERNS,
+    DATE_WORDS,
     DEADLINE_PATTERNS,
     DECLINE_PATTERNS,
+    HOW_MANY_PATTERNS,
     ITEM_KIND_WORDS,
     PART_WORDS,
     QUESTION_WORDS,
@@ -27,6 +30,8 @@ from bot.answering.lexicon import (
     SIGNUP_PATTERNS,
     STOPWORDS_DA,
     STOPWORDS_EN,
+    VENUE_PATTERNS,
+    WHEN_PATTERNS,
 )
 from bot.answering.text import Vocabulary, clean, is_clock, stem, tokens
 from bot.knowledge.schema import ItemKind
@@ -63,6 +68,10 @@ _PATTERNS = {
     "decline": _compile(DECLINE_PATTERNS),
     "date": _compile(DATE_PATTERNS),
     "audience": _compile(AUDIENCE_PATTERNS),
+    "venue": _compile(VENUE_PATTERNS),
+    "when": _compile(WHEN_PATTERNS),
+    "how_many": _compile(HOW_MANY_PATTERNS),
+    "abbreviation": _compile(ABBREVIATION_PATTERNS),
 }
 
 
@@ -83,6 +92,7 @@ class Query:
     kinds: set[ItemKind] = field(default_factory=set)
     kind_words: list[tuple[str, ItemKind]] = field(default_factory=list)
     parts: set[str] = field(default_factory=set)
+    dates: list[str] = field(default_factory=list)
     session_key: str | None = None
     mentions_session: bool = False
 
@@ -125,6 +135,22 @@ def analyse(question: str, vocabulary: Vocabulary) -> Query:
         if any(p.search(canonical_text) for p in compiled):
             query.patterns.add(name)
 
+    if "how_many" in query.patterns:
+        query.qword = "how_many"
+    elif "when" in query.patterns and query.qword in (None, "what", "which"):
+        query.qword = "when"
+    # "Who closes the day?" asks for the person of the closing item, not the time it ends.
+    if query.qword == "who":
+        for cue, kind in (
+            ("end", ItemKind.CLOSING),
+            ("start", ItemKind.WELCOME),
+            ("arrival", ItemKind.ARRIVAL),
+        ):
+            if cue in query.cues:
+                query.kinds.add(kind)
+                query.kind_words.append((cue, kind))
+                del query.cues[cue]
+
     session = _SESSION_REF.search(canonical_text)
     if session:
         query.session_key = (
@@ -135,14 +161,20 @@ def analyse(question: str, vocabulary: Vocabulary) -> Query:
     for word, key in zip(words, query.stems, strict=True):
         if word.isdigit() and len(word) == 4:
             query.identity.append(word)  # a year names an event
+            query.dates.append(word)
+        if word in DATE_WORDS:
+            query.dates.append(key)
+            continue
         if word.isdigit() or is_clock(word) or len(word) < 2:
             continue
+        related = tuple(stem(d) for d in RELATED_WORDS.get(word, ()))
+        query.identity.extend(r for r in related if r in EVENT_TYPE_WORDS)
         if key in EVENT_TYPE_WORDS:
             query.identity.append(key)
         if word in STOPWORDS_DA or word in STOPWORDS_EN or key in STOP_STEMS:
             continue
         query.identity.append(key)
-        alternatives = (key, *(stem(d) for d in RELATED_WORDS.get(word, ())))
+        alternatives = (key, *related)
         query.content.extend(alternatives)
         # Topic words must be found in the knowledge; cue words only say what is asked, and a
         # word for a kind of item ("frokost") is covered by an item of that kind.

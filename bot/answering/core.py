@@ -17,13 +17,13 @@ Nothing here knows about Telegram or e-mail; channels call :meth:`Answerer.answe
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.answering import compose
 from bot.answering.analysis import Query, analyse
-from bot.answering.index import KnowledgeIndex, SourceIndex, Unit
+from bot.answering.index import KEYWORD, MIN_PARTIAL, KnowledgeIndex, SourceIndex, Unit
 from bot.i18n import Lang
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import (
@@ -40,6 +40,10 @@ from bot.knowledge.schema import (
 # A unit must match at least this well (a title or name word, roughly) to be what is asked about.
 UNIT_THRESHOLD = 2.0
 # Intents that are about the event as a whole; their cue outweighs a weak match on some item.
+# Words that stand for "how many" in the facts: participants, and numbers of them.
+HOW_MANY_KEYS = ("deltag", "deltog", "antal", "ca")
+# How well a question must name an event (title words, place, year) to be about it.
+IDENTITY_MIN = 2.5
 # Beyond this many candidate events, comparing their programmes is not worth it: ask instead.
 MAX_COMPARED = 50
 MAX_CANDIDATES = 6
@@ -107,18 +111,25 @@ class Answerer:
         events = [c for c in candidates if isinstance(c, Event)]
         if not events:
             return self._escalate(None, "unknown", lang)
-        intent = _event_intent(query) or "which_event"
-        if intent in EVENT_TOPICS or intent in ("date", "venue", "start", "end"):
-            # Only events that can answer the question compete; if one is left, it is the one.
-            known = [e for e in events if _states(e, intent)]
-            if len(known) == 1:
-                return self._about(known[0], query, lang, now)
-            events = known or events
-        events = sorted(events, key=lambda e: abs((e.start - now).total_seconds()))
-        events = events[:MAX_CANDIDATES]
-        details = [self._detail(e, intent, lang, now) for e in events]
-        text = compose.candidates_answer(events, lang, details)
-        return Answer(None, intent, text, False, 0.5, tuple(e.id for e in events))
+        # Ask each candidate, nearest in time first; the ones that know the answer compete.
+        events.sort(key=lambda e: abs((e.start - now).total_seconds()))
+        answers: list[tuple[Event, Answer]] = []
+        for event in events[:MAX_COMPARED]:
+            answer = self._about(event, query, lang, now)
+            if not answer.escalate:
+                answers.append((event, answer))
+            if len(answers) == MAX_CANDIDATES:
+                break
+        if not answers:
+            return self._escalate(None, "unknown", lang)
+        if len(answers) == 1:
+            event, answer = answers[0]
+            return Answer(event.id, answer.intent, answer.text, False, answer.confidence * 0.8)
+        text = compose.candidates_answer(
+            [e for e, _a in answers], lang, [_first_lines(a.text) for _e, a in answers]
+        )
+        intent = answers[0][1].intent
+        return Answer(None, intent, text, False, 0.5, tuple(e.id for e, _a in answers))
 
     def _resolve(
         self, query: Query, now: datetime
@@ -130,30 +141,25 @@ class Answerer:
             for sid, weight in self.index.identity_postings.get(key, ()):
                 scores[sid] += weight * idf
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-        if (
-            ranked
-            and ranked[0][1] >= 2.5
-            and (len(ranked) == 1 or ranked[0][1] >= 1.5 * ranked[1][1])
-        ):
+        named = bool(ranked) and ranked[0][1] >= IDENTITY_MIN
+        if named and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
             return self.kb.sources[ranked[0][0]], []
         covering = [self.kb.sources[sid] for sid in sorted(self._covering(query))]
-        if ranked:
+        if named:  # several events' names fit: only they compete
             top = ranked[0][1]
-            named = {sid for sid, s in ranked if s >= 0.6 * top}
-            narrowed = [s for s in covering if s.id in named]
-            covering = narrowed or covering
+            close = {sid for sid, score in ranked if score >= 0.6 * top}
+            covering = [s for s in covering if s.id in close] or covering
+        # People ask about what is coming; past events compete only when nothing is.
+        coming = [s for s in covering if not isinstance(s, Event) or s.end >= now]
+        if any(isinstance(s, Event) for s in coming):
+            covering = coming
         if len(covering) == 1:
             return covering[0], []
         if _topic_keys(query) and 1 < len(covering) <= MAX_COMPARED:
             best = self._best_by_units(query, covering)
             if best is not None:
                 return best, []
-        upcoming: list[Event | Background] = [
-            s for s in covering if isinstance(s, Event) and s.end >= now
-        ]
-        if len(upcoming) == 1 and not _topic_keys(query):
-            return upcoming[0], []
-        return None, (upcoming or covering)
+        return None, covering
 
     def _covering(self, query: Query) -> set[str]:
         """Ids of the sources whose knowledge covers every topic word of the question."""
@@ -167,32 +173,19 @@ class Answerer:
     def _best_by_units(
         self, query: Query, sources: Sequence[Event | Background]
     ) -> Event | Background | None:
-        best: list[tuple[float, Event | Background]] = []
-        for source in sources:
-            scores = self.index.sources[source.id].score_units(_topic_keys(query))
-            best.append((max(scores.values(), default=0.0), source))
-        best.sort(key=lambda t: -t[0])
-        if (
-            best
-            and best[0][0] >= UNIT_THRESHOLD
-            and (len(best) == 1 or best[0][0] >= 1.5 * best[1][0])
-        ):
-            return best[0][1]
-        return None
+        """The one source whose own text is about the question's words, if only one is.
 
-    def _detail(self, event: Event, intent: str, lang: Lang, now: datetime) -> str | None:
-        """The one fact per candidate that lets the participant see which event is which."""
-        builders: dict[str, Callable[[], str | None]] = {
-            "deadline": lambda: compose.deadline_short(event, lang),
-            "price": lambda: compose.price_answer(event, lang),
-            "venue": lambda: compose.place_text(event, lang),
-            "contact": lambda: compose.contact_line(event.contacts, lang) or None,
-            "audience": lambda: event.audience,
-        }
-        build = builders.get(intent)
-        if build is None:
-            return compose.event_when(event, lang)
-        return build()
+        "Hvornår er plenum?" is about the day whose programme says "Plenum", not about another
+        that merely has a closing discussion; but lunch on two days is lunch on two days.
+        """
+        keys = _match_keys(query)
+        strong = [
+            source
+            for source in sources
+            if max(self.index.sources[source.id].score_units(keys).values(), default=0.0)
+            >= UNIT_THRESHOLD
+        ]
+        return strong[0] if len(strong) == 1 else None
 
     # -- answering about one source ----------------------------------------------------------
 
@@ -213,13 +206,15 @@ class Answerer:
                 return self._topic(source, "deadline", query, lang, now)
             if "cancel" in query.patterns or (query.has("cancel") and not query.qword):
                 return Answer(source.id, "cancel", compose.cancel_answer(source, lang), False, 0.9)
-            if "signup" in query.patterns or (
-                query.has("signup") and not query.qword and not query.topic
-            ):
+            topic = _event_intent(query)
+            plain_signup = query.has("signup") and not query.topic and topic not in EVENT_TOPICS
+            # "Who do I send my signup to?" and "how do I sign up?" are answered by how to sign up.
+            how_to = query.qword in ("who", "how", "where") and "audience" not in query.patterns
+            if "signup" in query.patterns or (plain_signup and (not query.qword or how_to)):
                 return Answer(
                     source.id, "signup", compose.signup_answer(source, lang, now), False, 0.9
                 )
-        if uncovered:
+        if uncovered or "abbreviation" in query.patterns:
             return self._escalate(source.id, "unknown", lang)
         faq = self._faq(indices, query)
         if faq is not None:
@@ -240,6 +235,11 @@ class Answerer:
         topic = _event_intent(query)
         if topic in EVENT_TOPICS:
             return self._topic(event, topic, query, lang, now)
+        if query.qword == "how_many" or topic == "summary":
+            # "How many came?", "what was the main point?": a stated fact, or nothing.
+            notes = self._from_notes(event, indices, query, lang, with_cues=True)
+            if not notes.escalate or query.qword == "how_many":
+                return notes
         if query.session_key is not None:
             session = next((s for s in event.sessions if s.key == query.session_key), None)
             if session is None:
@@ -250,7 +250,12 @@ class Answerer:
             return at
         if query.mentions_session and not _topic_keys(query) and event.sessions:
             holder = next((i for i in event.programme if i.sessions), None)
-            if holder is not None and (query.qword == "when" or query.has("start")):
+            choosing = any(w in query.words for w in ("vælge", "vælger", "choose", "valg"))
+            if (
+                holder is not None
+                and not choosing
+                and (query.qword == "when" or query.has("start"))
+            ):
                 return Answer(
                     event.id, "sessions", compose.item_when_answer(event, holder, lang), False, 0.9
                 )
@@ -318,7 +323,7 @@ class Answerer:
     def _named_contacts(self, event: Event, query: Query) -> list[Contact]:
         if not query.topic:
             return []
-        scores = self.index.sources[event.id].score_units(_topic_keys(query))
+        scores = self.index.sources[event.id].score_units(_match_keys(query))
         units = self.index.sources[event.id].units
         return [
             ref
@@ -364,11 +369,17 @@ class Answerer:
             else:
                 text = compose.item_at_answer(event, started[-1], lang, ())
             return Answer(event.id, "programme_now", text, False, 0.9)
-        if (query.has("after") or query.has("before")) and _topic_keys(query):
-            unit, score = self._best_unit(self.index.sources[event.id], query, kinds=("item",))
-            if unit is None or score < UNIT_THRESHOLD or not isinstance(unit.ref, ProgrammeItem):
+        if query.has("after") or query.has("before"):
+            anchor: ProgrammeItem | None = None
+            if _topic_keys(query):
+                unit, score = self._best_unit(self.index.sources[event.id], query, kinds=("item",))
+                if unit is not None and score >= UNIT_THRESHOLD:
+                    anchor = unit.ref if isinstance(unit.ref, ProgrammeItem) else None
+            elif query.mentions_session:
+                anchor = next((i for i in items if i.sessions), None)
+            if anchor is None:
                 return None
-            position = items.index(unit.ref)
+            position = items.index(anchor)
             step = 1 if query.has("after") else -1
             if 0 <= position + step < len(items):
                 other = items[position + step]
@@ -389,7 +400,7 @@ class Answerer:
         query: Query,
         kinds: Sequence[str] = ("item", "session", "person", "contact", "fact", "faq"),
     ) -> tuple[Unit | None, float]:
-        scores = index.score_units(_topic_keys(query))
+        scores = index.score_units(_match_keys(query))
         if query.kinds:  # "when is lunch?" is about the meal item, whatever it is called
             for i, unit in enumerate(index.units):
                 if isinstance(unit.ref, ProgrammeItem) and unit.ref.kind in query.kinds:
@@ -481,20 +492,25 @@ class Answerer:
         return self._escalate(event.id, "unknown", lang)
 
     def _faq(self, indices: list[SourceIndex], query: Query) -> tuple[QA, float] | None:
-        """A curated question-and-answer entry that matches the question closely."""
+        """A curated question-and-answer entry whose questions match the question closely.
+
+        Only the entry's questions and keywords count: an answer that happens to mention the
+        same words is not a match ("who are the citizens?" is not "what is the purpose?").
+        """
         keys = set(query.content)
         if not keys:
             return None
         best: tuple[QA, float] | None = None
         for index in indices:
-            scores = index.score_units(keys)
-            for i, score in scores.items():
+            for i, score in index.score_units(keys).items():
                 unit = index.units[i]
-                if unit.kind != "faq" or not isinstance(unit.ref, QA):
+                if not isinstance(unit.ref, QA):
                     continue
-                covered = sum(1 for k in keys if _unit_has(index, i, k)) / len(keys)
+                if query.qword and unit.qwords and query.qword not in unit.qwords:
+                    continue  # an entry written for "when?" does not answer "who?"
+                asked = sum(1 for k in keys if _asked_in(index, i, k)) / len(keys)
                 if (
-                    covered >= 0.75
+                    asked >= 0.6
                     and score >= 2 * UNIT_THRESHOLD
                     and (best is None or score > best[1])
                 ):
@@ -502,10 +518,19 @@ class Answerer:
         return best
 
     def _from_notes(
-        self, source: Event | Background, indices: list[SourceIndex], query: Query, lang: Lang
+        self,
+        source: Event | Background,
+        indices: list[SourceIndex],
+        query: Query,
+        lang: Lang,
+        with_cues: bool = False,
     ) -> Answer:
         """Answer from facts and Q&A entries (background sources, or an event's own notes)."""
-        keys = _topic_keys(query) or query.content
+        keys = _match_keys(query) or query.content
+        if with_cues:
+            keys = [*keys, *query.content]
+        if query.qword == "how_many":
+            keys = [*keys, *HOW_MANY_KEYS]
         best: tuple[Fact | QA, float, SourceIndex] | None = None
         for index in indices:
             for i, score in index.score_units(keys).items():
@@ -514,6 +539,7 @@ class Answerer:
                     isinstance(unit.ref, Fact | QA)
                     and (best is None or score > best[1])
                     and _holds_all(index, unit, query)
+                    and (query.qword != "how_many" or _has_number(unit.ref))
                 ):
                     best = (unit.ref, score, index)
         if best is None or best[1] < UNIT_THRESHOLD:
@@ -532,6 +558,11 @@ class Answerer:
 
 
 # -- helpers on queries ------------------------------------------------------------------------
+
+
+def _match_keys(query: Query) -> list[str]:
+    """The stems a relevant unit should hold: topic keys, and dates such as "juni 2022"."""
+    return _topic_keys(query) + query.dates
 
 
 def _topic_keys(query: Query) -> list[str]:
@@ -573,6 +604,18 @@ def _holds_all(index: SourceIndex, unit: Unit, query: Query) -> bool:
     )
 
 
+def _asked_in(index: SourceIndex, unit: int, key: str) -> bool:
+    """Whether a Q&A unit's questions or keywords (not its answer) hold ``key``.
+
+    Here a shorter word in the question also counts: "aftalen" in an entry of the socialaftale
+    source asks about the "socialaftale".
+    """
+    asked = {k for k, weight in index.units[unit].weights.items() if weight >= KEYWORD}
+    if any(matched in asked for matched, _f in index.expand(key)):
+        return True
+    return any(len(k) >= MIN_PARTIAL and key.endswith(k) for k in asked)
+
+
 def _unit_has(index: SourceIndex, unit: int, key: str) -> bool:
     return any(any(i == unit for i, _w in index.postings[m]) for m, _f in index.expand(key))
 
@@ -585,18 +628,20 @@ def _names_person(person: Person, query: Query) -> bool:
     return bool(name & set(query.stems))
 
 
-def _states(event: Event, intent: str) -> bool:
-    """Whether the event's knowledge states the fact an event-level intent asks for."""
-    registration = event.registration
-    facts = {
-        "deadline": registration is not None and registration.deadline is not None,
-        "price": registration is not None and registration.price is not None,
-        "capacity": registration is not None and registration.capacity is not None,
-        "venue": event.venue is not None,
-        "contact": bool(event.contacts) or bool(registration and registration.email),
-        "audience": event.audience is not None,
-    }
-    return facts.get(intent, True)
+NUMBER_WORDS = frozenset(
+    "en et to tre fire fem seks syv otte ni ti elleve tolv halvtreds hundrede "
+    "one two three four five six seven eight nine ten twelve hundred".split()
+)
+
+
+def _has_number(ref: Fact | QA) -> bool:
+    text = ref.text if isinstance(ref, Fact) else ref.answer
+    return any(c.isdigit() for c in text) or bool(NUMBER_WORDS & set(text.casefold().split()))
+
+
+def _first_lines(text: str, limit: int = 2) -> str:
+    """The start of an answer, for a list of candidates: its first sentences, on one line."""
+    return " ".join(compose.sentences(text.replace("\n", " "))[:limit])
 
 
 def _is_smalltalk(query: Query) -> bool:
@@ -636,11 +681,14 @@ def _event_intent(query: Query) -> str | None:
         return None
     if "venue" in present and "contact" in present and query.qword != "where":
         present.remove("venue")
+    if query.qword == "where" and "venue" in present:
+        return "venue"  # "where do I show up?" asks for the place, not the time
     if "date" in present and len(present) > 1:
         present.remove("date")
     if (
         "deadline" in present
         and query.cues.get("deadline", 0) == 1
+        and not query.has("signup")  # "hvornår lukker tilmeldingen"
         and not any(
             w in query.words
             for w in (

@@ -19,6 +19,7 @@ from typing import Literal
 
 from bot.answering.lexicon import (
     CUES,
+    DATE_WORDS,
     ITEM_KIND_WORDS,
     PART_WORDS,
     QUESTION_WORDS,
@@ -64,6 +65,7 @@ class Unit:
     ref: UnitRef
     weights: dict[str, float] = field(default_factory=dict)
     words: set[str] = field(default_factory=set)
+    qwords: set[str] = field(default_factory=set)
 
     def add(self, text: str | None, weight: float) -> None:
         for word in words_of(text):
@@ -142,6 +144,9 @@ def _units_of_notes(source: Event | Background) -> list[Unit]:
         units.append(unit)
     for qa in source.faq:
         unit = Unit("faq", source.id, qa)
+        unit.qwords = {
+            QUESTION_WORDS[w] for q in qa.questions for w in words_of(q)[:2] if w in QUESTION_WORDS
+        }
         unit.add(" ".join(qa.questions), TITLE)
         unit.add(" ".join(qa.keywords), KEYWORD)
         unit.add(qa.answer, BODY)
@@ -221,7 +226,7 @@ class SourceIndex:
 
 
 def _lexicon_words() -> set[str]:
-    words: set[str] = set(STOPWORDS_DA) | set(STOPWORDS_EN) | set(QUESTION_WORDS)
+    words: set[str] = set(STOPWORDS_DA) | set(STOPWORDS_EN) | set(QUESTION_WORDS) | DATE_WORDS
     for cue_words in CUES.values():
         words.update(cue_words)
     for english, danish in RELATED_WORDS.items():

@@ -19,11 +19,12 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "cancel": (
         "afmeld", "afmelde", "afmelder", "afmelding", "afbud", "framelde", "framelding", "aflyse",
-        "annullere", "fortryde", "cancel", "cancellation", "unregister", "withdraw",
+        "annullere", "fortryde", "forhindret", "forhindres", "cancel", "cancellation",
+        "unregister", "withdraw",
     ),
     "deadline": (
         "frist", "fristen", "tilmeldingsfrist", "tilmeldingsfristen", "senest", "sent", "sidste",
-        "deadline", "late", "latest", "still", "stadig", "endnu", "nå", "lukker", "lukket",
+        "deadline", "late", "latest", "last", "stadig", "endnu", "nå", "lukker", "lukket",
     ),
     "date": ("dato", "datoen", "ugedag", "date"),
     "start": (
@@ -39,7 +40,7 @@ CUES: dict[str, tuple[str, ...]] = {
         "arrival", "check",
     ),
     "venue": (
-        "hvor", "sted", "stedet", "adresse", "adressen", "afholdes", "foregår", "holdes",
+        "hvor", "sted", "stedet", "adresse", "adressen", "afholdes", "foregår",
         "lokation", "lokale", "placering", "beliggenhed", "online", "virtuel", "virtuelt",
         "digitalt", "link", "linket", "where", "venue", "place", "address", "location", "held",
         "virtual", "virtually",
@@ -75,11 +76,11 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "summary": (
         "handler", "formål", "formålet", "tema", "temaet", "emne", "emnet", "fokus", "idé",
-        "about", "purpose", "topic", "theme", "aim",
+        "pointe", "pointen", "about", "purpose", "topic", "aim", "point",
     ),
-    "capacity": ("plads", "pladser", "ledige", "fuldt", "optaget", "seats", "room", "capacity",
+    "capacity": ("plads", "pladser", "fuldt", "optaget", "seats", "room", "capacity",
                  "full", "spaces"),
-    "now": ("nu", "now", "lige", "øjeblikket", "currently"),
+    "now": ("nu", "now", "øjeblikket", "currently"),
     "next": ("næste", "bagefter", "derefter", "next", "afterwards"),
     "after": ("efter", "after"),
     "before": ("før", "inden", "before"),
@@ -91,8 +92,9 @@ CUES: dict[str, tuple[str, ...]] = {
 # Signup/cancel phrases that are unambiguous on their own, as regexes over canonical text.
 SIGNUP_PATTERNS = (
     r"\b(skriv|sæt|meld)e? (mig|os) (på|op|til)\b",
+    r"\b(put|count|add) (me|us) (down|in)\b",
     r"\btilmeld(e|er)? mig\b",
-    r"\b(vil|ønsker|skal) (gerne |meget gerne )?(tilmelde|deltage|være med|med)\b",
+    r"\b(vil|ønsker|skal) (gerne |meget gerne )?(tilmelde\w*|deltage|være med|med)\b",
     r"\bjeg deltager( gerne)?\b",
     r"\bhermed tilmelding\b",
     r"^tilmelding\b",
@@ -105,6 +107,9 @@ SIGNUP_PATTERNS = (
     r"\bkan jeg tilmelde\b",
 )
 CANCEL_PATTERNS = (
+    r"\bmeld(e|er)? (mig|os) (fra|af|ud)\b",
+    r"\bslet\w* .*tilmelding",
+    r"\b(bliver|er) (desværre )?forhindret\b",
     r"\bmelde? (afbud|fra)\b",
     r"\bmelder (afbud|fra)\b",
     r"\bafmeld(e|er)? mig\b",
@@ -123,13 +128,27 @@ AUDIENCE_PATTERNS = (
     r"\bhvem (er|holdes) (den|det|temadagen|konferencen|dagen|arrangementet|mødet|visionsdagen) "
     r"(for|til|rettet mod)\b",
     r"\bhvem (kan|må|skal|bør) (deltage|komme|være med|tilmelde)",
+    r"\b(må|kan|skal) (?!jeg|man|vi|du|i\b)\w+ (også |gerne )?(komme|deltage|være med)\b",
     r"\bfor hvem\b",
     r"\bwho (can|may|should) (attend|come|take part|join|sign up)\b",
     r"\bwho is (it|this|the \w+) for\b",
 )
+# Phrases that ask "when" or "how many" without the question word itself.
+WHEN_PATTERNS = (
+    r"\bhvad tid\b", r"\bhvilket tidspunkt\b", r"\bwhat time\b", r"\bhvor tidligt\b",
+    r"\bhvor sent\b", r"\bwhen's\b",
+)
+HOW_MANY_PATTERNS = (r"\bhvor mange\b", r"\bhow many\b", r"\bantal\w*\b")
+# Asking what an abbreviation stands for: the knowledge base rarely says, so staff answer.
+ABBREVIATION_PATTERNS = (r"\bhvad står \w+ for\b", r"\bwhat does \w+ stand for\b",
+                         r"\bhvad betyder forkortelsen\b")
+VENUE_PATTERNS = (r"\bin person\b", r"\bfysisk\w*\b", r"\bhvor holdes\b")
+
 # Questions about whether signing up is still possible are about the deadline, not a signup.
 DEADLINE_PATTERNS = (
     r"\bnå at tilmelde\b",
+    r"\btilmelde\w* .*\bnå\b|\bnå\b.*\btilmelde",
+    r"\blast day to (register|sign up)\b",
     r"\bfor sent\b",
     r"\bstadig (tilmelde|nå|muligt|mulighed|åben)\b",
     r"\b(too late|still (sign up|register|possible|open))\b",
@@ -154,7 +173,7 @@ STOPWORDS_DA = frozenset(
     intet ja jeg jer jeres kan kom komme kommer kunne lidt lige man mange med meget men mere mig
     min mine mit mon mod må måske nej noget nogen nogle nok når og også om op os over på sig sige
     siger sin sine sit skal skulle som så sådan til tror ud under var vel vi vil ville vores være
-    været venligst gerne tak mange kære hilsen venlig mvh vh hvorledes hvornaar egentligt præcis
+    været venligst gerne tak mange kære hilsen venlig mvh vh hvorledes egentligt præcis
     cirka ca omkring helst lov sker ske foregår der's hvad's heller altså jo nu nok vist mens
     vide ved gå går blive vær sted finde findes holde holder spørge spørger spørgsmål
     fortælle fortæl information info oplysninger oplyse nogensinde mener menes tænke tænker
@@ -164,6 +183,18 @@ STOPWORDS_DA = frozenset(
     klokken kl time timer minutter desværre altså nemlig lige ellers stadigvæk
     byder spiller står laver giver leder taler oplæg oplægget oplægsholder oplægsholderen
     oplægsholdere vært værten forhåbentlig hurtigt spørge ligger beliggende findes
+    se ser så set hedder hed hedde kaldes betyder betyde gang gange går gik gået komme kommer
+    kom lade lad lader sige sagde sagt vise viser vist holde holdt hører høre læse læser
+    skrive skrev sende sendes sendt sender modtage modtager glemt glemme glemte huske husker
+    ryger ryge videre vælge vælger valgt imellem mellem blandt punkt punkter punktet
+    programpunkt programpunktet indslag indslaget kollega kollegaer kollegaen hun han hende
+    ham dem folk nogen nogle alle selv selve vigtig vigtige vigtigste største første
+    bedste forhånd på forhånd lidt kop mon monstro vel nok hvordan hvorledes rigtigt rigtig
+    sikker sikkert lige præcist ca cirka omkring eksempel eksempelvis fx tidligt senere
+    formiddag eftermiddag morgen aften dato datoen d den dagen dagens idag i dag ugen uge år
+    året
+    gælder gældende angår angående vedrørende ang mht hensyn forhold ift
+    også desuden derudover samt igen
     """.split()
 )
 STOPWORDS_EN = frozenset(
@@ -175,7 +206,24 @@ STOPWORDS_EN = frozenset(
     meeting thing time tell know hello hi thanks thank much many some one it's i'm what's there's
     much o'clock am pm speaker speakers host talk talks speaking gives give unfortunately
     can't cannot won't don't doesn't isn't i'd i'll come coming go going make bring need want
-    like take all after still
+    like take all after still taking taken took place places placed happen happens happening
+    theme day days held hold holds last up down put person people physically physical
+    lead leads leading leader moderates moderating facilitates facilitating chaired
+    body handles handle handled area areas regarding about anyone someone something
+    morning afternoon evening
+    when's where's who's what's how's is it there here also too
+    """.split()
+)
+
+# Months and weekdays: they need not be found in the knowledge (a date is not a topic), but where
+# they are ("i juni 2022"), they point at the right fact.
+DATE_WORDS = frozenset(
+    """
+    januar februar marts april maj juni juli august september oktober november december
+    jan feb mar apr jun jul aug sep sept okt nov dec forår efterår sommer vinter
+    mandag tirsdag onsdag torsdag fredag lørdag søndag
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday spring autumn summer winter
     """.split()
 )
 
@@ -191,6 +239,25 @@ RELATED_WORDS: dict[str, tuple[str, ...]] = {
     "byder": ("velkomst",),
     "debat": ("paneldebat",),
     "debatten": ("paneldebat",),
+    "moderates": ("ordstyrer",),
+    "theme": ("temadag",),
+    "conference": ("konference",),
+    "political": ("politisk",),
+    "politics": ("politisk",),
+    "politicians": ("politiker",),
+    "discussions": ("drøftelse",),
+    "area": ("område",),
+    "citizens": ("borger",),
+    "municipalities": ("kommune",),
+    "agreement": ("aftale",),
+    "approve": ("godkende",),
+    "approved": ("godkende",),
+    "approves": ("godkende",),
+    "elderly": ("alderdom", "ældre"),
+    "disability": ("handicap",),
+    "disabilities": ("handicap",),
+    "volunteer": ("frivillige",),
+    "recruitment": ("rekruttering",),
     "lunch": ("frokost",),
     "coffee": ("kaffe",),
     "tea": ("the",),
@@ -266,7 +333,14 @@ PART_WORDS: dict[str, str] = {
     "facilitator": "facilitator",
     "facilitatoren": "facilitator",
     "faciliterer": "facilitator",
+    "oplæg": "speaker",
+    "oplægget": "speaker",
     "oplægsholder": "speaker",
+    "leder": "speaker",
+    "leads": "speaker",
+    "lead": "speaker",
+    "moderates": "moderator",
+    "facilitates": "facilitator",
     "oplægsholderen": "speaker",
     "oplægsholdere": "speaker",
     "taler": "speaker",
@@ -280,6 +354,9 @@ SESSION_WORDS = ("session", "workshop", "spor", "sessionen", "workshoppen")
 QUESTION_WORDS: dict[str, str] = {
     "hvornår": "when",
     "when": "when",
+    "when's": "when",
+    "where's": "where",
+    "who's": "who",
     "hvor": "where",
     "where": "where",
     "hvem": "who",

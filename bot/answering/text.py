@@ -46,9 +46,14 @@ def tokens(text: str) -> list[str]:
     return TOKEN_RE.findall(text)
 
 
+def transliterate(word: str) -> str:
+    """How a word is typed without æøå: 'før' -> 'foer', 'hvornår' -> 'hvornaar'."""
+    return word.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+
+
 def skeleton(word: str) -> str:
     """A spelling-insensitive key: 'hvornår', 'hvornaar' and 'hvornar' share one."""
-    word = word.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    word = transliterate(word)
     word = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
     return word.replace("aa", "a").replace("ae", "e").replace("oe", "o")
 
@@ -81,8 +86,11 @@ class Vocabulary:
     def __init__(self, words: Iterable[str]) -> None:
         self.words: set[str] = set(words)
         self._by_skeleton: dict[str, str] = {}
+        self._by_ascii: dict[str, str] = {}
         for word in sorted(self.words):  # sorted: ties resolve the same way every run
             self._by_skeleton.setdefault(skeleton(word), word)
+            if transliterate(word) != word:
+                self._by_ascii.setdefault(transliterate(word), word)
         self._skeletons = list(self._by_skeleton)
         self._cache: dict[str, str | None] = {}
 
@@ -98,6 +106,9 @@ class Vocabulary:
         return result
 
     def _lookup(self, word: str) -> str | None:
+        # "foer" is "før" written without ø, before it is "for" with a typo.
+        if word in self._by_ascii:
+            return self._by_ascii[word]
         key = skeleton(word)
         if key in self._by_skeleton:
             return self._by_skeleton[key]
