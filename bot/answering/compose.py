@@ -9,13 +9,12 @@ the question to staff: silence is never filled with a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from bot.i18n import Lang, fmt_date, fmt_datetime, fmt_time, join_names, translator
 from bot.knowledge.schema import (
     QA,
-    Background,
     Contact,
     Event,
     Fact,
@@ -443,10 +442,6 @@ def faq_answer(qa: QA, lang: Lang) -> str:
     return qa.answer_en if lang == "en" and qa.answer_en else qa.answer
 
 
-def source_name(source: Event | Background) -> str:
-    return source.title
-
-
 def candidates_answer(events: Sequence[Event], lang: Lang, detail: Sequence[str | None]) -> str:
     lines = [gettext(lang, "Several events match. Which one do you mean?")]
     for event, extra in zip(events, detail, strict=True):
@@ -465,10 +460,6 @@ def escalation_text(lang: Lang) -> str:
     )
 
 
-def no_event_text(lang: Lang) -> str:
-    return gettext(lang, "Which event is your question about? Please write its name.")
-
-
 def empty_text(lang: Lang) -> str:
     return gettext(lang, "Please write your question, for example: When is lunch?")
 
@@ -483,3 +474,21 @@ def greeting_text(lang: Lang) -> str:
 
 def thanks_text(lang: Lang) -> str:
     return gettext(lang, "You are welcome.")
+
+
+# Event-level intents and the sentence that answers each; None means the knowledge is silent.
+TOPIC_ANSWERS: dict[str, Callable[[Event, Lang, datetime], str | None]] = {
+    "deadline": deadline_answer,
+    "price": lambda event, lang, _now: price_answer(event, lang),
+    "audience": lambda event, lang, _now: audience_answer(event, lang),
+    "organiser": lambda event, lang, _now: organiser_answer(event, lang),
+    "capacity": lambda event, lang, _now: capacity_answer(event, lang),
+    "venue": lambda event, lang, _now: venue_answer(event, lang),
+    "date": lambda event, lang, _now: date_answer(event, lang),
+    "start": lambda event, lang, _now: start_answer(event, lang),
+    "end": lambda event, lang, _now: end_answer(event, lang),
+    "arrival": lambda event, lang, _now: arrival_answer(event, lang),
+    "programme": lambda event, lang, _now: programme_answer(event, lang),
+    "sessions": lambda event, lang, _now: sessions_answer(event, lang),
+    "summary": lambda event, lang, _now: summary_answer(event, lang),
+}

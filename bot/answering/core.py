@@ -285,37 +285,13 @@ class Answerer:
         return self._escalate(event.id, "unknown", lang)
 
     def _topic(self, event: Event, topic: str, query: Query, lang: Lang, now: datetime) -> Answer:
+        """Answer an event-level intent from the event's structured facts, or hand it over."""
         text: str | None
-        if topic == "deadline":
-            text = compose.deadline_answer(event, lang, now)
-        elif topic == "price":
-            text = compose.price_answer(event, lang)
-        elif topic == "contact":
+        if topic == "contact":  # a contact the question names, else all of them
             text = compose.contact_answer(event, lang, self._named_contacts(event, query))
-        elif topic == "audience":
-            text = compose.audience_answer(event, lang)
-        elif topic == "organiser":
-            text = compose.organiser_answer(event, lang)
-        elif topic == "capacity":
-            text = compose.capacity_answer(event, lang)
-        elif topic == "venue":
-            text = compose.venue_answer(event, lang)
-        elif topic == "date":
-            text = compose.date_answer(event, lang)
-        elif topic == "start":
-            text = compose.start_answer(event, lang)
-        elif topic == "end":
-            text = compose.end_answer(event, lang)
-        elif topic == "arrival":
-            text = compose.arrival_answer(event, lang)
-        elif topic == "programme":
-            text = compose.programme_answer(event, lang)
-        elif topic == "sessions":
-            text = compose.sessions_answer(event, lang)
-        elif topic == "summary":
-            text = compose.summary_answer(event, lang)
         else:
-            text = None
+            build = compose.TOPIC_ANSWERS.get(topic)
+            text = build(event, lang, now) if build else None
         if text is None:
             return self._escalate(event.id, topic, lang)
         return Answer(event.id, topic, text, False, 0.9)

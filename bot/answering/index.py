@@ -76,10 +76,10 @@ class Unit:
                 self.weights[key] = weight
 
 
-def _speaker_text(speakers: Iterable[SpeakerRef]) -> tuple[str, str]:
-    names = " ".join(s.name for s in speakers)
-    roles = " ".join(s.role or "" for s in speakers)
-    return names, roles
+def _add_speakers(unit: Unit, speakers: Iterable[SpeakerRef]) -> None:
+    for speaker in speakers:
+        unit.add(speaker.name, NAME)
+        unit.add(speaker.role, ROLE)
 
 
 def _units_of_event(event: Event) -> list[Unit]:
@@ -103,9 +103,7 @@ def _units_of_event(event: Event) -> list[Unit]:
     for item in event.programme:
         unit = Unit("item", event.id, item)
         unit.add(item.title, TITLE)
-        names, roles = _speaker_text(item.speakers)
-        unit.add(names, NAME)
-        unit.add(roles, ROLE)
+        _add_speakers(unit, item.speakers)
         unit.add(item.description, BODY)
         unit.add(item.note, BODY)
         units.append(unit)
@@ -113,9 +111,7 @@ def _units_of_event(event: Event) -> list[Unit]:
         unit = Unit("session", event.id, session)
         unit.add(f"{session.kind} {session.key}", TITLE)
         unit.add(session.title, TITLE)
-        names, roles = _speaker_text(session.speakers)
-        unit.add(names, NAME)
-        unit.add(roles, ROLE)
+        _add_speakers(unit, session.speakers)
         unit.add(session.description, BODY)
         units.append(unit)
     for person in event.people:
