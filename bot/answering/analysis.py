@@ -2,7 +2,13 @@
 
 The analysis does not look at any particular event; deciding what is covered and what the answer
 is happens in ``core``. Everything here works on the canonical form of the words, so "hvornaar"
-and "tilmeldningsfristen" are read as "hvornår" and "tilmeldingsfristen".
+and "tilmeldningsfristen" are read as "hvornår" and "tilmeldingsfristen", and an unknown compound
+is read as its parts ("velkomsttalen" as "velkomst talen").
+
+A message is split into its question and its context. "Goddag. Jeg sidder i handicaprådet i
+Thisted. Hvornår starter dagen?" asks when the day starts; Thisted is context. Only the words of
+the question must be found in the knowledge base; context words help to find the right item where
+the knowledge base knows them ("Jeg har læst at Ulrik Wilbek er med. Hvornår kommer han på?").
 """
 
 from __future__ import annotations
@@ -23,13 +29,16 @@ from bot.answering.lexicon import (
     DECLINE_PATTERNS,
     HOW_MANY_PATTERNS,
     ITEM_KIND_WORDS,
+    NEXT_PATTERNS,
     PART_WORDS,
     QUESTION_WORDS,
     RELATED_WORDS,
     SESSION_WORDS,
     SIGNUP_PATTERNS,
+    START_PATTERNS,
     STOPWORDS_DA,
     STOPWORDS_EN,
+    SUMMARY_PATTERNS,
     VENUE_PATTERNS,
     WHEN_PATTERNS,
 )
@@ -52,7 +61,17 @@ EVENT_TYPE_WORDS = frozenset(
     )
 )
 _SESSION_REF = re.compile(
-    r"\b(?:session|workshop|spor)(?:en|pen|s)?\s*(?:nr\.?\s*|nummer\s*)?(\d+|[a-h])\b"
+    r"\b(?:session|workshop|spor|sess|ws)(?:en|pen|s)?\s*(?:nr\.?\s*|nummer\s*)?(\d+|[a-h])\b"
+)
+_SENTENCE_END = re.compile(r"[.!?]+\s+|\n+")
+# A full stop after these, or after a number ("31. maj"), does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    "kl d ca nr v bl fx f eks pga mht jf evt ift tlf mv osv dvs inkl ekskl att vedr ang".split()
+)
+# Yes/no questions start with a verb and a subject: "kan jeg ...", "er der ...", "is it ...".
+_YES_NO = re.compile(
+    r"^(kan|må|skal|er|bliver|får|findes|gælder|vil|har|can|is|are|do|does|will|may|should)"
+    r" (jeg|man|vi|i|du|der|det|den|de|it|there|i|we|you|they)\b"
 )
 _CLOCK_AFTER_KL = re.compile(r"\b(?:kl|klokken|at)\.?\s*(\d{1,2})(?:[.:](\d{2}))?\b")
 
@@ -72,6 +91,19 @@ _PATTERNS = {
     "when": _compile(WHEN_PATTERNS),
     "how_many": _compile(HOW_MANY_PATTERNS),
     "abbreviation": _compile(ABBREVIATION_PATTERNS),
+    "start": _compile(START_PATTERNS),
+    "next": _compile(NEXT_PATTERNS),
+    "summary": _compile(SUMMARY_PATTERNS),
+}
+_SESSION_STEMS = frozenset(stem(w) for w in SESSION_WORDS)
+# Parts of the day, as the programme's clock times they cover.
+DAYPARTS: dict[str, tuple[time, time]] = {
+    "formiddag": (time(0, 0), time(12, 0)),
+    "formiddagen": (time(0, 0), time(12, 0)),
+    "morning": (time(0, 0), time(12, 0)),
+    "eftermiddag": (time(12, 0), time(23, 59)),
+    "eftermiddagen": (time(12, 0), time(23, 59)),
+    "afternoon": (time(12, 0), time(23, 59)),
 }
 
 
@@ -84,6 +116,7 @@ class Query:
     stems: list[str]
     content: list[str] = field(default_factory=list)
     topic: list[tuple[str, ...]] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
     identity: list[str] = field(default_factory=list)
     cues: dict[str, int] = field(default_factory=dict)
     patterns: set[str] = field(default_factory=set)
@@ -95,6 +128,7 @@ class Query:
     dates: list[str] = field(default_factory=list)
     session_key: str | None = None
     mentions_session: bool = False
+    daypart: tuple[time, time] | None = None
 
     @property
     def empty(self) -> bool:
@@ -104,17 +138,59 @@ class Query:
         return self.cues.get(intent, 0) > 0 or intent in self.patterns
 
 
+def _canonical_words(text: str, vocabulary: Vocabulary) -> list[str]:
+    words: list[str] = []
+    for token in tokens(text):
+        known = vocabulary.canonical(token)
+        if known is not None:
+            words.append(known)
+            continue
+        parts = vocabulary.split_compound(token)
+        words.extend(parts if parts else (token,))
+    return words
+
+
+def _focus(sentences: list[tuple[list[str], bool]]) -> tuple[list[str], list[str]]:
+    """The question's words and the context's words of a message split into sentences."""
+    question: list[str] = []
+    context: list[str] = []
+    for words, asks in sentences:
+        start = next((i for i, w in enumerate(words) if w in QUESTION_WORDS), None)
+        if start is not None and start == len(words) - 1:
+            start = 0  # "kaffepause hvornår": the question word comes last
+        if start is not None:
+            context.extend(words[:start])
+            question.extend(words[start:])
+        elif asks:
+            question.extend(words)
+        else:
+            context.extend(words)
+    if not question:  # a statement ("tilmeld mig", "program") is the whole message
+        return context, []
+    return question, context
+
+
 def analyse(question: str, vocabulary: Vocabulary) -> Query:
     """Take a question apart into canonical words, cues and topic words."""
     text = clean(question)
-    raw = tokens(text)
-    words = [vocabulary.canonical(w) or w for w in raw]
-    canonical_text = " ".join(words)
-    query = Query(text=canonical_text, words=words, stems=[stem(w) for w in words])
+    sentences: list[tuple[list[str], bool]] = []
+    for part in _sentences(text):
+        words = _canonical_words(part, vocabulary)
+        if words:
+            joined = " ".join(words)
+            asks = part.rstrip().endswith("?") or bool(_YES_NO.match(joined))
+            asks = asks or any(p.search(joined) for p in _PATTERNS["when"])
+            sentences.append((words, asks))
+    all_words = [w for words, _asks in sentences for w in words]
+    focus, context = _focus(sentences)
+    focus_text = " ".join(focus)
+    query = Query(text=focus_text, words=focus, stems=[stem(w) for w in focus])
+    if not all_words:
+        return query
 
     cues: dict[str, int] = defaultdict(int)
     seen: set[tuple[str, str]] = set()
-    for word, key in zip(words, query.stems, strict=True):
+    for word, key in zip(focus, query.stems, strict=True):
         for intent, stems in CUE_STEMS.items():
             if key in stems and (intent, key) not in seen:
                 seen.add((intent, key))
@@ -128,12 +204,23 @@ def analyse(question: str, vocabulary: Vocabulary) -> Query:
                 query.kind_words.append((stem(alternative), kind))
         if word in PART_WORDS:
             query.parts.add(PART_WORDS[word])
-        if word in SESSION_WORDS or key in {stem(w) for w in SESSION_WORDS}:
+        if word in SESSION_WORDS or key in _SESSION_STEMS:
             query.mentions_session = True
     query.cues = dict(cues)
     for name, compiled in _PATTERNS.items():
-        if any(p.search(canonical_text) for p in compiled):
+        if any(p.search(focus_text) for p in compiled):
             query.patterns.add(name)
+    # "Min mand er indlagt, så jeg kommer ikke. Vil I fjerne mig?": a signup or cancellation
+    # stated before a yes/no question is what the message is about; before a "who/when"
+    # question it is only context.
+    if not any(w in QUESTION_WORDS for w in focus):
+        whole = " ".join(all_words)
+        for name in ("signup", "cancel"):
+            if any(p.search(whole) for p in _PATTERNS[name]):
+                query.patterns.add(name)
+    for name in ("start", "next", "summary"):
+        if name in query.patterns:
+            query.cues[name] = query.cues.get(name, 0) + 1
 
     if "how_many" in query.patterns:
         query.qword = "how_many"
@@ -151,36 +238,74 @@ def analyse(question: str, vocabulary: Vocabulary) -> Query:
                 query.kind_words.append((cue, kind))
                 del query.cues[cue]
 
-    session = _SESSION_REF.search(canonical_text)
+    all_text = " ".join(all_words)
+    session = _SESSION_REF.search(focus_text) or _SESSION_REF.search(all_text)
     if session:
-        query.session_key = (
-            session.group(1).upper() if session.group(1).isalpha() else session.group(1)
-        )
-    query.clock = _clock(raw, canonical_text)
+        key = session.group(1)
+        query.session_key = key.upper() if key.isalpha() else key
+    query.clock = _clock(tokens(focus_text), focus_text)
 
-    for word, key in zip(words, query.stems, strict=True):
+    for word in all_words:
         if word.isdigit() and len(word) == 4:
             query.identity.append(word)  # a year names an event
             query.dates.append(word)
-        if word in DATE_WORDS:
-            query.dates.append(key)
-            continue
-        if word.isdigit() or is_clock(word) or len(word) < 2:
-            continue
-        related = tuple(stem(d) for d in RELATED_WORDS.get(word, ()))
-        query.identity.extend(r for r in related if r in EVENT_TYPE_WORDS)
-        if key in EVENT_TYPE_WORDS:
-            query.identity.append(key)
-        if word in STOPWORDS_DA or word in STOPWORDS_EN or key in STOP_STEMS:
-            continue
-        query.identity.append(key)
-        alternatives = (key, *related)
-        query.content.extend(alternatives)
-        # Topic words must be found in the knowledge; cue words only say what is asked, and a
-        # word for a kind of item ("frokost") is covered by an item of that kind.
-        if key not in ALL_CUE_STEMS and word not in ITEM_KIND_WORDS:
-            query.topic.append(alternatives)
+    for words, in_focus in ((focus, True), (context, False)):
+        for word in words:
+            _classify(query, word, in_focus)
+    if "summary" in query.patterns:  # "meningen med temadagen" asks for the purpose
+        query.topic = [t for t in query.topic if not t[0].startswith("mening")]
+    query.daypart = next((DAYPARTS[w] for w in focus if w in DAYPARTS), None)
     return query
+
+
+def _sentences(text: str) -> list[str]:
+    """Split a message into sentences, keeping "kl. 13.00" and "31. maj" whole."""
+    parts: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start()].rsplit(None, 1)
+        last = before[-1] if before else ""
+        line_break = "\n" in match.group()
+        if not line_break and (last.isdigit() or last.casefold() in _ABBREVIATIONS):
+            continue
+        parts.append(text[start : match.end()])
+        start = match.end()
+    parts.append(text[start:])
+    return [p for p in parts if p.strip()]
+
+
+def _is_filler(word: str, key: str) -> bool:
+    # Snowball stems "morgen" to "morg" but "morgenen" to "morgen"; stemming twice meets them.
+    return (
+        word in STOPWORDS_DA or word in STOPWORDS_EN or key in STOP_STEMS or stem(key) in STOP_STEMS
+    )
+
+
+def _classify(query: Query, word: str, in_focus: bool) -> None:
+    """Sort one word into identity, topic, context, dates or nothing."""
+    key = stem(word)
+    if word in DATE_WORDS:
+        query.dates.append(key)
+        return
+    if word.isdigit() or is_clock(word) or len(word) < 2:
+        return
+    related = tuple(stem(d) for d in RELATED_WORDS.get(word, ()))
+    query.identity.extend(r for r in related if r in EVENT_TYPE_WORDS)
+    if key in EVENT_TYPE_WORDS:
+        query.identity.append(key)
+    if _is_filler(word, key):
+        return
+    query.identity.append(key)
+    alternatives = (key, *related)
+    if not in_focus:
+        if key not in ALL_CUE_STEMS:
+            query.context.extend(alternatives)
+        return
+    query.content.extend(alternatives)
+    # Topic words must be found in the knowledge; cue words only say what is asked, and a
+    # word for a kind of item ("frokost") is covered by an item of that kind.
+    if key not in ALL_CUE_STEMS and word not in ITEM_KIND_WORDS:
+        query.topic.append(alternatives)
 
 
 def _clock(raw: list[str], text: str) -> time | None:

@@ -216,7 +216,8 @@ class Answerer:
                 )
         if uncovered or "abbreviation" in query.patterns:
             return self._escalate(source.id, "unknown", lang)
-        faq = self._faq(indices, query)
+        # The source's own curated answers first; its background is consulted after its facts.
+        faq = self._faq(indices[:1], query)
         if faq is not None:
             qa, score = faq
             return Answer(source.id, "faq", compose.faq_answer(qa, lang), False, min(1.0, score))
@@ -345,7 +346,13 @@ class Answerer:
             else:
                 text = compose.item_at_answer(event, started[-1], lang, ())
             return Answer(event.id, "programme_now", text, False, 0.9)
-        if query.has("after") or query.has("before"):
+        if query.daypart is not None and not _topic_keys(query):
+            low, high = query.daypart
+            part = [i for i in items if low <= i.start < high]
+            if part:
+                text = "\n".join(compose.item_line(event, i, lang) for i in part)
+                return Answer(event.id, "programme_at", text, False, 0.85)
+        if (query.has("after") or query.has("before")) and query.qword != "who":
             anchor: ProgrammeItem | None = None
             if _topic_keys(query):
                 unit, score = self._best_unit(self.index.sources[event.id], query, kinds=("item",))
@@ -376,7 +383,12 @@ class Answerer:
         query: Query,
         kinds: Sequence[str] = ("item", "session", "person", "contact", "fact", "faq"),
     ) -> tuple[Unit | None, float]:
-        scores = index.score_units(_match_keys(query))
+        # Context words the knowledge knows ("Ulrik Wilbek er med. Hvornår kommer han på?")
+        # help to find the item; unknown ones (a town, an illness) are left out.
+        context = (
+            [k for k in query.context if index.covers(k)] if _event_intent(query) is None else []
+        )
+        scores = index.score_units(_topic_keys(query) + context)
         if query.kinds:  # "when is lunch?" is about the meal item, whatever it is called
             for i, unit in enumerate(index.units):
                 if isinstance(unit.ref, ProgrammeItem) and unit.ref.kind in query.kinds:
@@ -537,8 +549,8 @@ class Answerer:
 
 
 def _match_keys(query: Query) -> list[str]:
-    """The stems a relevant unit should hold: topic keys, and dates such as "juni 2022"."""
-    return _topic_keys(query) + query.dates
+    """The stems a relevant fact should hold: topic keys, known context, dates ("juni 2022")."""
+    return _topic_keys(query) + query.context + query.dates
 
 
 def _topic_keys(query: Query) -> list[str]:
@@ -653,6 +665,8 @@ def _event_intent(query: Query) -> str | None:
         "date",
     )
     present = [i for i in order if query.cues.get(i)]
+    if query.qword == "who":  # "who gives the opening address?" asks for a person
+        present = [i for i in present if i not in ("venue", "date", "start", "end", "arrival")]
     if not present:
         return None
     if "venue" in present and "contact" in present and query.qword != "where":

@@ -257,7 +257,6 @@ class KnowledgeIndex:
         self.stem_sources: dict[str, set[str]] = defaultdict(set)
         self.kind_sources: dict[ItemKind, set[str]] = defaultdict(set)
         self.identity_postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        linked: dict[str, set[str]] = defaultdict(set)  # background -> events that build on it
         for sid, source_index in self.sources.items():
             for unit in source_index.units:
                 words.update(unit.words)
@@ -269,12 +268,6 @@ class KnowledgeIndex:
             if isinstance(source, Event):
                 for item in source.programme:
                     self.kind_sources[item.kind].add(sid)
-                for ref in source.background:
-                    linked[ref].add(sid)
-        # A word an event's background mentions is covered for that event too.
-        for sids in self.stem_sources.values():
-            for sid in list(sids):
-                sids.update(linked.get(sid, ()))
         self.stems = StemSet(self.stem_sources)
         self.vocabulary = Vocabulary(words)
         n = max(len(self.sources), 1)

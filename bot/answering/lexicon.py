@@ -23,16 +23,19 @@ CUES: dict[str, tuple[str, ...]] = {
         "unregister", "withdraw",
     ),
     "deadline": (
-        "frist", "fristen", "tilmeldingsfrist", "tilmeldingsfristen", "senest", "sent", "sidste",
+        "frist", "fristen", "tilmeldingsfrist", "tilmeldingsfristen", "senest", "sent",
         "deadline", "late", "latest", "last", "stadig", "endnu", "nå", "lukker", "lukket",
+        "overskredet", "overskrevet", "udløbet", "udløber",
     ),
     "date": ("dato", "datoen", "ugedag", "date"),
     "start": (
         "starter", "start", "starte", "begynder", "begynde", "begyndelse", "åbner", "starts",
+        "starttid", "starttidspunkt", "starttidspunktet",
         "begin", "begins", "open", "opens",
     ),
     "end": (
         "slutter", "slut", "slutte", "ender", "færdig", "færdige", "hjem", "afslutning",
+        "sluttid", "sluttidspunkt",
         "afsluttes", "end", "ends", "finish", "finishes", "over", "home",
     ),
     "arrival": (
@@ -78,10 +81,10 @@ CUES: dict[str, tuple[str, ...]] = {
         "handler", "formål", "formålet", "tema", "temaet", "emne", "emnet", "fokus", "idé",
         "pointe", "pointen", "about", "purpose", "topic", "aim", "point",
     ),
-    "capacity": ("plads", "pladser", "fuldt", "optaget", "seats", "room", "capacity",
+    "capacity": ("plads", "pladser", "fuldt", "optaget", "seats", "capacity",
                  "full", "spaces"),
     "now": ("nu", "now", "øjeblikket", "currently"),
-    "next": ("næste", "bagefter", "derefter", "next", "afterwards"),
+    "next": ("næste", "bagefter", "derefter", "snart", "straks", "next", "afterwards", "soon"),
     "after": ("efter", "after"),
     "before": ("før", "inden", "before"),
     "greeting": ("hej", "hejsa", "goddag", "davs", "hello", "hi", "hey", "morn"),
@@ -91,10 +94,10 @@ CUES: dict[str, tuple[str, ...]] = {
 
 # Signup/cancel phrases that are unambiguous on their own, as regexes over canonical text.
 SIGNUP_PATTERNS = (
-    r"\b(skriv|sæt|meld)e? (mig|os) (på|op|til)\b",
+    r"\b(skriv|sæt|meld|noter)e? (mig|os) (selv )?(på|op|til|som deltager)\b",
     r"\b(put|count|add) (me|us) (down|in)\b",
     r"\btilmeld(e|er)? mig\b",
-    r"\b(vil|ønsker|skal) (gerne |meget gerne )?(tilmelde\w*|deltage|være med|med)\b",
+    r"\b(vil|ønsker|skal) (gerne |meget gerne )?(at )?(tilmelde\w*|deltage|være med|med)\b",
     r"\bjeg deltager( gerne)?\b",
     r"\bhermed tilmelding\b",
     r"^tilmelding\b",
@@ -107,9 +110,12 @@ SIGNUP_PATTERNS = (
     r"\bkan jeg tilmelde\b",
 )
 CANCEL_PATTERNS = (
+    r"\bfjern\w* (mig|os|min tilmelding) fra\b",
     r"\bmeld(e|er)? (mig|os) (fra|af|ud)\b",
     r"\bslet\w* .*tilmelding",
     r"\b(bliver|er) (desværre )?forhindret\b",
+    r"\btrække? (min|vores|mit) tilmelding\w* tilbage\b",
+    r"\btræk\w* .*tilmelding\w* .*tilbage\b",
     r"\bmelde? (afbud|fra)\b",
     r"\bmelder (afbud|fra)\b",
     r"\bafmeld(e|er)? mig\b",
@@ -128,14 +134,27 @@ AUDIENCE_PATTERNS = (
     r"\bhvem (er|holdes) (den|det|temadagen|konferencen|dagen|arrangementet|mødet|visionsdagen) "
     r"(for|til|rettet mod)\b",
     r"\bhvem (kan|må|skal|bør) (deltage|komme|være med|tilmelde)",
-    r"\b(må|kan|skal) (?!jeg|man|vi|du|i\b)\w+ (også |gerne )?(komme|deltage|være med)\b",
+    r"\b(må|kan|skal) (?!(jeg|man|vi|du|i|hun|han|de|den|det|min|mit|mine|vores|hans|hendes)\b)"
+    r"\w+ (også |gerne )?(komme|deltage|være med)\b",
     r"\bfor hvem\b",
     r"\bwho (can|may|should) (attend|come|take part|join|sign up)\b",
     r"\bwho is (it|this|the \w+) for\b",
 )
+# Phrases for start, "what is next" and "what is it about" that single words do not carry.
+START_PATTERNS = (r"\bgår (det )?i gang\b", r"\bgår (det )?løs\b", r"\bkommer i gang\b",
+                  r"\bbegynder det\b")
+NEXT_PATTERNS = (r"\bom lidt\b", r"\bom et øjeblik\b", r"\bcoming up\b")
+SUMMARY_PATTERNS = (
+    r"\bgår (det |dagen )?ud på\b",
+    r"\bwhat is it about\b",
+    # "meningen med temadagen" is its purpose; "meningen med livet" is not ours to answer.
+    r"\bmeningen med (temadagen|dagen|konferencen|mødet|arrangementet|visionsdagen|det)\b",
+)
+
 # Phrases that ask "when" or "how many" without the question word itself.
 WHEN_PATTERNS = (
     r"\bhvad tid\b", r"\bhvilket tidspunkt\b", r"\bwhat time\b", r"\bhvor tidligt\b",
+    r"\bhvad klokken\b", r"\bhvornår på dagen\b",
     r"\bhvor sent\b", r"\bwhen's\b",
 )
 HOW_MANY_PATTERNS = (r"\bhvor mange\b", r"\bhow many\b", r"\bantal\w*\b")
@@ -150,7 +169,9 @@ DEADLINE_PATTERNS = (
     r"\btilmelde\w* .*\bnå\b|\bnå\b.*\btilmelde",
     r"\blast day to (register|sign up)\b",
     r"\bfor sent\b",
-    r"\bstadig (tilmelde|nå|muligt|mulighed|åben)\b",
+    r"\bstadig (tilmelde|nå|muligt|mulighed|åben\w*)\b",
+    r"\b(åben|åbent) for tilmelding\b",
+    r"\bsidste (frist|dag|chance)\b",
     r"\b(too late|still (sign up|register|possible|open))\b",
     r"\bsenest\b",
     r"\bhvornår skal (jeg|man|vi) (være )?tilmeld",
@@ -183,6 +204,9 @@ STOPWORDS_DA = frozenset(
     klokken kl time timer minutter desværre altså nemlig lige ellers stadigvæk
     byder spiller står laver giver leder taler oplæg oplægget oplægsholder oplægsholderen
     oplægsholdere vært værten forhåbentlig hurtigt spørge ligger beliggende findes
+    pls plz please venter vente ord ordet sal salen salene lokalet henne inde ude selve by
+    løs gang fået faaet beskæftige beskæftiger sidder sidde medlem bestemt bestemte hele
+    undskyld beklager pga grund grundet derfor fordi ellers alligevel jo sidste
     se ser så set hedder hed hedde kaldes betyder betyde gang gange går gik gået komme kommer
     kom lade lad lader sige sagde sagt vise viser vist holde holdt hører høre læse læser
     skrive skrev sende sendes sendt sender modtage modtager glemt glemme glemte huske husker
@@ -206,7 +230,8 @@ STOPWORDS_EN = frozenset(
     meeting thing time tell know hello hi thanks thank much many some one it's i'm what's there's
     much o'clock am pm speaker speakers host talk talks speaking gives give unfortunately
     can't cannot won't don't doesn't isn't i'd i'll come coming go going make bring need want
-    like take all after still taking taken took place places placed happen happens happening
+    like take all after still right presents present presenting going get taking taken took
+    place places placed happen happens happening
     theme day days held hold holds last up down put person people physically physical
     lead leads leading leader moderates moderating facilitates facilitating chaired
     body handles handle handled area areas regarding about anyone someone something
@@ -240,6 +265,18 @@ RELATED_WORDS: dict[str, tuple[str, ...]] = {
     "debat": ("paneldebat",),
     "debatten": ("paneldebat",),
     "moderates": ("ordstyrer",),
+    "opening": ("velkomst",),
+    "vedtaget": ("godkende",),
+    "vedtages": ("godkende",),
+    "vedtage": ("godkende",),
+    "skærmen": ("online",),
+    "skærm": ("online",),
+    "computer": ("online",),
+    "computeren": ("online",),
+    "nettet": ("online",),
+    "internettet": ("online",),
+    "ws": ("workshop",),
+    "sess": ("session",),
     "theme": ("temadag",),
     "conference": ("konference",),
     "political": ("politisk",),
@@ -340,6 +377,8 @@ PART_WORDS: dict[str, str] = {
     "leads": "speaker",
     "lead": "speaker",
     "moderates": "moderator",
+    "presents": "speaker",
+    "præsenterer": "speaker",
     "facilitates": "facilitator",
     "oplægsholderen": "speaker",
     "oplægsholdere": "speaker",
@@ -349,7 +388,7 @@ PART_WORDS: dict[str, str] = {
     "host": "host",
 }
 
-SESSION_WORDS = ("session", "workshop", "spor", "sessionen", "workshoppen")
+SESSION_WORDS = ("session", "workshop", "spor", "sessionen", "workshoppen", "sess", "ws")
 
 QUESTION_WORDS: dict[str, str] = {
     "hvornår": "when",

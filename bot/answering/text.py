@@ -93,6 +93,7 @@ class Vocabulary:
                 self._by_ascii.setdefault(transliterate(word), word)
         self._skeletons = list(self._by_skeleton)
         self._cache: dict[str, str | None] = {}
+        self._stems = {stem(w) for w in self.words}
 
     def canonical(self, word: str) -> str | None:
         """The known word meant by ``word``, or None when nothing close is known."""
@@ -129,3 +130,18 @@ class Vocabulary:
         if candidate[0] != key[0]:
             return None
         return self._by_skeleton[candidate]
+
+    def split_compound(self, word: str) -> list[str] | None:
+        """Read an unknown Danish compound as two known words: 'velkomsttalen' -> 'velkomst',
+        'talen'; 'innovationstemadagen' -> 'innovation', 'temadagen' (with the linking s)."""
+        if len(word) < 8 or not word.isalpha():
+            return None
+        # Both parts at least four letters: "meningen" is not "men" + "ingen".
+        for cut in range(len(word) - 4, 3, -1):  # longest first part first
+            head, tail = word[:cut], word[cut:]
+            if head not in self.words:
+                continue
+            for rest in (tail, tail[1:] if tail[0] in "se" else ""):
+                if len(rest) >= 4 and (rest in self.words or stem(rest) in self._stems):
+                    return [head, rest]
+        return None
