@@ -1,0 +1,685 @@
+"""The registration service: signup, cancellation, the waiting list, and "my registrations".
+
+Transport-independent: channels call it with a channel name, what they know of the person and the
+time now, and tell the person what the :class:`~bot.registrations.results.Result` says.
+
+How a change stays correct under concurrency and crashes:
+
+- Every change is one database transaction: the participant, their identities, the registration
+  and its audit lines are written together or not at all.
+- Changes to one event are serialised. On SQLite a write transaction holds the database's write
+  lock from its first statement (``BEGIN IMMEDIATE``); on PostgreSQL it locks the event's row in
+  ``registration_events`` (``SELECT … FOR UPDATE``). So "is there a seat?" and "take it" cannot
+  interleave with another signup, and seat 51 of 50 is never given.
+- The database refuses a second active registration of one person for one event (partial unique
+  index) whatever the code does.
+- On PostgreSQL two first-time signups of one person for two events can race to create the same
+  identity; the loser's transaction fails on the unique constraint and is run again from the
+  start, now finding the identity. Deadlocks and serialisation failures are retried the same way.
+
+Waiting-list order is the order of signing up (``queue_no``, counted per event under the lock).
+When a seat frees up, the first waiting person who fits (event and session capacity) is promoted;
+promoted registrations are returned in ``Result.promoted`` so that channels can tell them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import localize
+from bot.knowledge.schema import Event
+from bot.registrations.form import CleanSignup, SignupForm, clean_signup
+from bot.registrations.identity import EMAIL, TELEGRAM, Channel, Identity, check_channel
+from bot.registrations.models import (
+    AuditEntry,
+    Participant,
+    ParticipantIdentity,
+    Registration,
+    RegistrationEvent,
+    RegistrationStatus,
+)
+from bot.registrations.results import AuditRecord, EventCounts, Outcome, RegistrationInfo, Result
+from bot.registrations.rules import (
+    deadline_passed,
+    event_capacity,
+    find_session,
+    is_closed,
+    signup_closes_at,
+)
+from bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+EventLookup = Callable[[str], Event | None]
+
+ATTEMPTS = 5
+# PostgreSQL: deadlock detected, serialisation failure. Both leave nothing behind; run again.
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})
+SELF_SERVICE: frozenset[str] = frozenset({"telegram", "email"})
+
+REGISTERED = RegistrationStatus.REGISTERED.value
+WAITLISTED = RegistrationStatus.WAITLISTED.value
+CANCELLED = RegistrationStatus.CANCELLED.value
+
+
+@dataclass
+class _Change:
+    """One write transaction and who makes it."""
+
+    session: AsyncSession
+    channel: Channel
+    now: datetime
+    actor: str | None
+    promoted: list[Registration] = field(default_factory=list)
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.orig, "sqlstate", None) in RETRY_SQLSTATES
+
+
+class RegistrationService:
+    """Signups and cancellations for the events of the knowledge base, on one database."""
+
+    def __init__(self, db: Database, events: EventLookup) -> None:
+        self.db = db
+        # Needed when merging two participants touches registrations for other events.
+        self._events = events
+
+    # ----------------------------------------------------------------- public operations
+
+    async def signup(
+        self,
+        event: Event,
+        form: SignupForm,
+        *,
+        channel: Channel,
+        now: datetime,
+        telegram_id: int | None = None,
+        actor: str | None = None,
+    ) -> Result:
+        """Sign a person up: registered, waitlisted, already registered, deadline passed or full.
+
+        Raises :class:`~bot.registrations.form.InvalidSignup` when the form is incomplete.
+        """
+        clean = clean_signup(event, form)
+        who = Identity(email=clean.email, telegram_id=telegram_id)
+        result = await self._write(
+            channel, now, actor, lambda change: self._signup(change, event, clean, who)
+        )
+        log.info(
+            "signup event=%s registration=%s outcome=%s channel=%s promoted=%d",
+            event.id,
+            result.registration.id if result.registration else None,
+            result.outcome.value,
+            channel,
+            len(result.promoted),
+        )
+        return result
+
+    async def cancel(
+        self,
+        event: Event,
+        who: Identity,
+        *,
+        channel: Channel,
+        now: datetime,
+        actor: str | None = None,
+    ) -> Result:
+        """Cancel the person's registration (or place on the waiting list) for the event."""
+        result = await self._write(
+            channel, now, actor, lambda change: self._cancel(change, event, who)
+        )
+        log.info(
+            "cancel event=%s registration=%s outcome=%s channel=%s promoted=%d",
+            event.id,
+            result.registration.id if result.registration else None,
+            result.outcome.value,
+            channel,
+            len(result.promoted),
+        )
+        return result
+
+    async def promote_waiting(
+        self, event: Event, *, channel: Channel, now: datetime, actor: str | None = None
+    ) -> tuple[RegistrationInfo, ...]:
+        """Give free seats to the waiting list (after staff raised the capacity, say)."""
+
+        async def work(change: _Change) -> tuple[RegistrationInfo, ...]:
+            await self._lock_event(change, event.id)
+            await self._promote(change, event)
+            return await self._promoted_infos(change)
+
+        return await self._write(channel, now, actor, work)
+
+    async def link(
+        self, who: Identity, *, channel: Channel, now: datetime, actor: str | None = None
+    ) -> int | None:
+        """Link an e-mail address and a Telegram id to one participant; their id, or None."""
+
+        async def work(change: _Change) -> int | None:
+            participant = await self._find_participant(change, who)
+            return participant.id if participant else None
+
+        return await self._write(channel, now, actor, work)
+
+    async def registrations_of(
+        self, who: Identity, *, now: datetime, include_past: bool = False
+    ) -> list[RegistrationInfo]:
+        """The person's active registrations, soonest event first; past events only on request."""
+        now = localize(now)
+        async with self.db.session() as session:
+            ids = await self._participant_ids(session, who)
+            if not ids:
+                return []
+            rows = (
+                await session.execute(
+                    select(Registration)
+                    .where(Registration.participant_id.in_(ids), Registration.status != CANCELLED)
+                    .order_by(Registration.created_at, Registration.id)
+                )
+            ).scalars()
+            kept: list[Registration] = []
+            for reg in rows:
+                event = self._events(reg.event_slug)
+                if include_past or event is None or event.end > now:
+                    kept.append(reg)
+            infos = [await self._info(session, reg) for reg in kept]
+
+        def soonest(info: RegistrationInfo) -> tuple[int, datetime]:
+            event = self._events(info.event_slug)
+            return (0, event.start) if event else (1, info.created_at)
+
+        return sorted(infos, key=soonest)
+
+    async def event_registrations(
+        self, event_slug: str, *, include_cancelled: bool = False
+    ) -> list[RegistrationInfo]:
+        """Everyone signed up for an event, in signup order, with waiting-list positions."""
+        query = select(Registration).where(Registration.event_slug == event_slug)
+        if not include_cancelled:
+            query = query.where(Registration.status != CANCELLED)
+        async with self.db.session() as session:
+            regs = list((await session.execute(query.order_by(Registration.queue_no))).scalars())
+            telegram = await self._telegram_ids(session, {r.participant_id for r in regs})
+        infos: list[RegistrationInfo] = []
+        waiting = 0
+        for reg in regs:
+            position = None
+            if reg.status == WAITLISTED:
+                waiting += 1
+                position = waiting
+            infos.append(_snapshot(reg, position, telegram.get(reg.participant_id)))
+        return infos
+
+    async def audit_trail(
+        self, event_slug: str | None = None, *, registration_id: int | None = None
+    ) -> list[AuditRecord]:
+        """Every recorded change, oldest first, for an event or one registration (or all)."""
+        query = select(AuditEntry).order_by(AuditEntry.id)
+        if event_slug is not None:
+            query = query.where(AuditEntry.event_slug == event_slug)
+        if registration_id is not None:
+            query = query.where(AuditEntry.registration_id == registration_id)
+        async with self.db.session() as session:
+            rows = (await session.execute(query)).scalars().all()
+        return [
+            AuditRecord(
+                at=localize(row.at),
+                registration_id=row.registration_id,
+                event_slug=row.event_slug,
+                participant_id=row.participant_id,
+                action=row.action,
+                old_status=row.old_status,
+                new_status=row.new_status,
+                channel=row.channel,
+                actor=row.actor,
+                note=row.note,
+            )
+            for row in rows
+        ]
+
+    async def counts(self) -> list[EventCounts]:
+        """Registered, waiting and cancelled per event that has any registration."""
+        query = select(Registration.event_slug, Registration.status, func.count()).group_by(
+            Registration.event_slug, Registration.status
+        )
+        async with self.db.session() as session:
+            rows = (await session.execute(query)).all()
+        table: dict[str, dict[str, int]] = {}
+        for slug, status, n in rows:
+            table.setdefault(slug, {})[status] = n
+        return [
+            EventCounts(slug, t.get(REGISTERED, 0), t.get(WAITLISTED, 0), t.get(CANCELLED, 0))
+            for slug, t in sorted(table.items())
+        ]
+
+    # ----------------------------------------------------------------- transactions
+
+    async def _write(
+        self,
+        channel: Channel,
+        now: datetime,
+        actor: str | None,
+        work: Callable[[_Change], Awaitable[T]],
+    ) -> T:
+        channel = check_channel(channel)
+        now = localize(now)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with self.db.transaction() as session:
+                    return await work(_Change(session, channel, now, actor))
+            except DBAPIError as exc:
+                if attempt >= ATTEMPTS or not _retryable(exc):
+                    raise
+                log.info("registration change conflicted (%s); retrying", type(exc).__name__)
+
+    async def _lock_event(self, change: _Change, slug: str) -> RegistrationEvent:
+        """Lock the event's row (creating it on first use) until the transaction ends."""
+        session = change.session
+        query = (
+            select(RegistrationEvent)
+            .where(RegistrationEvent.slug == slug)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        row = (await session.execute(query)).scalar_one_or_none()
+        if row is None:
+            values = {"slug": slug, "last_queue_no": 0, "created_at": change.now}
+            if self.db.dialect == "postgresql":
+                pg = postgresql.insert(RegistrationEvent).values(values)
+                await session.execute(pg.on_conflict_do_nothing(index_elements=["slug"]))
+            else:
+                lite = sqlite.insert(RegistrationEvent).values(values)
+                await session.execute(lite.on_conflict_do_nothing(index_elements=["slug"]))
+            row = (await session.execute(query)).scalar_one()
+        return row
+
+    # ----------------------------------------------------------------- signup and cancel
+
+    async def _signup(
+        self, change: _Change, event: Event, form: CleanSignup, who: Identity
+    ) -> Result:
+        session = change.session
+        counter = await self._lock_event(change, event.id)
+        participant = await self._find_participant(change, who)
+        if participant is not None:
+            active = await self._active(session, event.id, participant.id)
+            if active is not None:
+                return await self._result(change, Outcome.ALREADY_REGISTERED, event.id, active)
+        if is_closed(event):
+            return await self._result(change, Outcome.FULL, event.id)
+        if deadline_passed(event, change.now):
+            return await self._result(
+                change, Outcome.DEADLINE_PASSED, event.id, deadline=signup_closes_at(event)
+            )
+
+        new = participant is None
+        if participant is None:
+            participant = Participant(created_at=change.now)
+            session.add(participant)
+        participant.name = form.name
+        participant.organisation = form.organisation
+        participant.lang = form.lang
+        participant.updated_at = change.now
+        await session.flush()
+        if new:
+            for kind, value in who.pairs():
+                session.add(
+                    ParticipantIdentity(
+                        participant_id=participant.id,
+                        kind=kind,
+                        value=value,
+                        created_at=change.now,
+                    )
+                )
+
+        # Seats that are free while people wait go to them first, not to the newcomer.
+        taken = await self._promote(change, event)
+        seat = await self._has_seat(session, event, form.session_key, taken)
+        counter.last_queue_no += 1
+        registration = Registration(
+            event_slug=event.id,
+            participant_id=participant.id,
+            status=REGISTERED if seat else WAITLISTED,
+            queue_no=counter.last_queue_no,
+            session_key=form.session_key,
+            name=form.name,
+            email=form.email,
+            organisation=form.organisation,
+            needs=form.needs,
+            lang=form.lang,
+            channel=change.channel,
+            created_at=change.now,
+            updated_at=change.now,
+        )
+        session.add(registration)
+        await session.flush()
+        self._audit(change, registration, "signed_up", None)
+        outcome = Outcome.REGISTERED if seat else Outcome.WAITLISTED
+        # A new participant has exactly the identities just given; no need to look them up.
+        known = (who.telegram_id,) if new else None
+        return await self._result(change, outcome, event.id, registration, telegram=known)
+
+    async def _cancel(self, change: _Change, event: Event, who: Identity) -> Result:
+        session = change.session
+        await self._lock_event(change, event.id)
+        participant = await self._find_participant(change, who)
+        active = await self._active(session, event.id, participant.id) if participant else None
+        if active is None:
+            return await self._result(change, Outcome.NOT_REGISTERED, event.id)
+        old = active.status
+        active.status = CANCELLED
+        active.cancelled_at = change.now
+        active.updated_at = change.now
+        await session.flush()
+        self._audit(change, active, "cancelled", old)
+        await self._promote(change, event)
+        return await self._result(change, Outcome.CANCELLED, event.id, active)
+
+    # ----------------------------------------------------------------- seats and the waiting list
+
+    async def _count(self, session: AsyncSession, slug: str, session_key: str | None = None) -> int:
+        query = select(func.count()).where(
+            Registration.event_slug == slug, Registration.status == REGISTERED
+        )
+        if session_key is not None:
+            query = query.where(Registration.session_key == session_key)
+        return int((await session.execute(query)).scalar_one())
+
+    async def _has_seat(
+        self, session: AsyncSession, event: Event, session_key: str | None, taken: int | None
+    ) -> bool:
+        capacity = event_capacity(event)
+        if capacity is not None:
+            if taken is None:
+                taken = await self._count(session, event.id)
+            if taken >= capacity:
+                return False
+        chosen = find_session(event, session_key)
+        if chosen is not None and chosen.capacity is not None:
+            return await self._count(session, event.id, chosen.key) < chosen.capacity
+        return True
+
+    async def _promote(self, change: _Change, event: Event) -> int | None:
+        """Give free seats to the first waiting people who fit, in waiting-list order.
+
+        Returns the number of seats taken afterwards, when it was counted.
+        """
+        if change.now >= event.start:
+            return None  # once the event has begun, a freed seat is no use to anyone waiting
+        session = change.session
+        capacity = event_capacity(event)
+        taken = await self._count(session, event.id)
+        if capacity is not None and taken >= capacity:
+            return taken
+        waiting = (
+            (
+                await session.execute(
+                    select(Registration)
+                    .where(Registration.event_slug == event.id, Registration.status == WAITLISTED)
+                    .order_by(Registration.queue_no)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if not waiting:
+            return taken
+        per_session: dict[str | None, int] = {
+            key: n
+            for key, n in (
+                await session.execute(
+                    select(Registration.session_key, func.count())
+                    .where(Registration.event_slug == event.id, Registration.status == REGISTERED)
+                    .group_by(Registration.session_key)
+                )
+            )
+        }
+        for reg in waiting:
+            if capacity is not None and taken >= capacity:
+                break
+            chosen = find_session(event, reg.session_key)
+            session_full = (
+                chosen is not None
+                and chosen.capacity is not None
+                and per_session.get(chosen.key, 0) >= chosen.capacity
+            )
+            if session_full:
+                continue
+            reg.status = REGISTERED
+            reg.updated_at = change.now
+            self._audit(change, reg, "promoted", WAITLISTED, actor="system")
+            taken += 1
+            per_session[reg.session_key] = per_session.get(reg.session_key, 0) + 1
+            change.promoted.append(reg)
+        await session.flush()
+        return taken
+
+    # ----------------------------------------------------------------- participants
+
+    async def _owners(self, session: AsyncSession, who: Identity) -> dict[str, int]:
+        """kind -> participant id, for the identities of ``who`` that are known."""
+        wanted = [
+            and_(ParticipantIdentity.kind == kind, ParticipantIdentity.value == value)
+            for kind, value in who.pairs()
+        ]
+        rows = await session.execute(
+            select(ParticipantIdentity.kind, ParticipantIdentity.participant_id).where(or_(*wanted))
+        )
+        return {kind: pid for kind, pid in rows}
+
+    async def _participant_ids(self, session: AsyncSession, who: Identity) -> set[int]:
+        return set((await self._owners(session, who)).values())
+
+    async def _find_participant(self, change: _Change, who: Identity) -> Participant | None:
+        """The participant ``who`` is, linking identities that are new and merging two into one."""
+        session = change.session
+        owners = await self._owners(session, who)
+        if not owners:
+            return None
+        # An e-mail address is what the person gave us to reach them; it names the survivor.
+        survivor = owners[EMAIL] if EMAIL in owners else owners[TELEGRAM]
+        other = owners.get(TELEGRAM)
+        if other is not None and other != survivor:
+            await self._merge(change, other, survivor)
+        for kind, value in who.pairs():
+            if kind not in owners:
+                session.add(
+                    ParticipantIdentity(
+                        participant_id=survivor, kind=kind, value=value, created_at=change.now
+                    )
+                )
+                log.info("linked an identity (%s) to participant %s", kind, survivor)
+        await session.flush()
+        return await session.get(Participant, survivor)
+
+    async def _merge(self, change: _Change, other_id: int, survivor_id: int) -> None:
+        """Make two participants one: identities and registrations move to the survivor.
+
+        Where both hold an active registration for the same event, the better placed one is kept
+        (registered over waitlisted, then the earlier) and the other cancelled; a seat freed that
+        way goes to the waiting list of that event.
+        """
+        session = change.session
+        note = f"participant {other_id} merged into {survivor_id}"
+        theirs = (
+            (
+                await session.execute(
+                    select(Registration)
+                    .where(Registration.participant_id == other_id)
+                    .order_by(Registration.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        for reg in theirs:
+            if reg.status == CANCELLED:
+                continue
+            mine = await self._active(session, reg.event_slug, survivor_id)
+            if mine is None:
+                continue
+            event = self._events(reg.event_slug)
+            if event is not None:
+                await self._lock_event(change, reg.event_slug)
+            keep_theirs = (reg.status, reg.queue_no) < (mine.status, mine.queue_no)
+            # 'registered' sorts before 'waitlisted', so the tuple order is the preference.
+            loser = mine if keep_theirs else reg
+            old = loser.status
+            loser.status = CANCELLED
+            loser.cancelled_at = change.now
+            loser.updated_at = change.now
+            await session.flush()
+            self._audit(change, loser, "merged_duplicate", old, actor="system", note=note)
+            if old == REGISTERED and event is not None:
+                await self._promote(change, event)
+        for reg in theirs:
+            reg.participant_id = survivor_id
+            reg.updated_at = change.now
+            await session.flush()
+            if reg.status != CANCELLED:
+                self._audit(change, reg, "merged", reg.status, actor="system", note=note)
+        identities = (
+            await session.execute(
+                select(ParticipantIdentity).where(ParticipantIdentity.participant_id == other_id)
+            )
+        ).scalars()
+        for identity in identities:
+            identity.participant_id = survivor_id
+        merged = await session.get(Participant, other_id)
+        if merged is not None:
+            merged.merged_into_id = survivor_id
+            merged.updated_at = change.now
+        await session.flush()
+        log.info("merged participant %s into %s", other_id, survivor_id)
+
+    async def _active(
+        self, session: AsyncSession, slug: str, participant_id: int
+    ) -> Registration | None:
+        query = select(Registration).where(
+            Registration.event_slug == slug,
+            Registration.participant_id == participant_id,
+            Registration.status != CANCELLED,
+        )
+        return (await session.execute(query)).scalar_one_or_none()
+
+    # ----------------------------------------------------------------- audit and results
+
+    def _audit(
+        self,
+        change: _Change,
+        reg: Registration,
+        action: str,
+        old_status: str | None,
+        *,
+        actor: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        if actor is None:
+            actor = change.actor
+        if actor is None:
+            actor = (
+                f"participant:{reg.participant_id}" if change.channel in SELF_SERVICE else "staff"
+            )
+        change.session.add(
+            AuditEntry(
+                registration_id=reg.id,
+                event_slug=reg.event_slug,
+                participant_id=reg.participant_id,
+                action=action,
+                old_status=old_status,
+                new_status=reg.status,
+                channel=change.channel,
+                actor=actor,
+                at=change.now,
+                note=note,
+            )
+        )
+
+    async def _telegram_ids(
+        self, session: AsyncSession, participant_ids: set[int]
+    ) -> dict[int, int]:
+        if not participant_ids:
+            return {}
+        rows = await session.execute(
+            select(ParticipantIdentity.participant_id, ParticipantIdentity.value)
+            .where(
+                ParticipantIdentity.kind == TELEGRAM,
+                ParticipantIdentity.participant_id.in_(participant_ids),
+            )
+            .order_by(ParticipantIdentity.id)
+        )
+        # The most recently linked Telegram id is the one to write to.
+        return {pid: int(value) for pid, value in rows}
+
+    async def _info(
+        self, session: AsyncSession, reg: Registration, telegram: tuple[int | None] | None = None
+    ) -> RegistrationInfo:
+        position = None
+        if reg.status == WAITLISTED:
+            position = int(
+                (
+                    await session.execute(
+                        select(func.count()).where(
+                            Registration.event_slug == reg.event_slug,
+                            Registration.status == WAITLISTED,
+                            Registration.queue_no <= reg.queue_no,
+                        )
+                    )
+                ).scalar_one()
+            )
+        if telegram is not None:
+            return _snapshot(reg, position, telegram[0])
+        linked = await self._telegram_ids(session, {reg.participant_id})
+        return _snapshot(reg, position, linked.get(reg.participant_id))
+
+    async def _promoted_infos(self, change: _Change) -> tuple[RegistrationInfo, ...]:
+        return tuple([await self._info(change.session, reg) for reg in change.promoted])
+
+    async def _result(
+        self,
+        change: _Change,
+        outcome: Outcome,
+        slug: str,
+        reg: Registration | None = None,
+        *,
+        deadline: datetime | None = None,
+        telegram: tuple[int | None] | None = None,
+    ) -> Result:
+        await change.session.flush()
+        info = await self._info(change.session, reg, telegram) if reg is not None else None
+        return Result(outcome, slug, info, await self._promoted_infos(change), deadline)
+
+
+def _snapshot(reg: Registration, position: int | None, telegram_id: int | None) -> RegistrationInfo:
+    return RegistrationInfo(
+        id=reg.id,
+        event_slug=reg.event_slug,
+        participant_id=reg.participant_id,
+        status=RegistrationStatus(reg.status),
+        position=position,
+        name=reg.name,
+        email=reg.email,
+        organisation=reg.organisation,
+        session_key=reg.session_key,
+        needs=reg.needs,
+        lang=reg.lang,
+        channel=reg.channel,
+        telegram_id=telegram_id,
+        created_at=localize(reg.created_at),
+        cancelled_at=localize(reg.cancelled_at) if reg.cancelled_at else None,
+    )

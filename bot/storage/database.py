@@ -1,0 +1,142 @@
+"""Connecting to the database: one async engine and its sessions, SQLite or PostgreSQL by URL.
+
+SQLite is the embedded default (a file under the data directory). Each connection is set up for
+safe concurrent use: write-ahead logging so readers never wait for a writer, foreign keys on, a
+busy timeout so a writer waits for the lock instead of failing, and full sync so a confirmed
+registration survives a power cut. SQLite's own transaction handling is switched off and
+SQLAlchemy emits ``BEGIN`` itself: write transactions start with ``BEGIN IMMEDIATE``, which takes
+the database's write lock at once, so a read-check-write (is there a seat left?) cannot interleave
+with another writer. On PostgreSQL, writers lock what they change themselves (see the services).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from bot.settings import Settings
+
+BUSY_TIMEOUT_MS = 30_000
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    "PRAGMA synchronous=FULL",
+)
+# Execution option read by the BEGIN hook: "IMMEDIATE" for writers, "DEFERRED" for readers.
+SQLITE_BEGIN = "sqlite_begin"
+# URLs written without a driver get the async one (the bot runs on asyncio).
+ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+}
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # Stop the driver from issuing its own BEGIN; the "begin" hook below does it instead.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_engine(
+    url: str,
+    *,
+    pool_size: int | None = None,
+    max_overflow: int | None = None,
+    connect_args: dict[str, Any] | None = None,
+    echo: bool = False,
+) -> AsyncEngine:
+    """An async engine for the URL, with SQLite set up as the module docstring describes."""
+    sa_url = make_url(url)
+    if sa_url.drivername in ASYNC_DRIVERS:
+        sa_url = sa_url.set(drivername=ASYNC_DRIVERS[sa_url.drivername])
+    options: dict[str, Any] = {"echo": echo, "connect_args": dict(connect_args or {})}
+    if pool_size is not None:
+        options["pool_size"] = pool_size
+    if max_overflow is not None:
+        options["max_overflow"] = max_overflow
+    is_sqlite = sa_url.get_backend_name() == "sqlite"
+    file = sa_url.database if is_sqlite else None
+    if file and file != ":memory:" and not file.startswith("file:"):
+        Path(file).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(sa_url, **options)
+    if is_sqlite:
+        event.listen(engine.sync_engine, "connect", _sqlite_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    return engine
+
+
+class Database:
+    """The bot's database: the engine, read sessions and write transactions."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        # Same pool; writers only differ in how SQLite begins their transaction.
+        self.write_engine = (
+            engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+            if self.dialect == "sqlite"
+            else engine
+        )
+        self._reader = async_sessionmaker(engine, expire_on_commit=False)
+        self._writer = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        # SQLite has one writer at a time anyway. Queueing this process's writers here spares
+        # them SQLite's busy-wait (it polls the lock with sleeps of up to 100 ms); writers in
+        # other processes are still kept out by BEGIN IMMEDIATE and the busy timeout.
+        self._write_turn = asyncio.Lock() if self.dialect == "sqlite" else None
+
+    @classmethod
+    def connect(cls, url: str, **options: Any) -> Database:
+        """A database for the URL; options go to :func:`create_engine`."""
+        return cls(create_engine(url, **options))
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Database:
+        """The configured database (``BOT_DATABASE_URL``), SQLite under the data dir by default."""
+        return cls.connect((settings or Settings()).effective_database_url)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session in one write transaction: committed at the end, rolled back on any error."""
+        if self._write_turn is None:
+            async with self._writer() as session, session.begin():
+                yield session
+            return
+        async with self._write_turn, self._writer() as session, session.begin():
+            yield session
+
+    def session(self) -> AsyncSession:
+        """A session for reading (SQLite readers never wait for writers in WAL mode)."""
+        return self._reader()
+
+    async def migrate(self) -> None:
+        """Upgrade the schema to the newest migration; the bot calls this on start."""
+        from bot.storage.migrate import upgrade
+
+        await upgrade(self)
+
+    async def close(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()

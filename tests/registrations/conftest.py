@@ -1,0 +1,107 @@
+"""Databases for the registration tests: a fresh SQLite file, and a fresh PostgreSQL schema.
+
+PostgreSQL is read from ``BOT_TEST_POSTGRES_URL``. Without it the PostgreSQL variants are skipped
+with a message saying how to enable them; with it, an unreachable server is an error, so CI (which
+sets it) fails rather than skips. Each PostgreSQL test gets its own schema, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge.schema import Event
+from bot.registrations.service import RegistrationService
+from bot.storage import Database
+
+PG_ENV = "BOT_TEST_POSTGRES_URL"
+PG_HINT = (
+    f"PostgreSQL tests need {PG_ENV}, for example "
+    f"{PG_ENV}=postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = ["sqlite", "postgresql"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Target:
+    """Where a test's database lives, and how to open it (also from another process)."""
+
+    backend: str
+    url: str
+    schema: str | None = None
+    opened: list[Database] = field(default_factory=list)
+
+    def connect_args(self) -> dict[str, Any]:
+        if self.schema is None:
+            return {}
+        return {"server_settings": {"search_path": self.schema}}
+
+    def connect(self, **options: Any) -> Database:
+        """A new Database on this target; closed when the test ends."""
+        db = Database.connect(self.url, connect_args=self.connect_args(), **options)
+        self.opened.append(db)
+        return db
+
+
+@pytest.fixture(params=BACKENDS)
+async def target(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Target]:
+    if request.param == "sqlite":
+        result = Target("sqlite", f"sqlite+aiosqlite:///{tmp_path / 'registrations.sqlite3'}")
+        try:
+            yield result
+        finally:
+            for db in result.opened:
+                await db.close()
+        return
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(PG_HINT)
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        result = Target("postgresql", url, schema)
+        try:
+            yield result
+        finally:
+            for db in result.opened:
+                await db.close()
+            async with admin.connect() as conn:
+                await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        await admin.dispose()
+
+
+@pytest.fixture
+async def db(target: Target) -> Database:
+    database = target.connect()
+    await database.migrate()
+    return database
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> KnowledgeBase:
+    return load_knowledge(ROOT / "knowledge")
+
+
+@pytest.fixture
+def events(knowledge: KnowledgeBase) -> dict[str, Event]:
+    """The real knowledge base's events; tests add their own events to it."""
+    return dict(knowledge.events)
+
+
+@pytest.fixture
+def service(db: Database, events: dict[str, Event]) -> RegistrationService:
+    return RegistrationService(db, events.get)
