@@ -42,7 +42,8 @@ class _TomlFileSource(PydanticBaseSettingsSource):
 class Settings(BaseSettings):
     """Everything configurable about one Deltagerbot installation."""
 
-    model_config = SettingsConfigDict(env_prefix="BOT_", extra="ignore")
+    # An empty variable (BOT_TELEGRAM_TOKEN=) means "not set", as it does in most tools.
+    model_config = SettingsConfigDict(env_prefix="BOT_", extra="ignore", env_ignore_empty=True)
 
     knowledge_dir: Path = Field(default=PROJECT_ROOT / "knowledge")
     data_dir: Path = Field(default=PROJECT_ROOT / "data")
@@ -52,6 +53,12 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str | None = None
+    telegram_bot_username: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = 8443
+    telegram_webhook_path: str = "telegram"
 
     @property
     def effective_database_url(self) -> str:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.answering import Answerer
 from bot.channels.terminal import TerminalChat
 from bot.clock import parse_aware
 from tests.conftest import run_bot
 
 
-def test_run_without_token_starts_the_terminal_chat_and_answers() -> None:
-    env = {"BOT_TELEGRAM_TOKEN": "", "BOT_IMAP_HOST": ""}
+def test_run_without_token_starts_the_terminal_chat_and_answers(tmp_path: Path) -> None:
+    env = {"BOT_TELEGRAM_TOKEN": "", "BOT_DATA_DIR": str(tmp_path), "BOT_DATABASE_URL": ""}
     stdin = "/arrangement handicapraad-temadag-2024\nHvornår er der frokost?\n/slut\n"
     result = run_bot("run", stdin=stdin, env=env)
     assert result.returncode == 0, result.stderr
     assert "Hej!" in result.stdout and "12.15" in result.stdout
+    assert (tmp_path / "deltagerbot.sqlite3").exists()  # the embedded default, created on start
 
 
 def test_chat_session_chooses_events_by_number_and_switches_language(answerer: Answerer) -> None:

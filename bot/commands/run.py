@@ -1,9 +1,16 @@
-"""Run the bot: the channels that are configured, or a chat in the terminal when none is."""
+"""Run the bot: the channels that are configured, or a chat in the terminal when none is.
+
+The database (SQLite under the data directory unless ``BOT_DATABASE_URL`` says otherwise) is
+created or upgraded first. With ``BOT_TELEGRAM_TOKEN`` set, the Telegram bot runs until it is
+stopped (Ctrl-C or SIGTERM); without it, the terminal chat starts.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
+import signal
 import sys
 
 log = logging.getLogger(__name__)
@@ -15,26 +22,49 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    from bot.answering import Answerer
+async def _channels(settings_now: str | None) -> int:
     from bot.channels.terminal import TerminalChat, serve
     from bot.clock import now, parse_aware
     from bot.i18n import normalise_lang
-    from bot.knowledge import KnowledgeError, load_knowledge
+    from bot.services import Services
     from bot.settings import Settings
 
     settings = Settings()
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    services = await Services.start(settings)
     try:
-        kb = load_knowledge(settings.knowledge_dir)
+        if settings.telegram_token is None:
+            fixed = parse_aware(settings_now) if settings_now else None
+            chat = TerminalChat(
+                services.answerer,
+                clock=(lambda: fixed) if fixed else now,
+                lang=normalise_lang(settings.default_language),
+            )
+            # The terminal reads standard input, which blocks; keep it off the event loop.
+            await asyncio.to_thread(serve, chat, sys.stdin, sys.stdout)
+            return 0
+        from bot.channels.telegram.app import serve as serve_telegram
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await serve_telegram(services, stop)
+        return 0
+    finally:
+        await services.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.knowledge import KnowledgeError
+    from bot.settings import Settings
+
+    logging.basicConfig(
+        level=Settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL at INFO, and the URL holds the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        return asyncio.run(_channels(args.now))
     except KnowledgeError as exc:
         print(exc, file=sys.stderr)
         return 2
-    fixed = parse_aware(args.now) if args.now else None
-    chat = TerminalChat(
-        Answerer(kb),
-        clock=(lambda: fixed) if fixed else now,
-        lang=normalise_lang(settings.default_language),
-    )
-    serve(chat, sys.stdin, sys.stdout)
-    return 0

@@ -17,7 +17,11 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 # Modules that define tables; imported before Alembic compares or creates the schema.
-MODEL_MODULES: tuple[str, ...] = ("bot.registrations.models",)
+MODEL_MODULES: tuple[str, ...] = (
+    "bot.registrations.models",
+    "bot.conversations.models",
+    "bot.cases.models",
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

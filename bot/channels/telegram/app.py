@@ -1,0 +1,147 @@
+"""The Telegram bot: one python-telegram-bot Application, wired to the bot's services.
+
+``build_application`` assembles it: the handlers of ``entry`` and ``chat`` (fallbacks last), a
+rate limiter that keeps to Telegram's limits, updates processed in order per chat and
+concurrently across chats, an error handler that logs and keeps going, and the command menu in
+Danish and English. ``serve`` runs it by long polling, or by webhook behind a reverse proxy when
+``BOT_TELEGRAM_WEBHOOK_URL`` is set, inside an asyncio program that may run other channels too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import BotCommand, Update
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.channels.telegram import chat, entry
+from bot.channels.telegram.common import Context, conversation, lang_of, reply
+from bot.channels.telegram.limits import ChatRateLimiter
+from bot.channels.telegram.ordering import PerChatUpdateProcessor
+from bot.clock import now as clock_now
+from bot.i18n import Lang, translator
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+# Command, English alias; descriptions are messages so they are translated like everything else.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("program", "programme", "The programme"),
+    ("tilmeld", "signup", "Sign up"),
+    ("afmeld", "unregister", "Cancel your registration"),
+    ("mine", "my", "Your registrations"),
+    ("sprog", "language", "Danish or English"),
+    ("hjaelp", "help", "Help"),
+    ("annuller", "stop", "Stop the signup"),
+)
+
+
+def command_menu(lang: Lang) -> list[BotCommand]:
+    """The command menu: Danish names for Danish users, the English aliases for English ones."""
+    _ = translator(lang).gettext
+    descriptions = {
+        "The programme": _("The programme"),
+        "Sign up": _("Sign up"),
+        "Cancel your registration": _("Cancel your registration"),
+        "Your registrations": _("Your registrations"),
+        "Danish or English": _("Danish or English"),
+        "Help": _("Help"),
+        "Stop the signup": _("Stop the signup"),
+    }
+    return [
+        BotCommand(danish if lang == "da" else english, descriptions[text])
+        for danish, english, text in COMMANDS
+    ]
+
+
+async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
+    """Publish the menus; Danish is also the default for every other language."""
+    await app.bot.set_my_commands(command_menu("da"))
+    await app.bot.set_my_commands(command_menu("da"), language_code="da")
+    await app.bot.set_my_commands(command_menu("en"), language_code="en")
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the error with its traceback and tell the person, without stopping the bot."""
+    error = context.error
+    if isinstance(error, Forbidden):
+        log.info("a user has blocked the bot; nothing more to send there")
+        return
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        log.warning("network error talking to Telegram: %s", error)
+    else:
+        log.error("error while handling an update", exc_info=error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            lang = lang_of(update, await conversation(update, context))
+            _ = translator(lang).gettext
+            await reply(
+                context,
+                update.effective_chat.id,
+                _("Sorry, something went wrong on my side. Please try again in a moment."),
+            )
+        except (TelegramError, OSError):  # the apology itself failed; the log says enough
+            log.warning("could not tell the user about the error")
+
+
+def build_application(
+    services: Services,
+    *,
+    clock: Callable[[], datetime] = clock_now,
+    base_url: str | None = None,
+    per_chat_rate: float = 1.0,
+) -> Application:  # type: ignore[type-arg]
+    """The Application for the configured token, with every handler added.
+
+    ``per_chat_rate`` is Telegram's one message a second per chat; tests raise it to run fast.
+    """
+    settings = services.settings
+    if settings.telegram_token is None:
+        raise ValueError("BOT_TELEGRAM_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token.get_secret_value())
+        .rate_limiter(ChatRateLimiter(per_chat_rate=per_chat_rate, max_retries=3))
+        .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates=64))
+    )
+    api = base_url or settings.telegram_api_url
+    if api:
+        builder = builder.base_url(api).base_file_url(api.replace("/bot", "/file/bot"))
+    app = builder.build()
+    app.bot_data["services"] = services
+    app.bot_data["clock"] = clock
+    entry.register(app)
+    chat.register(app)
+    entry.register_fallbacks(app)
+    app.add_error_handler(on_error)
+    return app
+
+
+async def serve(services: Services, stop: asyncio.Event) -> None:
+    """Run the bot until ``stop`` is set: webhook mode if configured, long polling otherwise."""
+    settings = services.settings
+    app = build_application(services)
+    async with app:
+        await set_commands(app)
+        await app.start()
+        assert app.updater is not None
+        if settings.telegram_webhook_url:
+            secret = settings.telegram_webhook_secret
+            await app.updater.start_webhook(
+                listen=settings.telegram_webhook_listen,
+                port=settings.telegram_webhook_port,
+                url_path=settings.telegram_webhook_path,
+                webhook_url=settings.telegram_webhook_url,
+                secret_token=secret.get_secret_value() if secret else None,
+            )
+            log.info("telegram: webhook mode on port %d", settings.telegram_webhook_port)
+        else:
+            await app.updater.start_polling()
+            log.info("telegram: long polling")
+        await stop.wait()
+        await app.updater.stop()
+        await app.stop()

@@ -1,0 +1,84 @@
+"""Reading and changing what the bot remembers about a chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.conversations.models import Conversation
+from bot.storage import Database
+
+_UNSET: Any = object()
+
+
+@dataclass(frozen=True)
+class ConversationInfo:
+    """A chat's remembered state, detached from the database."""
+
+    channel: str
+    chat_id: str
+    event: str | None = None
+    lang: str | None = None
+    flow: str | None = None
+    flow_state: dict[str, Any] | None = None
+
+
+class ConversationStore:
+    """The conversations of every channel, on the bot's database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, channel: str, chat_id: int | str) -> ConversationInfo:
+        """The chat's state; a chat never seen before has none."""
+        async with self.db.session() as session:
+            row = await session.scalar(_find(channel, chat_id))
+        if row is None:
+            return ConversationInfo(channel, str(chat_id))
+        return _info(row)
+
+    async def update(
+        self,
+        channel: str,
+        chat_id: int | str,
+        now: datetime,
+        *,
+        event: str | None = _UNSET,
+        lang: str | None = _UNSET,
+        flow: str | None = _UNSET,
+        flow_state: dict[str, Any] | None = _UNSET,
+    ) -> ConversationInfo:
+        """Change the given fields of the chat's state (creating it); returns the new state."""
+        async with self.db.transaction() as session:
+            row = await session.scalar(_find(channel, chat_id).with_for_update())
+            if row is None:
+                row = Conversation(
+                    channel=channel, chat_id=str(chat_id), created_at=now, updated_at=now
+                )
+                session.add(row)
+            if event is not _UNSET:
+                row.event_slug = event
+            if lang is not _UNSET:
+                row.lang = lang
+            if flow is not _UNSET:
+                row.flow = flow
+            if flow_state is not _UNSET:
+                row.flow_state = flow_state
+            row.updated_at = now
+            await session.flush()
+            return _info(row)
+
+
+def _find(channel: str, chat_id: int | str) -> Any:
+    return select(Conversation).where(
+        Conversation.channel == channel, Conversation.chat_id == str(chat_id)
+    )
+
+
+def _info(row: Conversation) -> ConversationInfo:
+    return ConversationInfo(
+        row.channel, row.chat_id, row.event_slug, row.lang, row.flow, row.flow_state
+    )

@@ -1,0 +1,235 @@
+"""The signup dialogue: what a chat asks, one question at a time, to sign a person up.
+
+Channel-independent: a chat channel passes each message in and shows each ``Turn`` it gets back
+(a text, perhaps with choices it may draw as buttons). The dialogue's state is plain JSON, so the
+channel can keep it in the database and a restart of the bot resumes where the person was.
+
+    name -> e-mail -> organisation -> [session] -> needs -> confirm -> signed up
+                                  (any step: cancel, or time out after 30 minutes)
+
+Each answer is checked as the registration service will check it, so a bad e-mail address is
+asked again at once, not refused at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.clock import parse_aware
+from bot.i18n import Lang, normalise_lang, translator
+from bot.knowledge.schema import Event
+from bot.registrations.confirmation import Message, message_for, session_text
+from bot.registrations.form import SignupForm, check_signup, signup_fields
+from bot.registrations.identity import Channel, normalise_email
+from bot.registrations.results import Outcome, Result
+from bot.registrations.rules import deadline_passed, find_session, is_closed, signup_closes_at
+from bot.registrations.service import RegistrationService
+
+TIMEOUT = timedelta(minutes=30)
+YES, NO, SKIP = "yes", "no", "-"
+# Placeholders that pass the form check, so one field can be checked on its own.
+_VALID = {"name": "X", "email": "x@example.org", "organisation": "X", "session": None}
+
+
+@dataclass
+class DialogueState:
+    """Where one person is in the dialogue; stored as JSON by the channel."""
+
+    event: str
+    step: str
+    lang: Lang
+    updated_at: str
+    answers: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DialogueState:
+        return cls(
+            event=str(data["event"]),
+            step=str(data["step"]),
+            lang=normalise_lang(data.get("lang")),
+            updated_at=str(data["updated_at"]),
+            answers={str(k): str(v) for k, v in dict(data.get("answers") or {}).items()},
+        )
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An answer the person can pick instead of typing (a button in Telegram)."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What to say next. ``state`` is None when the dialogue is over."""
+
+    text: str
+    state: DialogueState | None = None
+    choices: tuple[Choice, ...] = ()
+    result: Result | None = None
+    message: Message | None = None
+
+
+class SignupDialogue:
+    """Signs people up through a conversation, on top of the registration service."""
+
+    def __init__(
+        self, service: RegistrationService, channel: Channel, timeout: timedelta = TIMEOUT
+    ) -> None:
+        self.service = service
+        self.channel = channel
+        self.timeout = timeout
+
+    def start(self, event: Event, lang: Lang, now: datetime) -> Turn:
+        """Begin a signup for the event, or say at once why it cannot be done."""
+        if deadline_passed(event, now) or is_closed(event):
+            outcome = Outcome.FULL if is_closed(event) else Outcome.DEADLINE_PASSED
+            result = Result(outcome, event.id, deadline=signup_closes_at(event))
+            message = message_for(result, event, lang=lang, channel=self.channel)
+            return Turn(message.text, result=result, message=message)
+        _ = translator(lang).gettext
+        state = DialogueState(event.id, "name", lang, now.isoformat())
+        intro = _("Let us sign you up for {title}. You can write /stop at any time.").format(
+            title=event.title
+        )
+        return self._ask(event, state, intro)
+
+    def abort(self, state: DialogueState) -> Turn:
+        """The person left the dialogue (/annuller)."""
+        _ = translator(state.lang).gettext
+        return Turn(_("OK, I have stopped the signup. Nothing was saved."))
+
+    def expired(self, state: DialogueState, now: datetime) -> bool:
+        return now - parse_aware(state.updated_at) > self.timeout
+
+    async def reply(
+        self,
+        event: Event,
+        state: DialogueState,
+        text: str,
+        now: datetime,
+        telegram_id: int | None = None,
+    ) -> Turn:
+        """Take the person's answer to the current question and ask the next one."""
+        _ = translator(state.lang).gettext
+        if self.expired(state, now):
+            return Turn(
+                _(
+                    "The signup was stopped because it had been quiet for a while. "
+                    "Write /signup to start again."
+                )
+            )
+        state = DialogueState(
+            state.event, state.step, state.lang, now.isoformat(), dict(state.answers)
+        )
+        answer = text.strip()
+        if state.step == "confirm":
+            return await self._confirm(event, state, answer, now, telegram_id)
+        if state.step == "needs":
+            state.answers["needs"] = (
+                "" if answer.casefold() in (SKIP, "nej", "no", "ingen", "none") else answer
+            )
+        elif state.step == "session":
+            session = find_session(event, answer) or next(
+                (s for s in event.sessions if s.title.casefold() == answer.casefold()), None
+            )
+            if session is None:
+                problem = self._problem(event, state, "session", answer)
+                return self._ask(event, state, problem)
+            state.answers["session"] = session.key
+        else:
+            problem = self._problem(event, state, state.step, answer)
+            if problem:
+                return self._ask(event, state, problem)
+            # Keep the address as it will be stored, so the summary shows what we will use.
+            state.answers[state.step] = normalise_email(answer) if state.step == "email" else answer
+        state.step = self._next_step(event, state.step)
+        return self._ask(event, state)
+
+    # -- steps ------------------------------------------------------------------------------
+
+    def _next_step(self, event: Event, step: str) -> str:
+        steps = [*signup_fields(event), "confirm"]
+        return steps[steps.index(step) + 1]
+
+    def _problem(self, event: Event, state: DialogueState, step: str, answer: str) -> str | None:
+        values: dict[str, Any] = {**_VALID, step: answer}
+        form = SignupForm(lang=state.lang, needs=None, **values)
+        _clean, problems = check_signup(event, form)
+        return next((p.message for p in problems if p.field == step), None)
+
+    def _ask(self, event: Event, state: DialogueState, problem: str | None = None) -> Turn:
+        _ = translator(state.lang).gettext
+        choices: tuple[Choice, ...] = ()
+        if state.step == "name":
+            question = _("What is your name?")
+        elif state.step == "email":
+            question = _("What is your e-mail address? We send the confirmation there.")
+        elif state.step == "organisation":
+            question = _("Which council, municipality or organisation do you come from?")
+        elif state.step == "session":
+            question = _("Which one do you want to take part in?")
+            choices = tuple(Choice(s.key, f"{s.key}. {s.title}") for s in event.sessions)
+        elif state.step == "needs":
+            question = _(
+                "Do you have any needs we should know about, such as access, an interpreter, "
+                "a companion or diet? Write them, or choose 'No special needs'."
+            )
+            choices = (Choice(SKIP, _("No special needs")),)
+        else:
+            question = self._summary(event, state)
+            choices = (Choice(YES, _("Yes, sign me up")), Choice(NO, _("No, stop")))
+        text = "\n\n".join(t for t in (problem, question) if t)
+        return Turn(text, state=state, choices=choices)
+
+    def _summary(self, event: Event, state: DialogueState) -> str:
+        _ = translator(state.lang).gettext
+        a = state.answers
+        lines = [
+            _("Please check your signup for {title}:").format(title=event.title),
+            _("Name: {name}").format(name=a.get("name", "")),
+            _("E-mail: {email}").format(email=a.get("email", "")),
+            _("Organisation: {organisation}").format(organisation=a.get("organisation", "")),
+        ]
+        chosen = session_text(event, a.get("session"), state.lang)
+        if chosen:
+            lines.append(chosen)
+        if a.get("needs"):
+            lines.append(_("Needs: {needs}").format(needs=a["needs"]))
+        lines.append(_("Shall I sign you up?"))
+        return "\n".join(lines)
+
+    async def _confirm(
+        self,
+        event: Event,
+        state: DialogueState,
+        answer: str,
+        now: datetime,
+        telegram_id: int | None,
+    ) -> Turn:
+        _ = translator(state.lang).gettext
+        word = answer.casefold().rstrip("!. ")
+        if word in (NO, "nej", "stop", "annuller"):
+            return self.abort(state)
+        if word not in (YES, "ja", "ja tak", "ok", "yes please"):
+            return self._ask(event, state, _("Please answer yes or no."))
+        a = state.answers
+        form = SignupForm(
+            name=a.get("name", ""),
+            email=a.get("email", ""),
+            organisation=a.get("organisation", ""),
+            session=a.get("session") or None,
+            needs=a.get("needs") or None,
+            lang=state.lang,
+        )
+        result = await self.service.signup(
+            event, form, channel=self.channel, now=now, telegram_id=telegram_id
+        )
+        message = message_for(result, event, lang=state.lang, channel=self.channel)
+        return Turn(message.text, result=result, message=message)
