@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "knowledge": "bot.commands.knowledge",
     "registrations": "bot.commands.registrations",
     "i18n": "bot.commands.i18n",
+    "qr": "bot.commands.qr",
 }
 
 

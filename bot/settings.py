@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = 8443
     telegram_webhook_path: str = "telegram"
+    # Updates handled at once (one per chat). Telegram takes at most 30 messages a second and a
+    # round trip is 0.1-0.2 s, so a handful in flight saturates it; more only adds overhead.
+    telegram_max_concurrent_updates: int = 8
 
     @property
     def effective_database_url(self) -> str:

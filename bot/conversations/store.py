@@ -1,7 +1,14 @@
-"""Reading and changing what the bot remembers about a chat."""
+"""Reading and changing what the bot remembers about a chat.
+
+Every change goes through ``ConversationStore.update``, which writes the database first and then
+a bounded in-memory copy, so reads of a busy chat cost no database round trip. This holds because
+one process serves a channel's chats: Telegram hands a bot's updates to a single poller (or one
+webhook), and staff actions on a chat go through the same store.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,16 +36,29 @@ class ConversationInfo:
 class ConversationStore:
     """The conversations of every channel, on the bot's database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cache_size: int = 10_000) -> None:
         self.db = db
+        self._cache: OrderedDict[tuple[str, str], ConversationInfo] = OrderedDict()
+        self._cache_size = cache_size
+
+    def _remember(self, info: ConversationInfo) -> ConversationInfo:
+        key = (info.channel, info.chat_id)
+        self._cache[key] = info
+        self._cache.move_to_end(key)
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return info
 
     async def get(self, channel: str, chat_id: int | str) -> ConversationInfo:
         """The chat's state; a chat never seen before has none."""
+        cached = self._cache.get((channel, str(chat_id)))
+        if cached is not None:
+            self._cache.move_to_end((channel, str(chat_id)))
+            return cached
         async with self.db.session() as session:
             row = await session.scalar(_find(channel, chat_id))
-        if row is None:
-            return ConversationInfo(channel, str(chat_id))
-        return _info(row)
+        info = ConversationInfo(channel, str(chat_id)) if row is None else _info(row)
+        return self._remember(info)
 
     async def update(
         self,
@@ -69,7 +89,8 @@ class ConversationStore:
                 row.flow_state = flow_state
             row.updated_at = now
             await session.flush()
-            return _info(row)
+            info = _info(row)
+        return self._remember(info)  # only after the commit succeeded
 
 
 def _find(channel: str, chat_id: int | str) -> Any:

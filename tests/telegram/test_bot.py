@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.cases.models import Case
@@ -25,7 +27,13 @@ from bot.registrations.identity import Identity
 from bot.services import Services
 from bot.settings import Settings
 from tests.conftest import KNOWLEDGE
-from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI, SentMessage, run_polling
+from tests.telegram.fake_bot_api import (
+    TOKEN,
+    FakeBotAPI,
+    SentMessage,
+    post_update_to,
+    run_polling,
+)
 
 TEMADAG = "handicapraad-temadag-2024"
 VISION = "socialaftale-visionsdag-2020"
@@ -335,3 +343,58 @@ async def test_a_failing_send_is_logged_and_the_bot_goes_on(
         assert "error while handling an update" in caplog.text and "Traceback" in caplog.text
     finally:
         await services.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+async def test_webhook_mode_with_a_secret_token(bot_api: FakeBotAPI, tmp_path: Path) -> None:
+    port = free_port()
+    settings = settings_for(tmp_path, bot_api).model_copy(
+        update={
+            "telegram_webhook_url": f"http://127.0.0.1:{port}/telegram",
+            "telegram_webhook_secret": SecretStr("s3cret-token"),
+            "telegram_webhook_port": port,
+        }
+    )
+    services = await Services.start(settings)
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(services, stop))
+    try:
+        [hook] = await bot_api.wait_for_call("setWebhook")
+        assert hook.params["secret_token"] == "s3cret-token"
+        bot_api.send_text(40, f"/start {TEMADAG}")  # pushed by the server to the webhook
+        [welcome] = await bot_api.wait_for_sent(40, timeout=10)
+        assert "Velkommen" in welcome.text
+        forged = bot_api.send_text(40, "hvornår er der frokost", deliver=False)
+        status = await post_update_to(f"http://127.0.0.1:{port}/telegram", forged, "wrong")
+        assert status == 403
+        assert not bot_api.calls("getUpdates")  # no polling in webhook mode
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, timeout=10)
+        await services.close()
+
+
+async def test_a_quiet_dialogue_times_out_and_the_chat_is_free_again(running: Bot) -> None:
+    await running.ask(41, f"/start {TEMADAG}")
+    await running.ask(41, "/tilmeld")
+    running.clock.at += timedelta(minutes=31)
+    [stopped] = await running.ask(41, "Karen Holm")
+    assert "stoppet" in stopped.text and "/tilmeld" in stopped.text
+    [answer] = await running.ask(41, "hvornår er der frokost")  # no longer inside the dialogue
+    assert "12.15" in answer.text
+
+
+async def test_stop_leaves_the_dialogue_and_saves_nothing(running: Bot) -> None:
+    await running.ask(42, f"/start {TEMADAG}")
+    await running.ask(42, "/tilmeld")
+    await running.ask(42, "Karen Holm")
+    [stopped] = await running.ask(42, "/annuller")
+    assert "Der blev ikke gemt noget" in stopped.text
+    [mine] = await running.ask(42, "/mine")
+    assert "ikke tilmeldt" in mine.text
