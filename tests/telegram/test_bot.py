@@ -398,3 +398,66 @@ async def test_stop_leaves_the_dialogue_and_saves_nothing(running: Bot) -> None:
     assert "Der blev ikke gemt noget" in stopped.text
     [mine] = await running.ask(42, "/mine")
     assert "ikke tilmeldt" in mine.text
+
+
+async def test_program_now_and_next_on_the_day_and_help(running: Bot) -> None:
+    running.clock.at = parse_aware("2024-05-31T12:40:00+02:00")
+    await running.ask(43, f"/start {TEMADAG}")
+    [whole] = await running.ask(43, "/program")
+    assert "10.30" in whole.text and "Frokostpause" in whole.text and "14.30" in whole.text
+    [current] = await running.ask(43, "/program nu")
+    assert "12.15" in current.text and "Frokostpause" in current.text
+    [coming] = await running.ask(43, "/program næste")
+    assert "13.00" in coming.text
+    [helptext] = await running.ask(43, "/hjaelp")
+    assert "/tilmeld" in helptext.text and "/afmeld" in helptext.text
+
+
+async def test_too_many_requests_is_waited_out_and_retried(running: Bot) -> None:
+    await running.ask(44, f"/start {TEMADAG}")
+    running.api.fail_next("sendMessage", error_code=429, retry_after=1)
+    [answer] = await running.ask(44, "hvornår er der frokost")
+    assert "12.15" in answer.text
+    attempts = [c for c in running.api.calls("sendMessage") if c.params.get("chat_id") == 44]
+    assert [c.status for c in attempts][-2:] == [429, 200]
+
+
+def long_programme(tmp_path: Path) -> Path:
+    """A knowledge folder with one event whose programme is longer than one Telegram message."""
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    items = "\n".join(
+        f'  - {{start: "{9 + n // 6:02d}:{(n % 6) * 10:02d}", title: "Punkt {n}: '
+        + "en lang overskrift om det specialiserede socialområde og samarbejdet " * 2
+        + '"}'
+        for n in range(60)
+    )
+    (folder / "lang.yaml").write_text(
+        "id: lang-dag\nkind: event\nsource: {file: x.txt}\ntitle: Den lange dag\n"
+        "organiser: Sekretariatet\nstart: 2024-05-31 09:00\nend: 2024-05-31 19:00\n"
+        f"programme:\n{items}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+async def test_a_long_answer_is_split_into_several_messages(
+    bot_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    settings = settings_for(tmp_path, bot_api).model_copy(
+        update={"knowledge_dir": long_programme(tmp_path)}
+    )
+    services = await Services.start(settings)
+    clock = Clock(parse_aware("2024-04-01T10:00:00+02:00"))
+    try:
+        async with run_polling(build_application(services, clock=clock, per_chat_rate=FAST)):
+            bot = Bot(bot_api, services, clock, settings)
+            await bot.ask(45, "/start lang-dag")
+            bot_api.send_text(45, "/program")
+            parts = await bot.said(45, count=3)
+            assert all(len(p.text) <= 4096 for p in parts)
+            assert "Punkt 0:" in parts[0].text and "Punkt 59:" in parts[-1].text
+            assert parts[-1].text.endswith("<i>Den lange dag</i>")  # the source, once, at the end
+            assert not any("<i>" in p.text for p in parts[:-1])
+    finally:
+        await services.close()
