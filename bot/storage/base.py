@@ -21,6 +21,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "bot.registrations.models",
     "bot.conversations.models",
     "bot.cases.models",
+    "bot.channels.mail.models",
 )
 
 NAMING_CONVENTION = {

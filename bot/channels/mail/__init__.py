@@ -1,0 +1,1 @@
+"""The mailbox channel: replies to invitations read over IMAP, answers sent over SMTP."""
