@@ -10,6 +10,7 @@ step, so a restart of the bot resumes it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -44,6 +45,19 @@ def dialogue(context: Context) -> SignupDialogue:
 
 def current_event(context: Context, state: ConversationInfo) -> Event | None:
     return services(context).kb.event(state.event) if state.event else None
+
+
+EventAction = Callable[[Update, Context, Event, Lang], Awaitable[None]]
+
+
+async def for_event(
+    update: Update, context: Context, event: Event | None, lang: Lang, action: EventAction
+) -> None:
+    """Do something about an event, or first ask which event when the chat has none."""
+    if event is None:
+        await ask_for_event(update, context, lang)
+    else:
+        await action(update, context, event, lang)
 
 
 async def ask_for_event(update: Update, context: Context, lang: Lang) -> None:
@@ -83,17 +97,9 @@ async def answer_question(
     event = svc.kb.event(answer.event) if answer.event else None
     if event is not None and state.event is None:
         await svc.conversations.update(CHANNEL, chat.id, now(context), event=event.id)
-    if answer.intent == "signup" and not answer.escalate:
-        if event is None:
-            await ask_for_event(update, context, lang)
-        else:
-            await begin_signup(update, context, event, lang)
-        return
-    if answer.intent == "cancel" and not answer.escalate:
-        if event is None:
-            await ask_for_event(update, context, lang)
-        else:
-            await confirm_cancel(update, context, event, lang)
+    if answer.intent in ("signup", "cancel") and not answer.escalate:
+        action = begin_signup if answer.intent == "signup" else confirm_cancel
+        await for_event(update, context, event, lang, action)
         return
     if answer.escalate:
         await svc.cases.open(
@@ -143,17 +149,12 @@ async def programme(update: Update, context: Context) -> None:
 async def signup_command(update: Update, context: Context) -> None:
     """/tilmeld: start the signup dialogue for the chat's event."""
     state = await conversation(update, context)
-    lang = lang_of(update, state)
-    event = current_event(context, state)
-    if event is None:
-        await ask_for_event(update, context, lang)
-        return
-    await begin_signup(update, context, event, lang)
+    await for_event(
+        update, context, current_event(context, state), lang_of(update, state), begin_signup
+    )
 
 
 async def begin_signup(update: Update, context: Context, event: Event, lang: Lang) -> None:
-    chat = update.effective_chat
-    assert chat is not None
     turn = dialogue(context).start(event, lang, now(context))
     await show_turn(update, context, turn)
 
@@ -232,12 +233,9 @@ async def stop(update: Update, context: Context) -> None:
 async def cancel_command(update: Update, context: Context) -> None:
     """/afmeld: cancel the registration for the chat's event, after a confirmation."""
     state = await conversation(update, context)
-    lang = lang_of(update, state)
-    event = current_event(context, state)
-    if event is None:
-        await ask_for_event(update, context, lang)
-        return
-    await confirm_cancel(update, context, event, lang)
+    await for_event(
+        update, context, current_event(context, state), lang_of(update, state), confirm_cancel
+    )
 
 
 async def confirm_cancel(update: Update, context: Context, event: Event, lang: Lang) -> None:
