@@ -56,6 +56,21 @@ async def test_upgrading_again_keeps_the_data(target: Target) -> None:
     assert [r.name for r in listing] == ["Deltager 1"]
 
 
+async def test_an_old_database_with_data_is_upgraded_not_dropped(target: Target) -> None:
+    event = make_event("gammel-base")
+    db = target.connect()
+    await upgrade(db, "0001")  # as a bot from before the later migrations left it
+    await RegistrationService(db, {event.id: event}.get).signup(
+        event, form(1), channel="email", now=NOW
+    )
+    await db.migrate()  # the new bot starts
+    assert await current_revision(db) == head_revision()
+    listing = await RegistrationService(db, {event.id: event}.get).event_registrations(event.id)
+    assert [(r.name, r.status.value) for r in listing] == [("Deltager 1", "registered")]
+    async with db.engine.connect() as conn:
+        assert await conn.run_sync(schema_differences) == []
+
+
 async def test_every_revision_upgrades_and_downgrades_in_turn(target: Target) -> None:
     db = target.connect()
     script = ScriptDirectory.from_config(alembic_config())
