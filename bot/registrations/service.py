@@ -83,6 +83,24 @@ class _Change:
     promoted: list[Registration] = field(default_factory=list)
 
 
+AlsoInTransaction = Callable[[AsyncSession, Result], Awaitable[None]]
+
+
+def _with(
+    also: AlsoInTransaction | None, work: Callable[[_Change], Awaitable[Result]]
+) -> Callable[[_Change], Awaitable[Result]]:
+    """The work, followed in the same transaction by the caller's own writes."""
+    if also is None:
+        return work
+
+    async def both(change: _Change) -> Result:
+        result = await work(change)
+        await also(change.session, result)
+        return result
+
+    return both
+
+
 def _retryable(exc: DBAPIError) -> bool:
     if isinstance(exc, IntegrityError):
         return True
@@ -108,15 +126,18 @@ class RegistrationService:
         now: datetime,
         telegram_id: int | None = None,
         actor: str | None = None,
+        also: AlsoInTransaction | None = None,
     ) -> Result:
         """Sign a person up: registered, waitlisted, already registered, deadline passed or full.
 
+        ``also`` runs in the same transaction with the result: a channel's own record of the
+        message it acted on, say, commits together with the registration or not at all.
         Raises :class:`~bot.registrations.form.InvalidSignup` when the form is incomplete.
         """
         clean = clean_signup(event, form)
         who = Identity(email=clean.email, telegram_id=telegram_id)
         result = await self._write(
-            channel, now, actor, lambda change: self._signup(change, event, clean, who)
+            channel, now, actor, _with(also, lambda change: self._signup(change, event, clean, who))
         )
         log.info(
             "signup event=%s registration=%s outcome=%s channel=%s promoted=%d",
@@ -136,10 +157,14 @@ class RegistrationService:
         channel: Channel,
         now: datetime,
         actor: str | None = None,
+        also: AlsoInTransaction | None = None,
     ) -> Result:
-        """Cancel the person's registration (or place on the waiting list) for the event."""
+        """Cancel the person's registration (or place on the waiting list) for the event.
+
+        ``also`` runs in the same transaction with the result, as for :meth:`signup`.
+        """
         result = await self._write(
-            channel, now, actor, lambda change: self._cancel(change, event, who)
+            channel, now, actor, _with(also, lambda change: self._cancel(change, event, who))
         )
         log.info(
             "cancel event=%s registration=%s outcome=%s channel=%s promoted=%d",
