@@ -135,12 +135,7 @@ class Answerer:
         self, query: Query, now: datetime
     ) -> tuple[Event | Background | None, list[Event | Background]]:
         """The source a question is about, or the candidates when it is not clear."""
-        scores: dict[str, float] = defaultdict(float)
-        for key in set(query.identity):
-            idf = self.index.identity_idf.get(key, 0.0)
-            for sid, weight in self.index.identity_postings.get(key, ()):
-                scores[sid] += weight * idf
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        ranked = self._identity_ranking(query)
         named = bool(ranked) and ranked[0][1] >= IDENTITY_MIN
         if named and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
             return self.kb.sources[ranked[0][0]], []
@@ -160,6 +155,32 @@ class Answerer:
             if best is not None:
                 return best, []
         return None, covering
+
+    def _identity_ranking(self, query: Query) -> list[tuple[str, float]]:
+        """Sources by how well the question names them (title words, place, year, organiser)."""
+        scores: dict[str, float] = defaultdict(float)
+        for key in set(query.identity):
+            idf = self.index.identity_idf.get(key, 0.0)
+            for sid, weight in self.index.identity_postings.get(key, ()):
+                scores[sid] += weight * idf
+        return sorted(scores.items(), key=lambda kv: -kv[1])
+
+    def find_event(self, text: str) -> str | None:
+        """The event a text names (an e-mail subject, say), when it clearly names exactly one.
+
+        Unlike answering, this never falls back to "the only event coming up": a channel uses
+        it to decide what a signup is for, and a guess there is a wrong registration.
+        """
+        ranked = [
+            (sid, score)
+            for sid, score in self._identity_ranking(analyse(text, self.index.vocabulary))
+            if sid in self.kb.events
+        ]
+        if not ranked or ranked[0][1] < IDENTITY_MIN:
+            return None
+        if len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
+            return None
+        return ranked[0][0]
 
     def _covering(self, query: Query) -> set[str]:
         """Ids of the sources whose knowledge covers every topic word of the question."""

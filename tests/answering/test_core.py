@@ -386,3 +386,22 @@ def test_greetings_are_answered_politely(answerer: Answerer) -> None:
     for text in ("hej", "Tak!", "mange tak for hjælpen"):
         answer = ask(answerer, text)
         assert answer.intent == "smalltalk" and not answer.escalate, answer
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("SV: Invitation: Temadag for Handicaprådene i Nordjylland – 2024", TEMADAG),
+        ("Re: temadagen i Middelfart", SYD),
+        ("Tilmelding til KKR konferencen 2021", MIDT),
+        ("Politisk visionsdag om socialaftalen", VISION),
+        ("Spørgsmål", None),
+        ("temadag", None),  # two theme days: not clear
+        ("Nyt fra det specialiserede socialområde", None),
+        ("Nordjysk Socialaftale", None),  # background knowledge is not an event to sign up for
+    ],
+)
+def test_find_event_only_when_a_text_clearly_names_one(
+    answerer: Answerer, text: str, event: str | None
+) -> None:
+    assert answerer.find_event(text) == event
