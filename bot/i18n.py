@@ -87,3 +87,21 @@ def join_names(items: list[str], lang: Lang) -> str:
         return "".join(items)
     word = "og" if lang == "da" else "and"
     return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+_ENGLISH = frozenset(
+    "the and is are you i we would like to please thank thanks will can what when where "
+    "how my me of for it this that have be not".split()
+)
+_DANISH = frozenset(
+    "og er jeg vi du til det den at på af med for ikke kan vil hvad hvornår hvor hvordan "
+    "tak mig min har være en et de som".split()
+)
+
+
+def guess_language(text: str) -> Lang:
+    """English when a text is clearly written in English, else Danish (the default)."""
+    words = text.casefold().split()[:200]
+    english = sum(w.strip(".,!?:;") in _ENGLISH for w in words)
+    danish = sum(w.strip(".,!?:;") in _DANISH for w in words)
+    return "en" if english > danish else "da"

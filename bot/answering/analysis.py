@@ -129,6 +129,7 @@ class Query:
     session_key: str | None = None
     mentions_session: bool = False
     daypart: tuple[time, time] | None = None
+    asks: bool = False  # the message holds a question (a question word, "?", or "kan jeg …")
 
     @property
     def empty(self) -> bool:
@@ -150,8 +151,8 @@ def _canonical_words(text: str, vocabulary: Vocabulary) -> list[str]:
     return words
 
 
-def _focus(sentences: list[tuple[list[str], bool]]) -> tuple[list[str], list[str]]:
-    """The question's words and the context's words of a message split into sentences."""
+def _focus(sentences: list[tuple[list[str], bool]]) -> tuple[list[str], list[str], bool]:
+    """The question's words and the context's words of a message, and whether it asks."""
     question: list[str] = []
     context: list[str] = []
     for words, asks in sentences:
@@ -166,8 +167,8 @@ def _focus(sentences: list[tuple[list[str], bool]]) -> tuple[list[str], list[str
         else:
             context.extend(words)
     if not question:  # a statement ("tilmeld mig", "program") is the whole message
-        return context, []
-    return question, context
+        return context, [], False
+    return question, context, True
 
 
 def analyse(question: str, vocabulary: Vocabulary) -> Query:
@@ -182,9 +183,9 @@ def analyse(question: str, vocabulary: Vocabulary) -> Query:
             asks = asks or any(p.search(joined) for p in _PATTERNS["when"])
             sentences.append((words, asks))
     all_words = [w for words, _asks in sentences for w in words]
-    focus, context = _focus(sentences)
+    focus, context, asks = _focus(sentences)
     focus_text = " ".join(focus)
-    query = Query(text=focus_text, words=focus, stems=[stem(w) for w in focus])
+    query = Query(text=focus_text, words=focus, stems=[stem(w) for w in focus], asks=asks)
     if not all_words:
         return query
 
@@ -207,9 +208,17 @@ def analyse(question: str, vocabulary: Vocabulary) -> Query:
         if word in SESSION_WORDS or key in _SESSION_STEMS:
             query.mentions_session = True
     query.cues = dict(cues)
+    phrase_words: set[int] = set()  # words inside a recognised phrase are not topics
+    starts = [0]
+    for word in focus[:-1]:
+        starts.append(starts[-1] + len(word) + 1)
     for name, compiled in _PATTERNS.items():
-        if any(p.search(focus_text) for p in compiled):
-            query.patterns.add(name)
+        for pattern in compiled:
+            for match in pattern.finditer(focus_text):
+                query.patterns.add(name)
+                phrase_words.update(
+                    i for i, at in enumerate(starts) if match.start() <= at < match.end()
+                )
     # "Min mand er indlagt, så jeg kommer ikke. Vil I fjerne mig?": a signup or cancellation
     # stated before a yes/no question is what the message is about; before a "who/when"
     # question it is only context.
@@ -249,9 +258,10 @@ def analyse(question: str, vocabulary: Vocabulary) -> Query:
         if word.isdigit() and len(word) == 4:
             query.identity.append(word)  # a year names an event
             query.dates.append(word)
-    for words, in_focus in ((focus, True), (context, False)):
-        for word in words:
-            _classify(query, word, in_focus)
+    for i, word in enumerate(focus):
+        _classify(query, word, in_focus=True, in_phrase=i in phrase_words)
+    for word in context:
+        _classify(query, word, in_focus=False)
     if "summary" in query.patterns:  # "meningen med temadagen" asks for the purpose
         query.topic = [t for t in query.topic if not t[0].startswith("mening")]
     query.daypart = next((DAYPARTS[w] for w in focus if w in DAYPARTS), None)
@@ -281,7 +291,7 @@ def _is_filler(word: str, key: str) -> bool:
     )
 
 
-def _classify(query: Query, word: str, in_focus: bool) -> None:
+def _classify(query: Query, word: str, in_focus: bool, in_phrase: bool = False) -> None:
     """Sort one word into identity, topic, context, dates or nothing."""
     key = stem(word)
     if word in DATE_WORDS:
@@ -302,9 +312,9 @@ def _classify(query: Query, word: str, in_focus: bool) -> None:
             query.context.extend(alternatives)
         return
     query.content.extend(alternatives)
-    # Topic words must be found in the knowledge; cue words only say what is asked, and a
-    # word for a kind of item ("frokost") is covered by an item of that kind.
-    if key not in ALL_CUE_STEMS and word not in ITEM_KIND_WORDS:
+    # Topic words must be found in the knowledge; cue words and phrases only say what is asked,
+    # and a word for a kind of item ("frokost") is covered by an item of that kind.
+    if key not in ALL_CUE_STEMS and word not in ITEM_KIND_WORDS and not in_phrase:
         query.topic.append(alternatives)
 
 

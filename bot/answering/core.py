@@ -221,8 +221,7 @@ class Answerer:
         uncovered = _uncovered(query, indices)
         # A plain "I'd like to sign up, and bring my dog" is still a signup; a question with
         # words the knowledge base does not know is a question for staff.
-        asks = query.qword is not None or query.text.rstrip().endswith("?")
-        if isinstance(source, Event) and not (uncovered and asks):
+        if isinstance(source, Event) and not (uncovered and query.asks):
             if "deadline" in query.patterns:
                 return self._topic(source, "deadline", query, lang, now)
             if "cancel" in query.patterns or (query.has("cancel") and not query.qword):
@@ -666,6 +665,10 @@ def _is_smalltalk(query: Query) -> bool:
 
 def _event_intent(query: Query) -> str | None:
     """The event-level topic a question asks about, strongest cue first."""
+    if query.qword == "how_many" and (
+        query.has("signup") or query.has("capacity") or "audience" in query.patterns
+    ):
+        return "capacity"  # "hvor mange kan deltage?" asks how many seats, not who may come
     for pattern in ("deadline", "audience", "date"):
         if pattern in query.patterns:
             return pattern

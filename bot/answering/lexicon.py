@@ -19,7 +19,7 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "cancel": (
         "afmeld", "afmelde", "afmelder", "afmelding", "afbud", "framelde", "framelding", "aflyse",
-        "annullere", "fortryde", "forhindret", "forhindres", "cancel", "cancellation",
+        "annullere", "fortryde", "forhindret", "forhindres", "forfald", "cancel", "cancellation",
         "unregister", "withdraw",
     ),
     "deadline": (
@@ -97,6 +97,12 @@ SIGNUP_PATTERNS = (
     r"\b(skriv|sæt|meld|noter)e? (mig|os) (selv )?(på|op|til|som deltager)\b",
     r"\b(put|count|add) (me|us) (down|in)\b",
     r"\btilmeld(e|er)? mig\b",
+    r"\bmelde? (mig|sig|os) (til|på)\b",
+    # "Jeg kommer gerne", "Vi kommer to fra …": saying one comes (a refusal is read as a
+    # cancellation first, so "jeg kommer ikke" never gets here).
+    r"\b(jeg|vi) kommer\b",
+    r"^tilmelder\b|\btilmelder (hermed|også|vi|jeg)\b",
+    r"\b(i|we) will (attend|come|be there|join)\b|\b(i'll|we'll) (attend|come|be there)\b",
     r"\b(vil|ønsker|skal) (gerne |meget gerne )?(at )?(tilmelde\w*|deltage|være med|med)\b",
     r"\bjeg deltager( gerne)?\b",
     r"\bhermed tilmelding\b",
@@ -110,7 +116,7 @@ SIGNUP_PATTERNS = (
     r"\bkan jeg tilmelde\b",
 )
 CANCEL_PATTERNS = (
-    r"\bfjern\w* (mig|os|min tilmelding) fra\b",
+    r"\bfjern\w* (mig|os|min tilmelding) fra( \w*liste\w*)?\b",
     r"\bmeld(e|er)? (mig|os) (fra|af|ud)\b",
     r"\bslet\w* .*tilmelding",
     r"\b(bliver|er) (desværre )?forhindret\b",
@@ -119,7 +125,9 @@ CANCEL_PATTERNS = (
     r"\bmelde? (afbud|fra)\b",
     r"\bmelder (afbud|fra)\b",
     r"\bafmeld(e|er)? mig\b",
-    r"\bkan (desværre )?ikke (komme|deltage|være med)\b",
+    r"\bkan (\w+ ){0,2}ikke (komme|deltage|være med)\b",
+    r"\b(jeg|vi) deltager (\w+ )?ikke\b",
+    r"\bforfald\b",
     r"\bkommer (desværre )?ikke\b",
     r"\b(cancel|withdraw) (my|me)\b",
     r"\b(can't|cannot|can not|won't) (come|attend|make it)\b",
@@ -182,6 +190,12 @@ DECLINE_PATTERNS = (
     r"\bdesværre ikke\b",
     r"\bkan ikke deltage\b",
     r"\bno thank",
+    # Declines found in real replies to invitations that the four above miss.
+    r"\bdesværre (kan|kommer|når) (jeg|vi) ikke\b",  # "Desværre kan jeg ikke deltage."
+    r"\b(takke|takker|sige|siger) nej\b",  # "Vi må desværre takke nej."
+    r"\b(jeg|vi) deltager (desværre )?ikke\b",
+    r"\bikke mulighed for at (deltage|komme|være med)\b",
+    r"\b(unable|not able) to (attend|come|join|participate|make it)\b",
 )
 
 # Words that say nothing about the topic: pronouns, auxiliaries, politeness, question fillers.

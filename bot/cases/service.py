@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases.models import Case
 from bot.storage import Database
@@ -49,22 +50,17 @@ class CaseService:
     ) -> CaseInfo:
         """Record a question for staff; it stays open until a person closes it."""
         async with self.db.transaction() as session:
-            case = Case(
+            info = await add_case(
+                session,
                 channel=channel,
-                chat_id=str(chat_id),
-                user_id=None if user_id is None else str(user_id),
-                email=email,
-                event_slug=event,
-                question=question[:MAX_QUESTION_CHARS],
+                chat_id=chat_id,
+                question=question,
                 lang=lang,
-                status="new",
-                created_at=now,
-                updated_at=now,
+                now=now,
+                event=event,
+                user_id=user_id,
+                email=email,
             )
-            session.add(case)
-            await session.flush()
-            info = _info(case)
-        log.info("case opened id=%d channel=%s event=%s", info.id, channel, event)
         return info
 
     async def open_cases(self) -> list[CaseInfo]:
@@ -74,6 +70,37 @@ class CaseService:
                 select(Case).where(Case.status != "closed").order_by(Case.created_at, Case.id)
             )
             return [_info(row) for row in rows]
+
+
+async def add_case(
+    session: AsyncSession,
+    *,
+    channel: str,
+    chat_id: int | str,
+    question: str,
+    lang: str,
+    now: datetime,
+    event: str | None = None,
+    user_id: int | str | None = None,
+    email: str | None = None,
+) -> CaseInfo:
+    """Record a question for staff in the caller's transaction (with the message it came in)."""
+    case = Case(
+        channel=channel,
+        chat_id=str(chat_id),
+        user_id=None if user_id is None else str(user_id),
+        email=email,
+        event_slug=event,
+        question=question[:MAX_QUESTION_CHARS],
+        lang=lang,
+        status="new",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(case)
+    await session.flush()
+    log.info("case opened id=%d channel=%s event=%s", case.id, channel, event)
+    return _info(case)
 
 
 def _info(case: Case) -> CaseInfo:
