@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "registrations": "bot.commands.registrations",
     "i18n": "bot.commands.i18n",
     "qr": "bot.commands.qr",
+    "mail": "bot.commands.mail",
 }
 
 

@@ -63,6 +63,51 @@ class Settings(BaseSettings):
     # round trip is 0.1-0.2 s, so a handful in flight saturates it; more only adds overhead.
     telegram_max_concurrent_updates: int = 8
 
+    # The secretariat's mailbox (IMAP): the mail worker runs when imap_host is set.
+    imap_host: str | None = None
+    # 993 is IMAP over TLS; 143 is plain IMAP (set imap_ssl = false).
+    imap_port: int = 993
+    # Login name, usually the mailbox's address.
+    imap_user: str | None = None
+    # Password; leave empty to log in with OAuth2 (XOAUTH2) when mail_oauth_* are set.
+    imap_password: SecretStr | None = None
+    # Implicit TLS from the first byte (port 993).
+    imap_ssl: bool = True
+    # The folder replies arrive in.
+    imap_folder: str = "INBOX"
+    # Where handled messages are moved (created when missing).
+    imap_done_folder: str = "Behandlet"
+    # IDLE is renewed this often: servers drop an IDLE after 30 minutes, NAT boxes sooner.
+    imap_idle_seconds: int = 300
+    # How often to look for new mail when the server has no IDLE.
+    imap_poll_seconds: int = 60
+    # The server replies are sent through (SMTP submission).
+    smtp_host: str | None = None
+    # 587 is submission with STARTTLS; 465 is implicit TLS (set smtp_ssl = true).
+    smtp_port: int = 587
+    # Login name; empty means no login (a relay that trusts the bot's address).
+    smtp_user: str | None = None
+    # Password; leave empty to log in with OAuth2 (XOAUTH2) when mail_oauth_* are set.
+    smtp_password: SecretStr | None = None
+    # Require STARTTLS before logging in (port 587).
+    smtp_starttls: bool = True
+    # Implicit TLS from the first byte (port 465); excludes smtp_starttls.
+    smtp_ssl: bool = False
+    # The bot's own address: From of every reply, and the domain of its Message-IDs.
+    mail_from: str | None = None
+    # Tries for one incoming message (or one outgoing reply) before it is left for staff.
+    mail_max_attempts: int = 5
+    # Automatic replies to one address in 24 hours, at most (keeps mail loops short).
+    mail_autoreplies_per_day: int = 3
+    # Microsoft 365 (OAuth2 client credentials): the directory (tenant) id or domain.
+    mail_oauth_tenant: str | None = None
+    # The app registration's application (client) id.
+    mail_oauth_client_id: str | None = None
+    # The app registration's client secret.
+    mail_oauth_client_secret: SecretStr | None = None
+    # Token endpoint override (tests, other clouds); default: Microsoft's for the tenant.
+    mail_oauth_token_url: str | None = None
+
     @property
     def effective_database_url(self) -> str:
         """The configured database, or an SQLite file under the data directory."""

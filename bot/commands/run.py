@@ -1,8 +1,9 @@
 """Run the bot: the channels that are configured, or a chat in the terminal when none is.
 
 The database (SQLite under the data directory unless ``BOT_DATABASE_URL`` says otherwise) is
-created or upgraded first. With ``BOT_TELEGRAM_TOKEN`` set, the Telegram bot runs until it is
-stopped (Ctrl-C or SIGTERM); without it, the terminal chat starts.
+created or upgraded first. With ``BOT_TELEGRAM_TOKEN`` set the Telegram bot runs, with
+``BOT_IMAP_HOST`` set the mailbox is read and answered, both side by side until stopped (Ctrl-C
+or SIGTERM); with neither, the terminal chat starts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,25 @@ async def _channels(settings_now: str | None) -> int:
     settings = Settings()
     services = await Services.start(settings)
     try:
-        if settings.telegram_token is None:
+        channels: list[Coroutine[Any, Any, None]] = []
+        stop = asyncio.Event()
+        if settings.telegram_token is not None:
+            from bot.channels.telegram.app import serve as serve_telegram
+
+            channels.append(serve_telegram(services, stop))
+        if settings.imap_host:
+            from bot.channels.mail.handling import MailHandler
+            from bot.channels.mail.outbox import Outbox
+            from bot.channels.mail.serve import serve as serve_mail
+
+            handler = MailHandler(
+                services,
+                Outbox(services.db, mail_from=settings.mail_from),
+                mail_from=settings.mail_from,
+                replies_per_day=settings.mail_autoreplies_per_day,
+            )
+            channels.append(serve_mail(services, stop, handler))
+        if not channels:
             fixed = parse_aware(settings_now) if settings_now else None
             chat = TerminalChat(
                 services.answerer,
@@ -42,13 +63,13 @@ async def _channels(settings_now: str | None) -> int:
             # The terminal reads standard input, which blocks; keep it off the event loop.
             await asyncio.to_thread(serve, chat, sys.stdin, sys.stdout)
             return 0
-        from bot.channels.telegram.app import serve as serve_telegram
-
-        stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await serve_telegram(services, stop)
+        # If one channel fails for good, the group stops the others and the error surfaces.
+        async with asyncio.TaskGroup() as group:
+            for channel in channels:
+                group.create_task(channel)
         return 0
     finally:
         await services.close()

@@ -1,0 +1,408 @@
+"""What a read e-mail wants: signup, cancel, decline, a question, or nothing at all.
+
+The channel keeps no signup vocabulary of its own: the answering core (the one brain every
+channel asks) decides whether a reply signs up, cancels or asks. What is the channel's own is
+what only mail has:
+
+1. **Machines are ignored**: out-of-office replies, bounces and bulk mail (``ReadMail.automatic``).
+2. **The signature is taken off** before the core reads the reply, so that names, municipalities
+   and phone numbers are not read as the topic of a question; the sender's name and organisation
+   are read from it ("Med venlig hilsen / Karen Holm / Handicaprådet, Jammerbugt Kommune",
+   "Mvh Ole Bak", "Hilsen Hanne"), from a "Tilmelding: Navn, Organisation" line, or from the
+   From header, preferring a full name to a first name.
+3. **Nothing to act on is ignored**: a reply that is empty after cutting the quote, or only says
+   hello and thank you.
+4. **A decline** ("Nej tak, jeg kan ikke deltage denne gang") is recognised with the lexicon's
+   DECLINE_PATTERNS, sentence by sentence, before the core's answer is used: the core reads
+   "kan ikke deltage" as a cancellation, which it is only for someone already registered, or when
+   the sender says so ("afbud", "melde fra", "alligevel").
+5. **Everything else is what the core says**: its signup and cancel intents become actions, the
+   rest is a question, answered by the core's answer or escalated to staff. A reply the core
+   takes for small talk although it says more ("Tak, jeg kommer") goes to staff rather than
+   being thanked and forgotten.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.answering import Answer, Answerer
+from bot.answering.analysis import analyse
+from bot.answering.lexicon import CUES
+from bot.answering.text import clean, tokens
+from bot.channels.mail.reading import ReadMail
+from bot.i18n import Lang
+
+Action = Literal["signup", "cancel", "decline", "question", "ignore"]
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The decision about one message, with what staff and the reply need to know."""
+
+    action: Action
+    reason: str  # short, English, for staff and --json
+    name: str | None
+    organisation: str | None
+    # For a question: whether staff must answer it (the core could not, or misread the reply).
+    escalate: bool = False
+    # The core's answer to the message, when it was asked; a question's reply text is in it.
+    answer: Answer | None = None
+    # What the core was given: the reply without its signature.
+    message: str = ""
+    # Questions asked beside a signup, cancellation or decline, for the reply or for staff.
+    questions: tuple[str, ...] = ()
+
+
+# -- the signature ----------------------------------------------------------------------------
+
+_SIGN_OFF_RE = re.compile(
+    r"^\s*(med\s+venlig(st)?\s+hilsen|m\.?\s?v\.?\s?h\.?|venlig(st)?\s+hilsen|venlige\s+hilsner|"
+    r"mange\s+(gode\s+)?hilsner|de\s+bedste\s+hilsner|bedste\s+hilsner?|(de\s+)?bedste\s+hilsen|"
+    r"kærlig\s+hilsen|k\.?h\.?|v\.?h\.?|hilsen|hilsner|hej\s+hej|på\s+forhånd\s+(mange\s+)?tak|"
+    r"(with\s+)?(best|kind|warm)(est)?\s+regards|regards|best\s+wishes|many\s+thanks|cheers|"
+    r"mit\s+freundlichen\s+grüßen|vänliga\s+hälsningar)"
+    r"(?![\w])\s*[,.:;!/-]*\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_NAME_TOKEN_RE = re.compile(r"^[A-ZÆØÅÄÖÜÉÈ][a-zæøåäöüéèA-ZÆØÅÄÖÜÉÈ'’.-]*$")
+_PARTICLES = frozenset({"van", "von", "de", "la", "le", "af", "da", "di", "der", "den", "ten"})
+# Words that begin lines of a reply but never a name.
+_NOT_NAMES = frozenset(
+    """tak hej kære dear hi hello ja nej jeg vi hermed tilmelding afbud mvh vh hilsen venlig med
+    sendt sent fra from til to emne subject dato date the den det og and""".split()
+)
+# Organisations in Danish public life are councils, municipalities, regions, associations, ...;
+# as compounds too ("Handicaprådet", "Socialforvaltningen"), so these are matched inside words.
+_ORGANISATION_RE = re.compile(
+    r"råd(et)?\b|kommune|region|udvalg|forening|forbund|organisation|center|centret|centre|"
+    r"sekretariat|forvaltning|afdeling|styrelse|ministeri|institut|universitet|skole|"
+    r"bosted|\bDH\b|\bA/S\b|\bApS\b|council|municipality|association|department|society",
+    re.IGNORECASE,
+)
+_CONTACT_RE = re.compile(
+    r"@|www\.|https?:|\b(tlf|telefon|mobil|mob|phone|tel|fax|direkte|dir|cvr|ean)\b|\d{4,}|"
+    r"\d{2}\s\d{2}\s\d{2}\s\d{2}",
+    re.IGNORECASE,
+)
+_ENTRY_RE = re.compile(
+    r"^\s*(tilmelding|tilmeldt|tilmelder|navn|name|deltager|registration)\s*[:：]\s*(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+# Legal and privacy notices that some organisations append; they are nobody's words.
+_NOTICE_RE = re.compile(
+    r"^\s*(denne (e-?mail|mail|besked|meddelelse)|this (e-?mail|message)|vær opmærksom|"
+    r"fortrolig|konfidentiel|the information (contained|in this)|sikker (e-?mail|post|mail)|"
+    r"vi behandler (dine )?personoplysninger|læs (mere )?om,? hvordan|når du (skriver|sender)|"
+    r"tænk på miljøet|please consider the environment|disclaimer)",
+    re.IGNORECASE,
+)
+
+
+def _name_like(line: str) -> bool:
+    """Whether a line looks like a person's name: 1-5 capitalised words, nothing else."""
+    words = line.split()
+    if not 1 <= len(words) <= 5 or len(line) > 60 or _CONTACT_RE.search(line):
+        return False
+    if _ORGANISATION_RE.search(line) or words[0].casefold() in _NOT_NAMES:
+        return False
+    return all(_NAME_TOKEN_RE.match(w) or w.casefold() in _PARTICLES for w in words) and bool(
+        _NAME_TOKEN_RE.match(words[0])
+    )
+
+
+def _split_name(line: str) -> tuple[str | None, str | None]:
+    """(name, organisation) from a line like "Karen Holm, Handicaprådet" or "Karen Holm"."""
+    line = line.strip().strip(",;")
+    for separator in (",", " | ", " - ", " – ", " / "):
+        if separator in line:
+            head, tail = line.split(separator, 1)
+            if _name_like(head.strip()):
+                return head.strip(), tail.strip() or None
+    return (line, None) if _name_like(line) else (None, None)
+
+
+def _organisation(lines: list[str]) -> str | None:
+    """The organisation among the lines under a name: one that names one, else the next line."""
+    candidates = [
+        line.strip()
+        for line in lines[:5]
+        if line.strip() and not _CONTACT_RE.search(line) and len(line.strip()) <= 100
+    ]
+    named = next((c for c in candidates if _ORGANISATION_RE.search(c)), None)
+    if named is not None:
+        # "Brugerrepræsentant, Ældrerådet i Rebild": a title before the organisation goes.
+        parts = named.split(", ")
+        while len(parts) > 1 and not _ORGANISATION_RE.search(parts[0]):
+            parts = parts[1:]
+        return ", ".join(parts)
+    # A single word under a name is more often a title ("Formand") than an organisation.
+    if candidates and len(candidates[0].split()) > 1 and not _name_like(candidates[0]):
+        return candidates[0]
+    return None
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A reply taken apart: its message, and who the signature says wrote it."""
+
+    message: str  # the reply without its signature
+    name: str | None
+    organisation: str | None
+
+
+def _from_display(from_name: str | None) -> str | None:
+    """A person's name from a From display name: "Holm, Karen (KAHO)" -> "Karen Holm"."""
+    if not from_name or "@" in from_name:
+        return None
+    name = re.sub(r"\s*[(\[][^)\]]*[)\]]\s*", " ", from_name).strip().strip("\"'")
+    name = name.split("|", 1)[0].strip()
+    if name.count(",") == 1:
+        last, first = (p.strip() for p in name.split(","))
+        if _name_like(last) and _name_like(first):
+            name = f"{first} {last}"
+    return name if name and _name_like(name) else None
+
+
+def _same_person(short: str, full: str | None) -> bool:
+    """Whether ``full`` is ``short`` made longer: "Svend Aage" and "Svend Aage Nielsen"."""
+    if not full:
+        return False
+    words, longer = short.casefold().split(), full.casefold().split()
+    return 0 < len(words) <= len(longer) and longer[: len(words)] == words
+
+
+def read_signature(reply: str, from_name: str | None) -> Signed:
+    """The reply's message and the name and organisation its signature gives."""
+    lines = reply.split("\n")
+    display = _from_display(from_name)
+    for i, line in enumerate(lines):
+        match = _SIGN_OFF_RE.match(line)
+        if match is None:
+            continue
+        rest = match.group("rest").strip()
+        if rest and _split_name(rest)[0] is None and not _name_like(rest.title()):
+            continue  # "Hilsen fra Rebild, vi kommer tre" is a sentence, not a sign-off
+        below = [x.strip() for x in lines[i + 1 :] if x.strip()]
+        name: str | None = None
+        organisation: str | None = None
+        if rest:
+            name, organisation = _split_name(rest)
+            if name is None:  # "mvh karen": lower case after an explicit sign-off is still her
+                name = rest.title()
+        elif below:
+            name, organisation = _split_name(below[0])
+            below = below[1:] if name else below
+        if organisation is None:
+            organisation = _organisation(below)
+        return Signed(_without_notices(lines[:i]), name, organisation)
+    return _unsigned(lines, display)
+
+
+def _unsigned(lines: list[str], display: str | None) -> Signed:
+    """A signature without sign-off: a name (and organisation) ending the reply.
+
+    Either the last paragraph ("…plads.\n\nNiels Lund\nÆldrerådet") or, with no blank line
+    before it, the last line ("Ja tak\nKaren"). Without a sign-off a name is trusted only when
+    the From header confirms it, or when it is a full name in a paragraph of its own.
+    """
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if len(content) < 2:
+        return Signed(_without_notices(lines), None, None)
+    blanks = [i for i in range(content[0], content[-1]) if not lines[i].strip()]
+    candidates: list[tuple[int, bool]] = []  # (first line of the signature, own paragraph)
+    if blanks:
+        candidates.append((blanks[-1] + 1, True))
+    candidates.append((content[-1], False))
+    for start, paragraph in candidates:
+        block = [x.strip() for x in lines[start:] if x.strip()]
+        if not block or len(block) > 6:
+            continue
+        name, organisation = _split_name(block[0])
+        if name is None:
+            continue
+        confirmed = display is not None and _same_person(name, display)
+        if not confirmed and not (paragraph and len(name.split()) > 1):
+            continue
+        if organisation is None:
+            organisation = _organisation(block[1:])
+        return Signed(_without_notices(lines[:start]), name, organisation)
+    return Signed(_without_notices(lines), None, None)
+
+
+def _without_notices(lines: list[str]) -> str:
+    """The lines as text, without legal notices after the first paragraph."""
+    paragraphs = "\n".join(lines).strip().split("\n\n")
+    kept = paragraphs[:1] + [p for p in paragraphs[1:] if not _NOTICE_RE.match(p)]
+    return "\n\n".join(kept).strip()
+
+
+def _entry_line(message: str) -> tuple[str | None, str | None]:
+    """(name, organisation) from a "Tilmelding: Søren Ærø, Handicaprådet i Brønderslev" line."""
+    for line in message.split("\n"):
+        match = _ENTRY_RE.match(line)
+        if match:
+            name, organisation = _split_name(match.group("rest"))
+            if name:
+                return name, organisation
+    return None, None
+
+
+def sender(mail: ReadMail, signed: Signed) -> tuple[str | None, str | None]:
+    """The sender's (name, organisation): signature, entry line, From header; full names first."""
+    entry_name, entry_organisation = _entry_line(signed.message)
+    display = _from_display(mail.from_name)
+    candidates = [n for n in (signed.name, entry_name, display) if n]
+    if not candidates:
+        return None, signed.organisation or entry_organisation
+    name = candidates[0]
+    # "Hilsen Hanne" from Hanne Friis: the From header (or entry line) has her full name.
+    fuller = next(
+        (c for c in candidates[1:] if len(c.split()) > len(name.split()) and _same_person(name, c)),
+        None,
+    )
+    name = fuller or name
+    return name, signed.organisation or entry_organisation
+
+
+# -- deciding ---------------------------------------------------------------------------------
+
+# Words that carry nothing to act on: greetings, thanks, and what they are for.
+_COURTESY = frozenset(
+    {*CUES["greeting"], *CUES["thanks"]}
+    | set(
+        """mange tusind rigtig så meget for din jeres jer dig det den mailen mail e-mailen
+        beskeden besked invitationen invitation indbydelsen henvendelsen svaret informationen
+        orienteringen modtaget received ok okay fint super dejligt godt god dag alle sammen
+        sekretariat sekretariatet you the invite invitation noted and a tak""".split()
+    )
+)
+# Words that say a registration is being withdrawn rather than an invitation declined.
+_CHANGE_OF_MIND_RE = re.compile(r"\b(alligevel|after all|anyway|trods alt)\b", re.IGNORECASE)
+_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _sentences(message: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_RE.split(message) if s.strip()]
+
+
+_SALUTATION_RE = re.compile(r"^\s*(hej|hejsa|kære|dear|hi|hello|goddag|godmorgen)\b", re.I)
+
+
+def _only_courtesy(message: str) -> bool:
+    """Whether a message only greets and thanks ("Hej Lise,\n\nTak for invitationen!")."""
+    lines = message.strip().split("\n")
+    if _SALUTATION_RE.match(lines[0]) and len(lines[0].split()) <= 4:
+        lines = lines[1:]  # "Hej Lise," names the reader, and says nothing more
+    return all(w in _COURTESY for w in tokens(clean("\n".join(lines))))
+
+
+def _ignore(reason: str, name: str | None, organisation: str | None) -> Classification:
+    return Classification("ignore", reason, name, organisation)
+
+
+def classify(
+    mail: ReadMail, answerer: Answerer, event: str | None, lang: Lang, now: datetime
+) -> Classification:
+    """Decide what a read message wants, asking the answering core about the reply."""
+    if mail.automatic is not None:
+        reason = f"automatic message ({mail.automatic})"
+        if mail.bounced_recipients:
+            reason += ": undeliverable " + ", ".join(mail.bounced_recipients)
+        return _ignore(reason, None, None)
+    signed = read_signature(mail.reply, mail.from_name)
+    name, organisation = sender(mail, signed)
+    message = signed.message
+    if not message.strip() or _only_courtesy(message):
+        reason = "empty reply" if not message.strip() else "only greetings or thanks"
+        if mail.attachments:  # a filled-in form sent with "Tak": a person must look at it
+            return Classification(
+                "question",
+                f"{reason}, with an attachment",
+                name,
+                organisation,
+                escalate=True,
+                message=message,
+            )
+        return _ignore(reason, name, organisation)
+
+    answer = answerer.answer(message, event, lang, now)
+    sentences = _sentences(message)
+    questions = tuple(s for s in sentences if s.endswith("?"))
+    statements = [s for s in sentences if not s.endswith("?")]
+    if questions and statements and answer.intent not in ("signup", "cancel"):
+        # "Ja tak, jeg deltager gerne. Hvornår starter dagen?": the core answers the question
+        # and reads the signup as its context. Asked about the statements alone, it sees both.
+        stated = answerer.answer(" ".join(statements), event, lang, now)
+        if stated.intent in ("signup", "cancel"):
+            answer = stated
+
+    def decided(action: Action, reason: str, escalate: bool = False) -> Classification:
+        if questions and action != "question":
+            reason += "; also asks a question"
+        return Classification(
+            action, reason, name, organisation, escalate, answer, message, questions
+        )
+
+    declined = _declines(sentences, answerer)
+    # The core has no decline: it reads "kan ikke deltage" as cancel, "Nej tak" as small talk,
+    # and "Desværre kan jeg ikke deltage" as a signup (the cue "deltage", negation unseen).
+    # A decline stands unless the reply also signs up in so many words ("Nej tak til frokost,
+    # men jeg deltager gerne") or asks a question the core can answer.
+    if declined is not None:
+        signs_up = answer.intent == "signup" and _states_signup(sentences, answerer)
+        unanswered = answer.escalate and not questions
+        if not signs_up and (
+            answer.intent in ("signup", "cancel", "smalltalk", "empty") or unanswered
+        ):
+            if answer.intent == "cancel" and _withdraws(sentences, answerer):
+                return decided("cancel", f"cancels: {declined!r}")
+            return decided("decline", f"declines: {declined!r}")
+    if answer.intent == "signup":
+        return decided("signup", "the core reads a signup")
+    if answer.intent == "cancel":
+        return decided("cancel", "the core reads a cancellation")
+    if answer.intent in ("smalltalk", "empty"):
+        return decided("question", "the core reads small talk, but the reply says more", True)
+    if answer.escalate:
+        return decided("question", f"question the core cannot answer ({answer.intent})", True)
+    return decided("question", f"question answered by the core ({answer.intent})")
+
+
+def _declines(sentences: list[str], answerer: Answerer) -> str | None:
+    """The first statement that declines (by the lexicon's DECLINE_PATTERNS), if any."""
+    vocabulary = answerer.index.vocabulary
+    for sentence in sentences:
+        if sentence.endswith("?"):
+            continue
+        if "decline" in analyse(sentence, vocabulary).patterns:
+            return sentence
+    return None
+
+
+_CLAUSE_RE = re.compile(r"[,;]\s*|\s+(?:men|but)\s+", re.IGNORECASE)
+
+
+def _states_signup(sentences: list[str], answerer: Answerer) -> bool:
+    """Whether a clause signs up in so many words (SIGNUP_PATTERNS) without declining."""
+    vocabulary = answerer.index.vocabulary
+    for sentence in sentences:
+        for clause in _CLAUSE_RE.split(sentence):
+            patterns = analyse(clause, vocabulary).patterns if clause.strip() else set()
+            if "signup" in patterns and "decline" not in patterns:
+                return True
+    return False
+
+
+def _withdraws(sentences: list[str], answerer: Answerer) -> bool:
+    """Whether the sender withdraws a registration ("afbud", "melde fra", "alligevel")."""
+    vocabulary = answerer.index.vocabulary
+    for sentence in sentences:
+        if _CHANGE_OF_MIND_RE.search(sentence):
+            return True
+        if analyse(sentence, vocabulary).cues.get("cancel"):
+            return True
+    return False

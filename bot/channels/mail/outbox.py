@@ -1,0 +1,493 @@
+"""The outbox: replies are queued in the database with what they answer, and sent by a worker.
+
+Queueing (:meth:`Outbox.enqueue`) adds a ``mail_outbox`` row in the caller's transaction, so a
+confirmation is committed together with the registration it confirms, or not at all. The row
+holds the whole message but its From (the sender's configured address): a Message-ID
+(``make_msgid`` with the bot's domain), the Date, the thread (In-Reply-To; References: the
+thread's References plus the original), a "SV: " subject for replies, the headers that keep
+auto-responders quiet (``Auto-Submitted``, ``X-Auto-Response-Suppress``), and the .ics, which
+goes along as a ``text/calendar; method=PUBLISH`` attachment. The new Message-ID goes into
+``mail_threads`` with its event, so an answer to the reply finds the event again. Message-IDs are
+stored without angle brackets, like ``mail_inbound.message_key``.
+
+Sending (:class:`OutboxSender`) takes due rows oldest first and sends them over one SMTP
+connection; it is woken when a transaction that queued mail commits, and also looks every
+``poll_seconds`` (for rows queued by another process, and retries that fall due).
+
+Never twice, as far as SMTP allows:
+
+1. *Claim*: in a short transaction the due rows are leased (``next_attempt_at`` moved a lease
+   ahead), so another sender (a second bot process) leaves them alone; on SQLite the write lock
+   and on PostgreSQL ``FOR UPDATE SKIP LOCKED`` keep two claims apart.
+2. *Send* one message; the server's 250 after DATA is the moment it is accepted.
+3. *Mark* it sent at once, in its own short transaction.
+
+A crash between 2 and 3 (milliseconds) sends the message again when its lease runs out: that is
+the remaining at-least-once window, which no SMTP client can close (the server has the mail
+before the client can record it). The resent copy has the same Message-ID, Date and body, so
+receiving servers and mail clients recognise it as the same message. A sender that is stopped
+gives back the leases it did not use; only a hard crash leaves them to run out.
+
+Retries: a server that cannot be reached or refuses the login touches no row (the sender waits,
+doubling up to ``connect_backoff_max``, and tries again: mail waits out an SMTP outage, however
+long); a 4xx reply to a message counts an attempt and retries it later (``next_attempt_at``,
+doubling from ``retry_initial``), as does a connection that breaks in the middle of one (retried
+as soon as there is a connection again); a 5xx reply, a message that cannot be built, or
+``max_attempts`` tries leave it ``failed`` with the error, for staff, and the queue goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import re
+import time
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from bot.channels.mail.models import MailThread, OutboxMail
+from bot.channels.mail.smtp import SmtpConfig, SmtpConnection, SmtpFailure
+from bot.clock import now as clock_now
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+# Reply prefixes of mail clients (Danish SV, English Re, German AW, Dutch Antw, Outlook's VS/Fw
+# for forwards); a reply gets one "SV: " in front of the topic, never "SV: SV: Re:".
+REPLY_PREFIX = re.compile(r"^\s*(?:(?:sv|re|aw|antw|vs|fw|fwd|vb)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
+# References keep the thread's root and its newest messages (RFC 5322 advises trimming).
+MAX_REFERENCES = 20
+FALLBACK_DOMAIN = "deltagerbot.localhost"
+# A connection unused this long is checked with a NOOP before the next message.
+IDLE_CHECK_SECONDS = 1.0
+
+# One wake-up signal per database: every Outbox on it wakes the sender of it.
+_WAKEUPS: weakref.WeakKeyDictionary[Database, asyncio.Event] = weakref.WeakKeyDictionary()
+
+
+def bare_id(message_id: str) -> str:
+    """A Message-ID without angle brackets and spaces, as the tables keep it."""
+    return "".join(message_id.split()).removeprefix("<").removesuffix(">")
+
+
+def angle_id(message_id: str) -> str:
+    """A Message-ID in angle brackets, as headers carry it."""
+    return f"<{bare_id(message_id)}>"
+
+
+def reply_subject(subject: str) -> str:
+    """``SV: <topic>``: the reply prefixes already there are replaced by one "SV: "."""
+    topic = REPLY_PREFIX.sub("", " ".join(subject.split()))
+    return f"SV: {topic}" if topic else "SV:"
+
+
+def domain_of(address: str | None) -> str:
+    """The domain of an address, for Message-IDs (a fixed one when there is no address)."""
+    if address and "@" in address:
+        return address.rsplit("@", 1)[1].strip().strip(">").lower() or FALLBACK_DOMAIN
+    return FALLBACK_DOMAIN
+
+
+def wakeup_of(db: Database) -> asyncio.Event:
+    """The event set when mail was queued on this database (the sender waits on it)."""
+    wakeup = _WAKEUPS.get(db)
+    if wakeup is None:
+        wakeup = _WAKEUPS[db] = asyncio.Event()
+    return wakeup
+
+
+class Outbox:
+    """Queues mail in the caller's transaction; the sender on the same database sends it."""
+
+    def __init__(self, db: Database, *, mail_from: str | None = None) -> None:
+        self.db = db
+        if mail_from is None:
+            from bot.settings import Settings
+
+            mail_from = Settings().mail_from
+        self.mail_from = mail_from
+        self.domain = domain_of(mail_from)
+        self.wakeup = wakeup_of(db)
+
+    async def enqueue(
+        self,
+        session: AsyncSession,
+        *,
+        to: str,
+        subject: str,
+        body: str,
+        in_reply_to: str | None = None,
+        references: Iterable[str] = (),
+        event: str | None = None,
+        ics: bytes | None = None,
+        ics_filename: str | None = None,
+        now: datetime,
+    ) -> str:
+        """Queue a message in the session's transaction; its Message-ID (without brackets)."""
+        message_id = bare_id(make_msgid(domain=self.domain))
+        # Line breaks in a header would be refused when sending; a subject is one line.
+        subject = " ".join(subject.split())
+        headers: dict[str, Any] = {"Date": format_datetime(now)}
+        if in_reply_to:
+            chain = _thread(references, in_reply_to)
+            headers["In-Reply-To"] = angle_id(in_reply_to)
+            headers["References"] = " ".join(angle_id(i) for i in chain)
+            subject = reply_subject(subject)
+            headers["Auto-Submitted"] = "auto-replied"
+            headers["X-Auto-Response-Suppress"] = "All"
+        else:
+            # Invitations: machine-made, so no out-of-office answers; bounces (NDRs) still come
+            # back, to mark addresses undeliverable.
+            headers["Auto-Submitted"] = "auto-generated"
+            headers["X-Auto-Response-Suppress"] = "OOF, AutoReply"
+        session.add(
+            OutboxMail(
+                message_id=message_id,
+                to_address=to,
+                subject=subject,
+                body=body,
+                headers=headers,
+                ics=ics,
+                ics_filename=ics_filename or ("invitation.ics" if ics else None),
+                event_slug=event,
+                status=PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+        session.add(MailThread(message_id=message_id, event_slug=event, created_at=now))
+        # Wake the sender only once the row is committed: before, it could not see it.
+        sa_event.listen(session.sync_session, "after_commit", self._wake, once=True)
+        return message_id
+
+    def _wake(self, _session: Session) -> None:
+        self.wakeup.set()
+
+
+def _thread(references: Iterable[str], in_reply_to: str) -> list[str]:
+    """References plus the original, each once, trimmed to the root and the newest."""
+    chain: list[str] = []
+    for item in [*references, in_reply_to]:
+        for part in re.findall(r"<[^<>]+>", item) or [item]:
+            bare = bare_id(part)
+            if bare and bare not in chain:
+                chain.append(bare)
+    if len(chain) > MAX_REFERENCES:
+        chain = [chain[0], *chain[-(MAX_REFERENCES - 1) :]]
+    return chain
+
+
+def build_message(row: OutboxMail, mail_from: str) -> EmailMessage:
+    """The message a row describes, from the bot's address, with its .ics attached if any."""
+    message = EmailMessage()
+    message["From"] = mail_from
+    message["To"] = row.to_address
+    message["Subject"] = row.subject
+    message["Message-ID"] = angle_id(row.message_id)
+    for name, value in row.headers.items():
+        message[name] = value
+    message.set_content(row.body, subtype="plain", charset="utf-8")
+    if row.ics:
+        message.add_attachment(
+            row.ics,
+            maintype="text",
+            subtype="calendar",
+            filename=row.ics_filename or "invitation.ics",
+            params={"method": "PUBLISH", "charset": "utf-8"},
+        )
+    return message
+
+
+@dataclass
+class SenderStats:
+    """What a sender has done since it started."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    connection_failures: int = 0
+
+
+class OutboxSender:
+    """Sends due outbox rows over SMTP until stopped (see the module docstring for the rules)."""
+
+    def __init__(
+        self,
+        db: Database,
+        config: SmtpConfig,
+        *,
+        max_attempts: int = 5,
+        poll_seconds: float = 30.0,
+        batch_size: int = 50,
+        retry_initial: float = 60.0,
+        retry_max: float = 3600.0,
+        connect_backoff_initial: float = 2.0,
+        connect_backoff_max: float = 300.0,
+        lease_seconds: float = 300.0,
+        linger_seconds: float = 10.0,
+        clock: Callable[[], datetime] = clock_now,
+    ) -> None:
+        self.db = db
+        self.config = config
+        self.max_attempts = max_attempts
+        self.poll_seconds = poll_seconds
+        self.batch_size = batch_size
+        self.retry_initial = retry_initial
+        self.retry_max = retry_max
+        self.connect_backoff_initial = connect_backoff_initial
+        self.connect_backoff_max = connect_backoff_max
+        self.lease_seconds = lease_seconds
+        self.linger_seconds = linger_seconds
+        self.clock = clock
+        self.wakeup = wakeup_of(db)
+        self.stats = SenderStats()
+        self._connection: SmtpConnection | None = None
+        self._last_used = 0.0
+        self._due_at: dict[int, datetime] = {}
+        self._stop: asyncio.Event | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send until ``stop`` is set; connection trouble is waited out with back-off."""
+        log.info("mail outbox: sender started")
+        self._stop = stop
+        failures = 0
+        try:
+            while not stop.is_set():
+                self.wakeup.clear()
+                try:
+                    await self.send_due()
+                    failures = 0
+                except Exception as exc:
+                    # SMTP unreachable, or the database: nothing is lost, the rows wait.
+                    await self._disconnect()
+                    failures += 1
+                    self.stats.connection_failures += 1
+                    delay = _backoff(
+                        failures, self.connect_backoff_initial, self.connect_backoff_max
+                    )
+                    what = str(exc) if isinstance(exc, SmtpFailure) else type(exc).__name__
+                    log.warning("mail outbox: cannot send (%s); next try in %.1f s", what, delay)
+                    log.debug("mail outbox: failure", exc_info=exc)
+                    await _wait(stop, None, delay)
+                    continue
+                if self._connection is not None:
+                    # Keep the connection a moment for mail that follows (a burst of replies).
+                    if await _wait(stop, self.wakeup, self.linger_seconds):
+                        continue
+                    await self._disconnect()
+                await _wait(stop, self.wakeup, await self._sleep_seconds())
+        finally:
+            await self._disconnect()
+            log.info("mail outbox: sender stopped")
+
+    async def send_due(self) -> int:
+        """Send every row that is due now, batch by batch; how many were sent.
+
+        Raises :class:`SmtpFailure` (``connection``) when the server cannot be reached; no row
+        is counted against for that.
+        """
+        sent = 0
+        while not self._stopping():
+            rows = await self._claim()
+            if not rows:
+                break
+            batch_sent, finished = await self._send_batch(rows)
+            sent += batch_sent
+            if not finished:  # stopped before the first row: the rest waits for the next run
+                break
+        return sent
+
+    def _stopping(self) -> bool:
+        return self._stop is not None and self._stop.is_set()
+
+    # ------------------------------------------------------------------------- one batch
+
+    async def _claim(self) -> list[OutboxMail]:
+        """Lease the oldest due rows, so that no other sender takes them meanwhile."""
+        now = self.clock()
+        async with self.db.transaction() as session:
+            rows = list(
+                await session.scalars(
+                    select(OutboxMail)
+                    .where(OutboxMail.status == PENDING, OutboxMail.next_attempt_at <= now)
+                    .order_by(OutboxMail.id)
+                    .limit(self.batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            if rows:
+                # What each was due at, to give back unused leases as they were.
+                self._due_at.update({r.id: r.next_attempt_at for r in rows})
+                await session.execute(
+                    update(OutboxMail)
+                    .where(OutboxMail.id.in_([r.id for r in rows]))
+                    .values(next_attempt_at=now + timedelta(seconds=self.lease_seconds))
+                    .execution_options(synchronize_session=False)
+                )
+        return rows
+
+    async def _send_batch(self, rows: list[OutboxMail]) -> tuple[int, int]:
+        """Send claimed rows in order; (sent, finished: sent or counted as failed)."""
+        # Stop taking rows of this lease while a slow server could still outlast it.
+        margin = max(self.lease_seconds / 2, self.lease_seconds - 4 * self.config.timeout)
+        deadline = time.monotonic() + margin
+        done: set[int] = set()
+        sent = 0
+        try:
+            for row in rows:
+                if self._stopping() or (done and time.monotonic() > deadline):
+                    break
+                connection = await self._connect()
+                try:
+                    message = build_message(row, self.config.mail_from)
+                except (ValueError, TypeError) as exc:  # a header no message may carry
+                    done.add(row.id)
+                    failure = SmtpFailure(f"cannot build the message: {exc}", permanent=True)
+                    await asyncio.shield(self._failed(row, failure))
+                    continue
+                try:
+                    await connection.send(message, to=row.to_address)
+                except SmtpFailure as exc:
+                    done.add(row.id)
+                    await asyncio.shield(self._failed(row, exc))
+                    if exc.connection:
+                        await self._disconnect()
+                        raise
+                    continue
+                finally:
+                    self._last_used = time.monotonic()
+                # Accepted: from here on the row must be marked, even if the task is cancelled.
+                done.add(row.id)
+                await asyncio.shield(self._mark_sent(row))
+                sent += 1
+        finally:
+            for row_id in done:
+                self._due_at.pop(row_id, None)
+            left = [r for r in rows if r.id not in done]
+            if left:
+                # Give back what this lease did not use: due again at once.
+                await asyncio.shield(self._release(left))
+        return sent, len(done)
+
+    async def _connect(self) -> SmtpConnection:
+        if self._connection is not None:
+            # Servers close idle connections; ask before sending a message into a dead one.
+            idle = time.monotonic() - self._last_used
+            if idle < IDLE_CHECK_SECONDS or await self._connection.alive():
+                return self._connection
+            await self._disconnect()
+        connection = SmtpConnection(self.config)
+        await connection.open()
+        self._connection = connection
+        return connection
+
+    async def _disconnect(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()
+
+    async def _mark_sent(self, row: OutboxMail) -> None:
+        now = self.clock()
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(OutboxMail)
+                .where(OutboxMail.id == row.id)
+                .values(status=SENT, sent_at=now, attempts=row.attempts + 1, last_error=None)
+            )
+        self.stats.sent += 1
+        log.info("mail outbox: sent message %d", row.id)
+
+    async def _failed(self, row: OutboxMail, failure: SmtpFailure) -> None:
+        now = self.clock()
+        attempts = row.attempts + 1
+        give_up = failure.permanent or attempts >= self.max_attempts
+        # A broken connection is retried as soon as there is a connection again (the sender's
+        # own back-off paces that); a 4xx reply waits, doubling.
+        delay = (
+            0.0 if failure.connection else _backoff(attempts, self.retry_initial, self.retry_max)
+        )
+        retry_at = now + timedelta(seconds=delay)
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(OutboxMail)
+                .where(OutboxMail.id == row.id)
+                .values(
+                    status=FAILED if give_up else PENDING,
+                    attempts=attempts,
+                    last_error=str(failure),
+                    next_attempt_at=now if give_up else retry_at,
+                )
+            )
+        if give_up:
+            self.stats.failed += 1
+            log.warning(
+                "mail outbox: message %d failed for good after %d attempts (code %s)",
+                row.id, attempts, failure.code,
+            )  # fmt: skip
+        else:
+            self.stats.retried += 1
+            log.info(
+                "mail outbox: message %d not sent (code %s); retry %d of %d later",
+                row.id, failure.code, attempts + 1, self.max_attempts,
+            )  # fmt: skip
+
+    async def _release(self, rows: list[OutboxMail]) -> None:
+        async with self.db.transaction() as session:
+            for row in rows:
+                await session.execute(
+                    update(OutboxMail)
+                    .where(OutboxMail.id == row.id, OutboxMail.status == PENDING)
+                    .values(next_attempt_at=self._due_at.pop(row.id, row.next_attempt_at))
+                )
+
+    async def _sleep_seconds(self) -> float:
+        """Until the next retry falls due, or the poll interval, whichever is sooner."""
+        async with self.db.session() as session:
+            soonest = await session.scalar(
+                select(OutboxMail.next_attempt_at)
+                .where(OutboxMail.status == PENDING)
+                .order_by(OutboxMail.next_attempt_at)
+                .limit(1)
+            )
+        if soonest is None:
+            return self.poll_seconds
+        until = (soonest - self.clock()).total_seconds()
+        return max(0.0, min(self.poll_seconds, until))
+
+
+def _backoff(attempt: int, initial: float, maximum: float) -> float:
+    """Exponential back-off with jitter: about initial, 2x, 4x ... up to maximum."""
+    base: float = min(maximum, initial * 2.0 ** max(0, attempt - 1))
+    return base * random.uniform(0.8, 1.0)
+
+
+async def _wait(stop: asyncio.Event, wakeup: asyncio.Event | None, seconds: float) -> bool:
+    """Wait for ``stop`` or ``wakeup`` up to ``seconds``; True if woken (not by the clock)."""
+    events = [stop] + ([wakeup] if wakeup is not None else [])
+    if any(e.is_set() for e in events):
+        return True
+    waiters = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        done, _ = await asyncio.wait(
+            waiters, timeout=max(0.0, seconds), return_when="FIRST_COMPLETED"
+        )
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await waiter
+    return bool(done)

@@ -1,0 +1,95 @@
+"""The mailbox, from the command line: ``mail preview`` shows what the bot would do with e-mails.
+
+``python -m bot mail preview [--now ISO-8601] [--json] FILE.eml...`` processes the files in
+order, as if they arrived in that order into an empty mailbox, against a fresh temporary
+database, and sends nothing. With ``--json`` it prints one object per file: ``file``, ``action``
+(signup, cancel, decline, question, ignore), ``result``, ``reason``, ``event``, ``name``,
+``email``, ``escalate`` and ``reply`` (the text that would be sent, or null). A file that cannot
+be read gets an object with ``action`` "ignore" and the error as ``reason``; it never stops the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    preview = sub.add_parser("preview", help="show what the bot would do with e-mail files")
+    preview.add_argument("files", nargs="+", type=Path, help=".eml files, in arrival order")
+    preview.add_argument("--now", help="the time they arrive, ISO-8601 (default: now)")
+    preview.add_argument("--json", action="store_true", help="one JSON object per file")
+
+
+async def _preview(files: list[Path], now_text: str | None) -> list[dict[str, Any]]:
+    from bot.channels.mail.handling import MailHandler
+    from bot.channels.mail.outbox import Outbox
+    from bot.clock import now as clock_now
+    from bot.clock import parse_aware
+    from bot.services import Services
+    from bot.settings import Settings
+
+    now = parse_aware(now_text) if now_text else clock_now()
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="deltagerbot-preview-") as tmp:
+        settings = Settings().model_copy(
+            update={
+                "data_dir": Path(tmp),
+                "database_url": f"sqlite+aiosqlite:///{Path(tmp) / 'preview.sqlite3'}",
+            }
+        )
+        services = await Services.start(settings)
+        try:
+            handler = MailHandler(
+                services,
+                Outbox(services.db),
+                mail_from=settings.mail_from,
+                replies_per_day=settings.mail_autoreplies_per_day,
+            )
+            for path in files:
+                try:
+                    handled = await handler.handle(path.read_bytes(), now=now)
+                    results.append({"file": str(path), **handled.as_dict()})
+                except OSError as exc:
+                    results.append(
+                        {
+                            "file": str(path),
+                            "action": "ignore",
+                            "result": "ignored",
+                            "reason": f"cannot read the file: {exc.strerror}",
+                            "event": None,
+                            "name": None,
+                            "email": None,
+                            "escalate": False,
+                            "reply": None,
+                        }
+                    )
+        finally:
+            await services.close()
+    return results
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.knowledge import KnowledgeError
+
+    try:
+        results = asyncio.run(_preview(args.files, args.now))
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for result in results:
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            print(
+                f"{result['file']}: {result['action']} -> {result['result']} ({result['reason']})"
+            )
+            if result["reply"]:
+                print("  " + result["reply"].replace("\n", "\n  "))
+    return 0
