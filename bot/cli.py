@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "i18n": "bot.commands.i18n",
     "qr": "bot.commands.qr",
     "mail": "bot.commands.mail",
+    "invite": "bot.commands.invite",
 }
 
 
