@@ -71,10 +71,13 @@ _users = itertools.count(1)
 
 async def until(
     check: Callable[[], bool] | Callable[[], Awaitable[bool]],
-    within: float = 15.0,
+    within: float = 45.0,
     what: str = "condition",
 ) -> None:
-    """Wait until ``check()`` (sync or async) is true; fail the test after ``within`` s."""
+    """Wait until ``check()`` (sync or async) is true; fail the test after ``within`` s.
+
+    Generous on purpose: a loaded CI machine is slow, and a passing check returns at once.
+    """
     deadline = time.monotonic() + within
     while True:
         result = check()
