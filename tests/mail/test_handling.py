@@ -281,3 +281,49 @@ async def test_a_message_that_failed_before_is_handled_when_retried(
     assert (row.status, row.attempts, row.last_error, row.raw) == ("done", 2, None, None)
     again = await handler.handle(raw, now=NOW)
     assert again.duplicate
+
+
+def one_seat(folder: Path) -> None:
+    """A knowledge folder with one event of a single seat, before its deadline at NOW."""
+    folder.mkdir()
+    (folder / "lille.yaml").write_text(
+        "id: lille-dag\nkind: event\nsource: {file: x.txt}\ntitle: Den lille temadag\n"
+        "organiser: Sekretariatet\nstart: 2024-05-31 11:00\nend: 2024-05-31 14:00\n"
+        "registration: {deadline: 2024-05-01, capacity: 1}\n",
+        encoding="utf-8",
+    )
+
+
+async def test_a_cancellation_by_mail_tells_the_next_on_the_waiting_list(tmp_path: Path) -> None:
+    one_seat(tmp_path / "knowledge")
+    settings = Settings(
+        knowledge_dir=tmp_path / "knowledge",
+        data_dir=tmp_path,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'one.sqlite3'}",
+        mail_from="rammeaftalesekretariat@aalborg.dk",
+    )
+    services = await Services.start(settings)
+    try:
+        handler = MailHandler(
+            services,
+            Outbox(services.db, mail_from=settings.mail_from),
+            mail_from=settings.mail_from,
+        )
+        subject = "SV: Invitation: Den lille temadag"
+        first = await handler.handle(mail("Ja tak.\n\nKaren Holm", subject=subject), now=NOW)
+        second = await handler.handle(
+            mail("Ja tak.\n\nIb Hansen", sender="Ib Hansen <ib@example.dk>", subject=subject),
+            now=NOW,
+        )
+        assert (first.result, second.result) == ("registered", "waitlisted")
+        cancelled = await handler.handle(
+            mail("Jeg må desværre melde afbud.", subject=subject), now=NOW
+        )
+        assert cancelled.result == "cancelled"
+        queued = await outbox(services)
+        to_ib = [m for m in queued if m.to_address == "ib@example.dk"]
+        assert len(to_ib) == 2  # the waiting-list reply, then the promotion
+        assert "plads fri" in to_ib[-1].body and to_ib[-1].ics is not None
+        assert "In-Reply-To" not in to_ib[-1].headers  # a new message, not a reply
+    finally:
+        await services.close()

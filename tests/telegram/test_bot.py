@@ -461,3 +461,62 @@ async def test_a_long_answer_is_split_into_several_messages(
             assert not any("<i>" in p.text for p in parts[:-1])
     finally:
         await services.close()
+
+
+async def test_a_cancellation_in_chat_gives_the_seat_away_and_tells_the_next(
+    bot_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    from bot.channels.mail.models import OutboxMail
+    from bot.registrations.form import SignupForm
+
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "lille.yaml").write_text(
+        "id: lille-dag\nkind: event\nsource: {file: x.txt}\ntitle: Den lille temadag\n"
+        "organiser: Sekretariatet\nstart: 2024-05-31 11:00\nend: 2024-05-31 14:00\n"
+        "registration: {deadline: 2024-05-01, capacity: 1}\n",
+        encoding="utf-8",
+    )
+    settings = settings_for(tmp_path, bot_api).model_copy(
+        update={"knowledge_dir": folder, "mail_from": "sekretariat@example.dk"}
+    )
+    services = await Services.start(settings)
+    clock = Clock(parse_aware("2024-04-01T10:00:00+02:00"))
+    event = services.kb.event("lille-dag")
+    assert event is not None
+    service = services.registrations
+    seat = await service.signup(
+        event,
+        SignupForm("Anna", "anna@example.dk", "Rådet"),
+        channel="telegram",
+        now=clock(),
+        telegram_id=50,
+    )
+    mail_only = await service.signup(
+        event, SignupForm("Ib", "ib@example.dk", "Rådet"), channel="email", now=clock()
+    )
+    on_telegram = await service.signup(
+        event,
+        SignupForm("Bo", "bo@example.dk", "Rådet"),
+        channel="telegram",
+        now=clock(),
+        telegram_id=51,
+    )
+    assert [r.outcome.value for r in (seat, mail_only, on_telegram)] == [
+        "registered",
+        "waitlisted",
+        "waitlisted",
+    ]
+    try:
+        async with run_polling(build_application(services, clock=clock, per_chat_rate=FAST)):
+            bot = Bot(bot_api, services, clock, settings)
+            await bot.ask(50, "/start lille-dag")
+            [question] = await bot.ask(50, "/afmeld")
+            [done] = await bot.press(50, question, "Ja, afmeld mig")
+            assert "afmeldt" in done.text
+        async with services.db.session() as session:
+            queued = list(await session.scalars(select(OutboxMail)))
+        assert [m.to_address for m in queued] == ["ib@example.dk"]  # first on the list, by mail
+        assert not bot_api.sent(51)  # Bo is still waiting: nothing to tell him
+    finally:
+        await services.close()

@@ -33,6 +33,7 @@ from bot.answering import compose
 from bot.cases.service import add_case
 from bot.channels.mail.classify import classify
 from bot.channels.mail.models import AutoReply, InboundMail, MailThread, UndeliverableAddress
+from bot.channels.mail.notices import queue_promotions
 from bot.channels.mail.outbox import Outbox
 from bot.channels.mail.reading import ReadMail, read_message
 from bot.i18n import Lang, guess_language, translator
@@ -230,6 +231,8 @@ class MailHandler:
                 message.text, self._subject(mail), lang, message.ics, message.ics_filename
             )
             outcome["handled"] = await self._write(session, mail, handled, reply, now, folder, uid)
+            # Whoever gets the freed seat is told, in the same transaction as the cancellation.
+            await queue_promotions(session, self.outbox, event, result.promoted, now)
 
         if action == "cancel":
             await service.cancel(event, Identity(email=sender), channel=CHANNEL, now=now, also=also)

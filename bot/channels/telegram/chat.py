@@ -12,10 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.answering import Answer
+from bot.channels.mail.notices import queue_promotions
+from bot.channels.mail.outbox import Outbox
 from bot.channels.telegram.common import (
     CHANNEL,
     Context,
@@ -33,7 +36,7 @@ from bot.knowledge.schema import Event
 from bot.registrations.confirmation import message_for, my_registrations_text, promotion_message
 from bot.registrations.dialogue import DialogueState, SignupDialogue, Turn
 from bot.registrations.identity import Identity
-from bot.registrations.results import RegistrationInfo
+from bot.registrations.results import RegistrationInfo, Result
 
 log = logging.getLogger(__name__)
 SIGNUP = "signup"
@@ -266,20 +269,25 @@ async def cancel_button(update: Update, context: Context) -> None:
     if event is None:
         await reply(context, chat.id, _("OK, nothing has been changed."))
         return
+    outbox = Outbox(svc.db, mail_from=svc.settings.mail_from)
+
+    async def tell_by_mail(session: AsyncSession, result: Result) -> None:
+        # People without Telegram get their seat by e-mail, queued with the cancellation.
+        by_mail = [p for p in result.promoted if p.telegram_id is None]
+        await queue_promotions(session, outbox, event, by_mail, now(context))
+
     result = await svc.registrations.cancel(
-        event, Identity(telegram_id=user.id), channel=CHANNEL, now=now(context)
+        event, Identity(telegram_id=user.id), channel=CHANNEL, now=now(context), also=tell_by_mail
     )
     await reply(context, chat.id, message_for(result, event, lang=lang, channel=CHANNEL).text)
     for promoted in result.promoted:
-        await tell_promoted(context, event, promoted)
+        if promoted.telegram_id is not None:
+            await tell_promoted(context, event, promoted)
 
 
 async def tell_promoted(context: Context, event: Event, info: RegistrationInfo) -> None:
-    """Someone got a seat from the waiting list: tell them in their own chat."""
-    if info.telegram_id is None:
-        # Promoted people known only by e-mail are told by the mailbox channel's outbox.
-        log.info("promotion of registration %d left for the e-mail channel", info.id)
-        return
+    """Someone with Telegram got a seat from the waiting list: tell them in their own chat."""
+    assert info.telegram_id is not None
     message = promotion_message(event, info, channel=CHANNEL)
     await reply(context, info.telegram_id, message.text)
     if message.ics:
