@@ -52,10 +52,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import random
-import re
 import socket
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -76,6 +74,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from bot.channels.mail.models import InboundMail, MailboxState
 from bot.channels.mail.oauth import TokenProvider
+from bot.channels.mail.reading import message_key
 from bot.clock import now as clock_now
 from bot.settings import Settings
 from bot.storage import Database
@@ -85,11 +84,7 @@ T = TypeVar("T")
 
 # mail_inbound.status values written here (the handler writes "done").
 DONE, RETRY, FAILED = "done", "retry", "failed"
-MAX_HEADER_CHARS = 10_000
-MAX_KEY_CHARS = 500
 MAX_ERROR_CHARS = 2000
-_MSGID_RE = re.compile(r"<([^<>\s]+)>")
-_FOLD_RE = re.compile(r"\r?\n[ \t]+")
 # An idle_check that returns nothing sooner than this share of its time-out: probably EOF.
 EARLY_EMPTY_SHARE = 0.5
 MIN_WAIT_SECONDS = 0.1
@@ -115,28 +110,6 @@ class MailHandler(Protocol):
     async def handle(self, raw: bytes, *, folder: str, uid: int, now: datetime) -> Handled:
         """Handle one message; safe to call again for a message handled before."""
         ...
-
-
-def message_key(raw: bytes) -> str:
-    """The message's identity: its Message-ID without brackets, or ``sha256:<hex>`` of it all.
-
-    The same rule as ``reading.read_message`` (the first id of the first Message-ID header), but
-    reading the header only.
-    """
-    try:
-        headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
-        value = next((str(v) for k, v in headers.raw_items() if k.lower() == "message-id"), None)
-    except Exception:  # a header the parser cannot take: the hash identifies the message
-        value = None
-    if value:
-        value = _FOLD_RE.sub(" ", value)[:MAX_HEADER_CHARS].strip()
-        found = _MSGID_RE.findall(value) or [
-            v.strip("<>,;") for v in value.split() if "@" in v or len(v) > 8
-        ]
-        for item in found:
-            if item:
-                return str(item)[:MAX_KEY_CHARS]
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
 def _sender_and_subject(raw: bytes) -> tuple[str | None, str | None]:
@@ -383,8 +356,13 @@ class MailboxWorker:
         stable = False
         try:
             while not stop.is_set():
-                await self._pass(connection)
+                new = await self._pass(connection)
                 stable = stable or time.monotonic() - opened >= self.stable_seconds
+                if new:
+                    # Mail that arrived while these were handled was announced (EXISTS) to the
+                    # MOVE or FETCH, which ignore it, and IDLE would not announce it again: look
+                    # once more, and IDLE only after a search that found nothing new.
+                    continue
                 await self._wait_for_mail(connection, stop)
         except BaseException:
             connection.abandon()
@@ -472,8 +450,8 @@ class MailboxWorker:
 
     # ------------------------------------------------------------------------ one pass
 
-    async def _pass(self, connection: _Connection) -> None:
-        """Handle every new message, and retries that are due, then file them."""
+    async def _pass(self, connection: _Connection) -> int:
+        """Handle every new message, and retries that are due, then file them; how many new."""
         client = connection.client
         self.stats.passes += 1
         self._seen_in_pass.clear()
@@ -489,6 +467,7 @@ class MailboxWorker:
         missing = set(retries) - self._seen_in_pass
         if missing:
             await self._forget_uids(missing)
+        return len(new)
 
     async def _handle_batch(self, connection: _Connection, uids: list[int]) -> None:
         client = connection.client

@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from email import message_from_bytes, message_from_string, policy
 from email.header import decode_header
 from email.message import Message
+from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from html import unescape
 from typing import Literal
@@ -860,13 +861,41 @@ def _defects(msg: Message) -> list[str]:
     return [f"mime: {name}" for name in names]
 
 
+MAX_HEADER_CHARS = 10_000
+MAX_KEY_CHARS = 500
+_MSGID_RE = re.compile(r"<([^<>\s]+)>")
+_FOLD_RE = re.compile(r"\r?\n[ \t]+")
+
+
+def message_key(raw: bytes) -> str:
+    """The message's identity: its Message-ID without brackets, or ``sha256:<hex>`` of it all.
+
+    One rule for the whole channel: the worker uses it before reading a message, and
+    ``read_message`` uses it too. Only the header is parsed.
+    """
+    try:
+        headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        value = next((str(v) for k, v in headers.raw_items() if k.lower() == "message-id"), None)
+    except Exception:  # a header the parser cannot take: the hash identifies the message
+        value = None
+    if value:
+        value = _FOLD_RE.sub(" ", value)[:MAX_HEADER_CHARS].strip()
+        found = _MSGID_RE.findall(value) or [
+            v.strip("<>,;") for v in value.split() if "@" in v or len(v) > 8
+        ]
+        for item in found:
+            if item:
+                return str(item)[:MAX_KEY_CHARS]
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
 def read_message(raw: bytes) -> ReadMail:
     """Read one raw message into a :class:`ReadMail`; never raises, records what went wrong."""
     problems: list[str] = []
     if not isinstance(raw, bytes | bytearray):
         raw = str(raw).encode("utf-8", "replace")
     raw = bytes(raw)
-    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+    key = message_key(raw)  # of the whole message, before a huge one is cut
     if len(raw) > MAX_RAW_BYTES:
         problems.append(f"message of {len(raw)} bytes read only to {MAX_RAW_BYTES}")
         raw = raw[:MAX_RAW_BYTES]
@@ -918,7 +947,7 @@ def read_message(raw: bytes) -> ReadMail:
         own = {a for a in (from_address, *to_addresses) if a}
         bounced = _bounced(msg, text, own)
     return ReadMail(
-        message_key=message_id or digest,
+        message_key=key,
         message_id=message_id,
         in_reply_to=in_reply_to,
         references=references,
