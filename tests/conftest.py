@@ -3,17 +3,60 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from bot.answering import Answerer
 from bot.knowledge import KnowledgeBase, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
+PG_ENV = "BOT_TEST_POSTGRES_URL"
+PG_HINT = (
+    f"PostgreSQL tests need {PG_ENV}, for example "
+    f"{PG_ENV}=postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+
+
+@asynccontextmanager
+async def postgres_schema(prefix: str) -> AsyncIterator[tuple[str, str]]:
+    """(URL, schema) of a fresh PostgreSQL schema for one test, dropped afterwards.
+
+    Skips with a hint when ``BOT_TEST_POSTGRES_URL`` is not set (CI sets it, so there the
+    tests run, and fail if the server is unreachable).
+    """
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(PG_HINT)
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            yield url, schema
+        finally:
+            async with admin.connect() as conn:
+                await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        await admin.dispose()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on just now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -39,4 +82,15 @@ def run_bot(
         cwd=ROOT,
         env={**os.environ, **(env or {})},
         timeout=60,
+    )
+
+
+def one_seat(folder: Path) -> None:
+    """A knowledge folder with one event of a single seat (31 May 2024, deadline 1 May)."""
+    folder.mkdir()
+    (folder / "lille.yaml").write_text(
+        "id: lille-dag\nkind: event\nsource: {file: x.txt}\ntitle: Den lille temadag\n"
+        "organiser: Sekretariatet\nstart: 2024-05-31 11:00\nend: 2024-05-31 14:00\n"
+        "registration: {deadline: 2024-05-01, capacity: 1}\n",
+        encoding="utf-8",
     )

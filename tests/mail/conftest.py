@@ -18,9 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import os
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,9 +32,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from pydantic import SecretStr
-from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy import func, select
 
 from bot.channels.mail.imap import ImapConfig, MailboxWorker, MailHandler, message_key
 from bot.channels.mail.models import InboundMail
@@ -48,13 +44,12 @@ from bot.registrations.form import SignupForm
 from bot.registrations.results import Result
 from bot.registrations.service import RegistrationService
 from bot.storage import Database
-from tests.mail.dovecot import PASSWORD, Dovecot, available, free_port
+from tests.conftest import free_port, postgres_schema
+from tests.mail.dovecot import PASSWORD, Dovecot, available
 from tests.registrations.events import make_event
 
 BOT_ADDRESS = "tilmelding@kommune.example.dk"
 # As in tests/registrations: PostgreSQL variants run when this is set (CI sets it).
-PG_ENV = "BOT_TEST_POSTGRES_URL"
-PG_HINT = f"PostgreSQL tests need {PG_ENV}, e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 SUBJECT = "Invitation til temadag om tilgængelighed"
 # Timings for tests: quick reconnects and retries, short IDLE slices so a stop is seen at once.
 FAST_WORKER: dict[str, Any] = {
@@ -284,24 +279,13 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
         yield database
         await database.close()
         return
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.skip(PG_HINT)
-    schema = f"mail_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    async with postgres_schema("mail") as (url, schema):
         database = Database.connect(url, connect_args={"server_settings": {"search_path": schema}})
         try:
             await database.migrate()
             yield database
         finally:
             await database.close()
-            async with admin.connect() as conn:
-                await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    finally:
-        await admin.dispose()
 
 
 async def inbound_rows(db: Database) -> list[InboundMail]:

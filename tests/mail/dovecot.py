@@ -32,6 +32,8 @@ from pathlib import Path
 
 import imapclient
 
+from tests.conftest import free_port
+
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 DOVEADM = shutil.which("doveadm") or "/usr/bin/doveadm"
 PASSWORD = "hemmeligt"
@@ -58,13 +60,6 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
         check=True, capture_output=True,
     )  # fmt: skip
     return cert, key
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on just now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Dovecot:

@@ -23,7 +23,7 @@ from bot.clock import parse_aware
 from bot.registrations.identity import Identity
 from bot.services import Services
 from bot.settings import Settings
-from tests.conftest import KNOWLEDGE, run_bot
+from tests.conftest import KNOWLEDGE, one_seat, run_bot
 
 TEMADAG = "handicapraad-temadag-2024"
 SUBJECT = "SV: Invitation: Temadag for Handicaprådene i Nordjylland – 2024"
@@ -281,17 +281,6 @@ async def test_a_message_that_failed_before_is_handled_when_retried(
     assert (row.status, row.attempts, row.last_error, row.raw) == ("done", 2, None, None)
     again = await handler.handle(raw, now=NOW)
     assert again.duplicate
-
-
-def one_seat(folder: Path) -> None:
-    """A knowledge folder with one event of a single seat, before its deadline at NOW."""
-    folder.mkdir()
-    (folder / "lille.yaml").write_text(
-        "id: lille-dag\nkind: event\nsource: {file: x.txt}\ntitle: Den lille temadag\n"
-        "organiser: Sekretariatet\nstart: 2024-05-31 11:00\nend: 2024-05-31 14:00\n"
-        "registration: {deadline: 2024-05-01, capacity: 1}\n",
-        encoding="utf-8",
-    )
 
 
 async def test_a_cancellation_by_mail_tells_the_next_on_the_waiting_list(tmp_path: Path) -> None:

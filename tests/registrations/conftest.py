@@ -7,28 +7,19 @@ sets it) fails rather than skips. Each PostgreSQL test gets its own schema, drop
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.schema import Event
 from bot.registrations.service import RegistrationService
 from bot.storage import Database
+from tests.conftest import postgres_schema
 
-PG_ENV = "BOT_TEST_POSTGRES_URL"
-PG_HINT = (
-    f"PostgreSQL tests need {PG_ENV}, for example "
-    f"{PG_ENV}=postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
 BACKENDS = ["sqlite", "postgresql"]
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,24 +55,13 @@ async def target(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
             for db in result.opened:
                 await db.close()
         return
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.skip(PG_HINT)
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    async with postgres_schema("test") as (url, schema):
         result = Target("postgresql", url, schema)
         try:
             yield result
         finally:
             for db in result.opened:
                 await db.close()
-            async with admin.connect() as conn:
-                await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    finally:
-        await admin.dispose()
 
 
 @pytest.fixture

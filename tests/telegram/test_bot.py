@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +25,7 @@ from bot.clock import parse_aware
 from bot.registrations.identity import Identity
 from bot.services import Services
 from bot.settings import Settings
-from tests.conftest import KNOWLEDGE
+from tests.conftest import KNOWLEDGE, free_port, one_seat
 from tests.telegram.fake_bot_api import (
     TOKEN,
     FakeBotAPI,
@@ -345,13 +344,6 @@ async def test_a_failing_send_is_logged_and_the_bot_goes_on(
         await services.close()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 async def test_webhook_mode_with_a_secret_token(bot_api: FakeBotAPI, tmp_path: Path) -> None:
     port = free_port()
     settings = settings_for(tmp_path, bot_api).model_copy(
@@ -470,13 +462,7 @@ async def test_a_cancellation_in_chat_gives_the_seat_away_and_tells_the_next(
     from bot.registrations.form import SignupForm
 
     folder = tmp_path / "knowledge"
-    folder.mkdir()
-    (folder / "lille.yaml").write_text(
-        "id: lille-dag\nkind: event\nsource: {file: x.txt}\ntitle: Den lille temadag\n"
-        "organiser: Sekretariatet\nstart: 2024-05-31 11:00\nend: 2024-05-31 14:00\n"
-        "registration: {deadline: 2024-05-01, capacity: 1}\n",
-        encoding="utf-8",
-    )
+    one_seat(folder)
     settings = settings_for(tmp_path, bot_api).model_copy(
         update={"knowledge_dir": folder, "mail_from": "sekretariat@example.dk"}
     )

@@ -74,6 +74,16 @@ class Handled:
         return data
 
 
+@dataclass(frozen=True)
+class _Incoming:
+    """The message being handled, with when and where it came in."""
+
+    mail: ReadMail
+    now: datetime
+    folder: str | None
+    uid: int | None
+
+
 @dataclass
 class _Reply:
     text: str
@@ -114,16 +124,15 @@ class MailHandler:
         if await self._seen(mail.message_key):
             return Handled("ignore", "ignored", "duplicate", duplicate=True)
         try:
-            return await self._handle(mail, now, folder, uid)
+            return await self._handle(_Incoming(mail, now, folder, uid))
         except IntegrityError:
             # Another worker recorded the same message first: it is a duplicate now.
             if await self._seen(mail.message_key):
                 return Handled("ignore", "ignored", "duplicate", duplicate=True)
             raise
 
-    async def _handle(
-        self, mail: ReadMail, now: datetime, folder: str | None, uid: int | None
-    ) -> Handled:
+    async def _handle(self, msg: _Incoming) -> Handled:
+        mail, now = msg.mail, msg.now
         sender = mail.from_address
         if mail.automatic:
             handled = Handled("ignore", "ignored", mail.automatic, email=sender)
@@ -134,11 +143,11 @@ class MailHandler:
                         UndeliverableAddress(email=address.casefold(), reason="bounce", at=now)
                     )
 
-            await self._record(mail, handled, now, folder, uid, extra=bookkeeping)
+            await self._record(msg, handled, extra=bookkeeping)
             return handled
         if not sender or (self.own_address and sender == self.own_address):
             handled = Handled("ignore", "ignored", "own or missing sender", email=sender)
-            await self._record(mail, handled, now, folder, uid)
+            await self._record(msg, handled)
             return handled
 
         event = await self._event_of(mail)
@@ -149,14 +158,12 @@ class MailHandler:
         if decision.action == "ignore":
             about = event.id if event else None
             handled = Handled("ignore", "ignored", decision.reason, about, name, sender)
-            await self._record(mail, handled, now, folder, uid)
+            await self._record(msg, handled)
             return handled
 
         if decision.action in ("signup", "cancel", "decline") and event is None:
             # We do not know what the person signs up for: a person must look at it.
-            return await self._escalate(
-                mail, decision.action, "event unclear", None, name, lang, now, folder, uid
-            )
+            return await self._escalate(msg, decision.action, "event unclear", None, name, lang)
 
         action = decision.action
         if action == "decline" and event is not None and await self._registered(sender, event, now):
@@ -173,21 +180,12 @@ class MailHandler:
                 lang,
             )
             handled = Handled("decline", "declined", decision.reason, event.id, name, sender)
-            return await self._finish(mail, handled, reply, now, folder, uid)
+            return await self._finish(msg, handled, reply)
 
         if action in ("signup", "cancel"):
             assert event is not None
             return await self._register(
-                mail,
-                action,
-                decision.reason,
-                event,
-                name,
-                decision.organisation,
-                lang,
-                now,
-                folder,
-                uid,
+                msg, action, decision.reason, event, name, decision.organisation, lang
             )
 
         # The classification asked the core already, about the reply without its signature.
@@ -197,29 +195,27 @@ class MailHandler:
         about = answer.event or (event.id if event else None)
         if answer.escalate or decision.escalate:
             return await self._escalate(
-                mail, "question", "not in the knowledge base", about, name, lang, now, folder, uid
+                msg, "question", "not in the knowledge base", about, name, lang
             )
         source = kb.get(about) if about else None
         text = answer.text + (f"\n\n({source.title})" if source and not answer.candidates else "")
         handled = Handled("question", "answered", answer.intent, about, name, sender)
         reply = _Reply(text, self._subject(mail), lang)
-        return await self._finish(mail, handled, reply, now, folder, uid)
+        return await self._finish(msg, handled, reply)
 
     # -- acting ----------------------------------------------------------------------------
 
     async def _register(
         self,
-        mail: ReadMail,
+        msg: _Incoming,
         action: str,
         reason: str,
         event: Event,
         name: str | None,
         organisation: str | None,
         lang: Lang,
-        now: datetime,
-        folder: str | None,
-        uid: int | None,
     ) -> Handled:
+        mail, now = msg.mail, msg.now
         sender = mail.from_address or ""
         service = self.services.registrations
         outcome: dict[str, Handled] = {}
@@ -230,7 +226,7 @@ class MailHandler:
             reply = _Reply(
                 message.text, self._subject(mail), lang, message.ics, message.ics_filename
             )
-            outcome["handled"] = await self._write(session, mail, handled, reply, now, folder, uid)
+            outcome["handled"] = await self._write(session, msg, handled, reply)
             # Whoever gets the freed seat is told, in the same transaction as the cancellation.
             await queue_promotions(session, self.outbox, event, result.promoted, now)
 
@@ -248,23 +244,19 @@ class MailHandler:
             except InvalidSignup as problem:
                 # A session must be chosen, say: the e-mail cannot tell us; staff ask.
                 log.info("e-mail signup needs a person: %s", problem)
-                return await self._escalate(
-                    mail, action, "signup incomplete", event.id, name, lang, now, folder, uid
-                )
+                return await self._escalate(msg, action, "signup incomplete", event.id, name, lang)
         return outcome["handled"]
 
     async def _escalate(
         self,
-        mail: ReadMail,
+        msg: _Incoming,
         action: str,
         reason: str,
         event: str | None,
         name: str | None,
         lang: Lang,
-        now: datetime,
-        folder: str | None,
-        uid: int | None,
     ) -> Handled:
+        mail, now = msg.mail, msg.now
         sender = mail.from_address or ""
         handled = Handled(action, "escalated", reason, event, name, sender, escalate=True)
         reply = _Reply(compose.escalation_text(lang), self._subject(mail), lang)
@@ -281,47 +273,35 @@ class MailHandler:
                 now=now,
             )
 
-        return await self._finish(mail, handled, reply, now, folder, uid, extra=case)
+        return await self._finish(msg, handled, reply, extra=case)
 
     # -- bookkeeping -----------------------------------------------------------------------
 
     async def _finish(
         self,
-        mail: ReadMail,
+        msg: _Incoming,
         handled: Handled,
         reply: _Reply | None,
-        now: datetime,
-        folder: str | None,
-        uid: int | None,
         extra: Callable[[AsyncSession], Awaitable[None]] | None = None,
     ) -> Handled:
         async with self.services.db.transaction() as session:
             if extra is not None:
                 await extra(session)
-            return await self._write(session, mail, handled, reply, now, folder, uid)
+            return await self._write(session, msg, handled, reply)
 
     async def _record(
         self,
-        mail: ReadMail,
+        msg: _Incoming,
         handled: Handled,
-        now: datetime,
-        folder: str | None,
-        uid: int | None,
         extra: Callable[[AsyncSession], Awaitable[None]] | None = None,
     ) -> None:
-        await self._finish(mail, handled, None, now, folder, uid, extra)
+        await self._finish(msg, handled, None, extra)
 
     async def _write(
-        self,
-        session: AsyncSession,
-        mail: ReadMail,
-        handled: Handled,
-        reply: _Reply | None,
-        now: datetime,
-        folder: str | None,
-        uid: int | None,
+        self, session: AsyncSession, msg: _Incoming, handled: Handled, reply: _Reply | None
     ) -> Handled:
         """Record the message and queue its reply, in the caller's transaction."""
+        mail, now = msg.mail, msg.now
         sent: str | None = None
         if (
             reply is not None
@@ -349,7 +329,7 @@ class MailHandler:
         if row is None:
             row = InboundMail(message_key=mail.message_key, received_at=now, attempts=0)
             session.add(row)
-        row.folder, row.uid = folder, uid
+        row.folder, row.uid = msg.folder, msg.uid
         row.sender, row.subject = mail.from_address, mail.subject
         row.status, row.action, row.result = "done", handled.action, handled.result
         row.event_slug = handled.event
