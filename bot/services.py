@@ -1,17 +1,23 @@
 """The bot's services, wired once: knowledge, answering, the database and what lives in it.
 
 Every channel (terminal, Telegram, mailbox) and every command that needs more than the knowledge
-base gets one ``Services`` and calls the same brain through it.
+base gets one ``Services`` and calls the same brain through it. Messages the bot sends on its own
+initiative (staff answers, notices, broadcasts) go through ``delivery``, where each channel has
+its courier; the staff desk shows cases on the boards the running channels add.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.answering import Answerer
-from bot.cases import CaseService
+from bot.cases import CaseService, Learned, StaffMember
+from bot.cases.staff import StaffDesk, StaffPolicy
 from bot.conversations import ConversationStore
+from bot.delivery import ChatCourier, Delivery
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge.learned import with_learned
 from bot.registrations.service import RegistrationService
 from bot.settings import Settings
 from bot.storage import Database
@@ -27,23 +33,60 @@ class Services:
     db: Database
     registrations: RegistrationService
     conversations: ConversationStore
+    delivery: Delivery
     cases: CaseService
+    staff: StaffPolicy
+    desk: StaffDesk
+    # The knowledge as loaded from the files, before what staff taught was added.
+    curated: KnowledgeBase
 
     @classmethod
     async def start(cls, settings: Settings, kb: KnowledgeBase | None = None) -> Services:
         """Load the knowledge (raises KnowledgeError), connect and upgrade the database."""
-        kb = kb or load_knowledge(settings.knowledge_dir)
+        from bot.channels.mail.courier import MailCourier
+        from bot.channels.mail.outbox import Outbox
+
+        curated = kb or load_knowledge(settings.knowledge_dir)
         db = Database.from_settings(settings)
         await db.migrate()
-        return cls(
+        delivery = Delivery()
+        cases = CaseService(db, delivery, quiet=timedelta(minutes=settings.case_quiet_minutes))
+        services = cls(
             settings=settings,
-            kb=kb,
-            answerer=Answerer(kb),
+            kb=curated,
+            answerer=Answerer(curated),
             db=db,
-            registrations=RegistrationService(db, kb.event),
+            registrations=RegistrationService(db, lambda slug: services.kb.event(slug)),
             conversations=ConversationStore(db),
-            cases=CaseService(db),
+            delivery=delivery,
+            cases=cases,
+            staff=StaffPolicy(settings),
+            desk=StaffDesk(cases),
+            curated=curated,
         )
+        delivery.register("telegram", ChatCourier(db, "telegram"))
+        delivery.register(
+            "email",
+            MailCourier(Outbox(db, mail_from=settings.mail_from), services.organiser_of),
+        )
+        services.apply_learned(await cases.learned())
+        return services
+
+    def organiser_of(self, event: str | None) -> str:
+        """Who signs the bot's letters about an event."""
+        found = self.kb.event(event) if event else None
+        return found.organiser if found else "Deltagerbot"
+
+    def apply_learned(self, learned: list[Learned]) -> None:
+        """Answer from the curated knowledge plus everything staff have taught."""
+        self.kb = with_learned(self.curated, learned)
+        self.answerer = Answerer(self.kb)
+
+    async def teach(self, case_id: int, staff: StaffMember, now: datetime) -> Learned:
+        """Keep a case's answer for its event; the bot answers with it from now on."""
+        learned = await self.cases.teach(case_id, staff, now)
+        self.apply_learned(await self.cases.learned())
+        return learned
 
     async def close(self) -> None:
         await self.db.close()

@@ -108,6 +108,20 @@ class Settings(BaseSettings):
     # Token endpoint override (tests, other clouds); default: Microsoft's for the tenant.
     mail_oauth_token_url: str | None = None
 
+    # Staff (issue 6). The Telegram group where new cases are posted and staff answer by reply;
+    # its members are staff. A negative number, e.g. -1001234567890.
+    staff_chat_id: int | None = None
+    # For secretariats without a staff chat: cases are forwarded here, replies are relayed.
+    staff_email: str | None = None
+    # More staff outside the staff chat: Telegram user ids and e-mail addresses.
+    staff_telegram_ids: list[int] = Field(default_factory=list)
+    staff_emails: list[str] = Field(default_factory=list)
+    # The language staff are written to.
+    staff_language: str = "da"
+    # A taken case mutes the bot for its participant; with no staff message for this long, the
+    # bot answers them again (the case stays open until a person closes it).
+    case_quiet_minutes: int = 120
+
     @property
     def effective_database_url(self) -> str:
         """The configured database, or an SQLite file under the data directory."""

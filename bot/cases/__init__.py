@@ -1,5 +1,5 @@
 """Staff cases: every question the bot hands over, kept until a person closes it."""
 
-from bot.cases.service import CaseInfo, CaseService
+from bot.cases.service import CaseEntry, CaseError, CaseInfo, CaseService, Learned, StaffMember
 
-__all__ = ["CaseInfo", "CaseService"]
+__all__ = ["CaseEntry", "CaseError", "CaseInfo", "CaseService", "Learned", "StaffMember"]

@@ -22,6 +22,8 @@ MODEL_MODULES: tuple[str, ...] = (
     "bot.conversations.models",
     "bot.cases.models",
     "bot.channels.mail.models",
+    "bot.delivery.models",
+    "bot.knowledge.learned",
 )
 
 NAMING_CONVENTION = {

@@ -30,12 +30,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answering import compose
-from bot.cases.service import add_case
 from bot.channels.mail.classify import classify
 from bot.channels.mail.models import AutoReply, InboundMail, MailThread, UndeliverableAddress
 from bot.channels.mail.notices import queue_promotions
 from bot.channels.mail.outbox import Outbox
 from bot.channels.mail.reading import ReadMail, read_message
+from bot.delivery import Thread
 from bot.i18n import Lang, guess_language, translator
 from bot.knowledge.schema import Event
 from bot.registrations.confirmation import message_for
@@ -262,15 +262,21 @@ class MailHandler:
         reply = _Reply(compose.escalation_text(lang), self._subject(mail), lang)
 
         async def case(session: AsyncSession) -> None:
-            await add_case(
+            await self.services.cases.add(
                 session,
                 channel=CHANNEL,
                 chat_id=sender,
                 email=sender,
+                name=name,
                 event=event,
                 question=mail.reply or mail.text,
                 lang=lang,
                 now=now,
+                thread=(
+                    Thread(mail.message_id, tuple(mail.references), mail.subject or "")
+                    if mail.message_id
+                    else None
+                ),
             )
 
         return await self._finish(msg, handled, reply, extra=case)

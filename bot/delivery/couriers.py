@@ -1,0 +1,136 @@
+"""Queueing a message for a person on their channel, in the caller's transaction.
+
+The brain (cases, broadcasts, later reminders) decides *what* to tell *whom*; a
+:class:`Recipient` says where the person is (channel, chat id or address, language, and for
+e-mail the thread to answer in). :class:`Delivery` hands the message to the channel's
+:class:`Courier`, which queues it in the same database transaction as the decision; the channel's
+sender sends it afterwards. Chat channels share the ``chat_outbox`` table (:class:`ChatCourier`);
+the mailbox registers its own courier on its outbox. A new channel adds a courier, nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import event as sa_event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from bot.delivery.models import PENDING, ChatOutboxMessage
+from bot.storage import Database
+
+# One wake-up per database and channel: queueing wakes that channel's sender after the commit.
+_WAKEUPS: weakref.WeakKeyDictionary[Database, dict[str, asyncio.Event]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def wakeup_of(db: Database, channel: str) -> asyncio.Event:
+    """The event set when a message for ``channel`` was committed to the chat outbox."""
+    return _WAKEUPS.setdefault(db, {}).setdefault(channel, asyncio.Event())
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The e-mail a message answers: its Message-ID, References and Subject."""
+
+    message_id: str
+    references: tuple[str, ...] = ()
+    subject: str = ""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person on a channel: a Telegram chat id, an e-mail address, ..."""
+
+    channel: str
+    address: str
+    lang: str = "da"
+    name: str | None = None
+    thread: Thread | None = field(default=None)
+
+
+class Courier(Protocol):
+    """Queues messages for one channel in the caller's transaction."""
+
+    async def queue(
+        self,
+        session: AsyncSession,
+        to: Recipient,
+        text: str,
+        *,
+        kind: str,
+        now: datetime,
+        subject: str | None = None,
+        event: str | None = None,
+    ) -> None: ...
+
+
+class ChatCourier:
+    """Queues for a chat channel in ``chat_outbox``; that channel's sender sends."""
+
+    def __init__(self, db: Database, channel: str) -> None:
+        self.channel = channel
+        self._wakeup = wakeup_of(db, channel)
+
+    async def queue(
+        self,
+        session: AsyncSession,
+        to: Recipient,
+        text: str,
+        *,
+        kind: str,
+        now: datetime,
+        subject: str | None = None,
+        event: str | None = None,
+    ) -> None:
+        session.add(
+            ChatOutboxMessage(
+                channel=self.channel,
+                chat_id=to.address,
+                text=text,
+                event_slug=event,
+                kind=kind,
+                status=PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+        sa_event.listen(session.sync_session, "after_commit", self._wake, once=True)
+
+    def _wake(self, _session: Session) -> None:
+        self._wakeup.set()
+
+
+class Delivery:
+    """The couriers of every channel; picks the recipient's."""
+
+    def __init__(self) -> None:
+        self.couriers: dict[str, Courier] = {}
+
+    def register(self, channel: str, courier: Courier) -> None:
+        self.couriers[channel] = courier
+
+    def reaches(self, channel: str) -> bool:
+        return channel in self.couriers
+
+    async def queue(
+        self,
+        session: AsyncSession,
+        to: Recipient,
+        text: str,
+        *,
+        kind: str,
+        now: datetime,
+        subject: str | None = None,
+        event: str | None = None,
+    ) -> None:
+        """Queue ``text`` for ``to`` in the session's transaction (KeyError: unknown channel)."""
+        await self.couriers[to.channel].queue(
+            session, to, text, kind=kind, now=now, subject=subject, event=event
+        )

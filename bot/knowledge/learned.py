@@ -1,0 +1,75 @@
+"""Answers staff have taught the bot: stored in the database, applied to the knowledge at once.
+
+"Gem som svar" on a case keeps its question and the staff answer as a question-and-answer entry
+of the case's event (table ``learned_answers``). :func:`with_learned` adds them to the loaded
+knowledge as ``faq`` entries, so the next participant asking the same is answered by the bot;
+``python -m bot knowledge learned`` writes them out for the knowledge files.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.schema import QA
+from bot.storage.base import Base
+
+
+class LearnedAnswer(Base):
+    """A question and the answer staff gave, for one event."""
+
+    __tablename__ = "learned_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_slug: Mapped[str] = mapped_column(String(100))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8))
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class LearnedEntry(Protocol):
+    @property
+    def event(self) -> str: ...
+    @property
+    def question(self) -> str: ...
+    @property
+    def answer(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+
+
+def as_qa(entry: LearnedEntry) -> QA:
+    """The entry as a knowledge-file ``faq`` item (an English answer also answers in English)."""
+    return QA(
+        questions=[" ".join(entry.question.split())[:1000]],
+        answer=entry.answer,
+        answer_en=entry.answer if entry.lang == "en" else None,
+    )
+
+
+def with_learned(kb: KnowledgeBase, entries: Iterable[LearnedEntry]) -> KnowledgeBase:
+    """The knowledge base with the taught entries added to their sources' ``faq``."""
+    extra: dict[str, list[QA]] = defaultdict(list)
+    for entry in entries:
+        source = kb.get(entry.event)
+        if source is None:
+            continue  # the event has left the knowledge base
+        qa = as_qa(entry)
+        if qa not in source.faq and qa not in extra[entry.event]:
+            extra[entry.event].append(qa)
+    if not extra:
+        return kb
+    sources = [
+        s.model_copy(update={"faq": [*s.faq, *extra[s.id]]}) if s.id in extra else s
+        for s in kb.sources.values()
+    ]
+    return KnowledgeBase(sources)

@@ -1,0 +1,78 @@
+"""A message to everyone registered for an event, each on their own channel.
+
+Staff send it (``/besked`` in the staff chat): a room change, a delay. Everyone with a seat gets
+it through the channel they signed up on (Telegram, else e-mail, which every registration has);
+people on the waiting list and those who cancelled do not. All messages are queued in one
+transaction, so a broadcast goes to everyone or, on failure, to no one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.delivery import Delivery, Recipient
+from bot.i18n import normalise_lang, translator
+from bot.knowledge.schema import Event
+from bot.registrations.models import RegistrationStatus
+from bot.registrations.results import RegistrationInfo
+from bot.registrations.service import RegistrationService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BroadcastReport:
+    """How many were reached on each channel."""
+
+    by_channel: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_channel.values())
+
+
+def recipient_of(info: RegistrationInfo, delivery: Delivery) -> Recipient:
+    """Telegram for those who signed up there (and can be reached there), e-mail otherwise."""
+    if info.channel == "telegram" and info.telegram_id is not None and delivery.reaches("telegram"):
+        return Recipient("telegram", str(info.telegram_id), info.lang, info.name)
+    return Recipient("email", info.email, info.lang, info.name)
+
+
+def broadcast_text(event: Event, text: str, lang: str) -> str:
+    _ = translator(normalise_lang(lang)).gettext
+    return _("Message about {title}:").format(title=event.title) + "\n\n" + text
+
+
+async def broadcast(
+    registrations: RegistrationService,
+    delivery: Delivery,
+    event: Event,
+    text: str,
+    now: datetime,
+) -> BroadcastReport:
+    """Queue ``text`` for everyone with a seat at ``event``; counts by channel."""
+    infos = [
+        info
+        for info in await registrations.event_registrations(event.id)
+        if info.status == RegistrationStatus.REGISTERED
+    ]
+    counts: Counter[str] = Counter()
+    async with registrations.db.transaction() as session:
+        for info in infos:
+            to = recipient_of(info, delivery)
+            _ = translator(normalise_lang(info.lang)).gettext
+            await delivery.queue(
+                session,
+                to,
+                broadcast_text(event, text, info.lang),
+                kind="broadcast",
+                now=now,
+                subject=_("Message about {title}").format(title=event.title),
+                event=event.id,
+            )
+            counts[to.channel] += 1
+    log.info("broadcast for %s queued: %s", event.id, dict(counts))
+    return BroadcastReport(dict(counts))
