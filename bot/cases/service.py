@@ -3,9 +3,11 @@
 Channel-independent: a channel opens a case (in its own transaction, with the message it came
 in) and asks whether a participant's chat is muted; staff adapters (the staff chat, the staff
 mailbox) call ``take``, ``answer``, ``close`` and ``teach`` with the :class:`StaffMember` who
-acted. Whatever the participant must be told (the answer, that a person has the question, that
-the bot answers again) is queued through :class:`~bot.delivery.Delivery` in the same transaction
-as the change, so it cannot be lost or sent for a change that did not happen.
+acted (given ``session=``, in the adapter's own transaction: the staff mailbox records the
+e-mail that acted in the same commit). Whatever the participant must be told (the answer, that
+a person has the question, that the bot answers again) is queued through
+:class:`~bot.delivery.Delivery` in the same transaction as the change, so it cannot be lost or
+sent for a change that did not happen.
 
 Muting: a case a person has taken keeps the bot quiet for its participant (their messages go to
 the case) until it is closed, or until ``quiet`` has passed without a staff message; then the
@@ -17,12 +19,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -30,7 +33,7 @@ from sqlalchemy.orm import Session
 from bot.cases import texts
 from bot.cases.models import Case, CaseMessage, CasePost
 from bot.delivery import Delivery, Recipient, Thread
-from bot.knowledge.learned import LearnedAnswer
+from bot.knowledge.learned import Learned, LearnedAnswer, learned_from, load_learned
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
@@ -106,17 +109,6 @@ class CaseEntry:
     author_name: str | None
     text: str
     at: datetime
-
-
-@dataclass(frozen=True)
-class Learned:
-    """A question and its answer, taught by staff for one event."""
-
-    id: int
-    event: str
-    question: str
-    answer: str
-    lang: str
 
 
 class CaseService:
@@ -232,9 +224,11 @@ class CaseService:
         await self.release_quiet(now)
         return None
 
-    async def add_participant_message(self, case_id: int, text: str, now: datetime) -> CaseInfo:
+    async def add_participant_message(
+        self, case_id: int, text: str, now: datetime, *, session: AsyncSession | None = None
+    ) -> CaseInfo:
         """What the participant wrote while a person has their case: kept, and shown to staff."""
-        async with self.db.transaction() as session:
+        async with self._transaction(session) as session:
             case = await self._case(session, case_id)
             session.add(
                 CaseMessage(
@@ -267,10 +261,18 @@ class CaseService:
             log.info("case taken id=%d", case.id)
             return _info(case)
 
-    async def answer(self, case_id: int, staff: StaffMember, text: str, now: datetime) -> CaseInfo:
+    async def answer(
+        self,
+        case_id: int,
+        staff: StaffMember,
+        text: str,
+        now: datetime,
+        *,
+        session: AsyncSession | None = None,
+    ) -> CaseInfo:
         """A staff answer: relayed to the participant on their channel, kept with the case."""
         text = text.strip()[:MAX_TEXT_CHARS]
-        async with self.db.transaction() as session:
+        async with self._transaction(session) as session:
             case = await self._open_case(session, case_id)
             session.add(
                 CaseMessage(
@@ -288,9 +290,16 @@ class CaseService:
             log.info("case answered id=%d", case.id)
             return _info(case)
 
-    async def close(self, case_id: int, staff: StaffMember, now: datetime) -> CaseInfo:
+    async def close(
+        self,
+        case_id: int,
+        staff: StaffMember,
+        now: datetime,
+        *,
+        session: AsyncSession | None = None,
+    ) -> CaseInfo:
         """A person closes the case; a muted participant is told the bot answers again."""
-        async with self.db.transaction() as session:
+        async with self._transaction(session) as session:
             case = await self._case(session, case_id)
             if case.status == "closed":
                 raise CaseError("closed", case_id)
@@ -304,9 +313,19 @@ class CaseService:
             log.info("case closed id=%d", case.id)
             return _info(case)
 
-    async def teach(self, case_id: int, staff: StaffMember, now: datetime) -> Learned:
-        """Keep the case's question and staff answer as a question-and-answer for its event."""
-        async with self.db.transaction() as session:
+    async def teach(
+        self,
+        case_id: int,
+        staff: StaffMember,
+        now: datetime,
+        *,
+        session: AsyncSession | None = None,
+    ) -> Learned:
+        """Keep the case's question and staff answer as a question-and-answer for its event.
+
+        The caller applies it to the knowledge once committed (``Services.teach`` does).
+        """
+        async with self._transaction(session) as session:
             case = await self._case(session, case_id)
             if not case.answer:
                 raise CaseError("no_answer", case_id)
@@ -335,7 +354,7 @@ class CaseService:
             await session.flush()
             self._wake_desk_after(session)
             log.info("case taught id=%d event=%s", case.id, case.event_slug)
-            return Learned(row.id, row.event_slug, row.question, row.answer, row.lang)
+            return learned_from(row)
 
     async def release_quiet(self, now: datetime) -> list[CaseInfo]:
         """Hand back every participant whose case has been quiet too long; each is told."""
@@ -386,8 +405,7 @@ class CaseService:
     async def learned(self) -> list[Learned]:
         """Everything staff have taught, oldest first."""
         async with self.db.session() as session:
-            rows = await session.scalars(select(LearnedAnswer).order_by(LearnedAnswer.id))
-            return [Learned(r.id, r.event_slug, r.question, r.answer, r.lang) for r in rows]
+            return await load_learned(session)
 
     # -- where staff saw what (for the staff adapters) --------------------------------------
 
@@ -433,25 +451,20 @@ class CaseService:
             posted = exists().where(
                 and_(CasePost.message_id == CaseMessage.id, CasePost.route == route)
             )
-            first = (
-                select(CaseMessage.id)
-                .where(CaseMessage.case_id == Case.id)
-                .order_by(CaseMessage.id)
-                .limit(1)
-                .scalar_subquery()
-            )
+            # The first message of a case is its question, shown in the case post itself.
+            questions = select(func.min(CaseMessage.id)).group_by(CaseMessage.case_id)
             rows = await session.execute(
                 select(Case, CaseMessage, case_post.c.ref)
                 .join(CaseMessage, CaseMessage.case_id == Case.id)
                 .join(case_post, case_post.c.case_id == Case.id)
                 .where(
                     CaseMessage.author == "participant",
-                    CaseMessage.id != first,
+                    CaseMessage.id.not_in(questions),
                     ~posted,
                 )
                 .order_by(CaseMessage.id)
             )
-            return [(_info(c), _entry(m), ref) for c, m, ref in rows.tuples()]
+            return [(_info(c), _entry(m), ref) for c, m, ref in rows]
 
     async def stale_posts(self, route: str) -> list[tuple[CaseInfo, str]]:
         """Case posts on ``route`` that show an older state than the case has now."""
@@ -464,7 +477,7 @@ class CaseService:
             )
             return [
                 (_info(case), post.ref)
-                for case, post in rows.tuples()
+                for case, post in rows
                 if post.shown_status != texts.state_key(_info(case))
             ]
 
@@ -499,6 +512,16 @@ class CaseService:
                 post.shown_status = texts.state_key(case)
 
     # -- helpers -----------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _transaction(self, session: AsyncSession | None) -> AsyncIterator[AsyncSession]:
+        """The caller's transaction if given (a channel recording the message that acted in
+        the same commit), else one of our own."""
+        if session is not None:
+            yield session
+            return
+        async with self.db.transaction() as own:
+            yield own
 
     async def _case(self, session: AsyncSession, case_id: int) -> Case:
         case = await session.get(Case, case_id, with_for_update=True)

@@ -1,15 +1,29 @@
-"""Check the knowledge files and list what they hold."""
+"""Check the knowledge files, and show or write what staff have taught the bot.
+
+``check`` validates every file and lists the sources. ``learned`` prints the answers staff saved
+with "Gem som svar" as ``faq`` entries, per knowledge file; with ``--write`` it adds the ones not
+yet written to the files (and marks them written), so curators can review them in version control.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["check"], help="check: validate every knowledge file")
+    parser.add_argument(
+        "action",
+        choices=["check", "learned"],
+        help="check: validate every knowledge file; learned: the answers staff taught",
+    )
     parser.add_argument("--dir", type=Path, help="knowledge folder (default: BOT_KNOWLEDGE_DIR)")
+    parser.add_argument("--event", help="learned: only this event")
+    parser.add_argument(
+        "--write", action="store_true", help="learned: add them to the knowledge files"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,6 +36,53 @@ def run(args: argparse.Namespace) -> int:
     except KnowledgeError as exc:
         print(exc, file=sys.stderr)
         return 2
+    if args.action == "learned":
+        return asyncio.run(_learned(folder, args.event, args.write))
     for source in kb.sources.values():
         print(f"ok  {source.id:32} {source.kind:10} {source.title}")
     return 0
+
+
+async def _learned(folder: Path, event: str | None, write: bool) -> int:
+    from sqlalchemy import update
+
+    from bot.clock import now
+    from bot.knowledge import KnowledgeError
+    from bot.knowledge.export import faq_items, files_by_event, write_learned
+    from bot.knowledge.learned import LearnedAnswer, load_learned
+    from bot.storage import Database
+
+    db = Database.from_settings()
+    try:
+        await db.migrate()
+        async with db.session() as session:
+            entries = [
+                e
+                for e in await load_learned(session)
+                if (event is None or e.event == event) and not (write and e.exported)
+            ]
+        if not entries:
+            print("nothing taught" + (f" for {event}" if event else "") + " yet")
+            return 0
+        if not write:
+            files = files_by_event(folder)
+            for slug in dict.fromkeys(e.event for e in entries):
+                where = files[slug].name if slug in files else "(not in the knowledge folder)"
+                print(f"# {slug}: {where}\nfaq:")
+                print(faq_items([e for e in entries if e.event == slug]), end="")
+            return 0
+        try:
+            written = write_learned(folder, entries)
+        except KnowledgeError as exc:
+            print(f"not written, the files would not load:\n{exc}", file=sys.stderr)
+            return 2
+        ids = [e.id for items in written.values() for e in items]
+        async with db.transaction() as session:
+            await session.execute(
+                update(LearnedAnswer).where(LearnedAnswer.id.in_(ids)).values(exported_at=now())
+            )
+        for name, items in written.items():
+            print(f"{name}: {len(items)} entr{'y' if len(items) == 1 else 'ies'} added to faq")
+        return 0
+    finally:
+        await db.close()

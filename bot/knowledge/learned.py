@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Integer, String, Text, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.knowledge.base import KnowledgeBase
@@ -34,20 +35,35 @@ class LearnedAnswer(Base):
     case_id: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    # When it was written into the knowledge file (``knowledge learned --write``).
+    exported_at: Mapped[datetime | None]
 
 
-class LearnedEntry(Protocol):
-    @property
-    def event(self) -> str: ...
-    @property
-    def question(self) -> str: ...
-    @property
-    def answer(self) -> str: ...
-    @property
-    def lang(self) -> str: ...
+@dataclass(frozen=True)
+class Learned:
+    """A question and its answer, taught by staff for one event."""
+
+    id: int
+    event: str
+    question: str
+    answer: str
+    lang: str
+    exported: bool = False
 
 
-def as_qa(entry: LearnedEntry) -> QA:
+def learned_from(row: LearnedAnswer) -> Learned:
+    return Learned(
+        row.id, row.event_slug, row.question, row.answer, row.lang, row.exported_at is not None
+    )
+
+
+async def load_learned(session: AsyncSession) -> list[Learned]:
+    """Everything staff have taught, oldest first."""
+    rows = await session.scalars(select(LearnedAnswer).order_by(LearnedAnswer.id))
+    return [learned_from(row) for row in rows]
+
+
+def as_qa(entry: Learned) -> QA:
     """The entry as a knowledge-file ``faq`` item (an English answer also answers in English)."""
     return QA(
         questions=[" ".join(entry.question.split())[:1000]],
@@ -56,7 +72,7 @@ def as_qa(entry: LearnedEntry) -> QA:
     )
 
 
-def with_learned(kb: KnowledgeBase, entries: Iterable[LearnedEntry]) -> KnowledgeBase:
+def with_learned(kb: KnowledgeBase, entries: Iterable[Learned]) -> KnowledgeBase:
     """The knowledge base with the taught entries added to their sources' ``faq``."""
     extra: dict[str, list[QA]] = defaultdict(list)
     for entry in entries:

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Integer(), nullable=True),
         sa.Column("created_by", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("exported_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_learned_answers")),
     )
     op.create_table(
