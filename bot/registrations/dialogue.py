@@ -4,8 +4,13 @@ Channel-independent: a chat channel passes each message in and shows each ``Turn
 (a text, perhaps with choices it may draw as buttons). The dialogue's state is plain JSON, so the
 channel can keep it in the database and a restart of the bot resumes where the person was.
 
-    name -> e-mail -> organisation -> [session] -> needs -> confirm -> signed up
+    name -> e-mail -> [code] -> organisation -> [session] -> needs -> confirm -> signed up
                                   (any step: cancel, or time out after 30 minutes)
+
+The code step protects other people's data: when the address typed belongs to a participant this
+chat is not linked to, a code is sent to the address, and only with the code is the chat linked
+to that participant (to see and cancel their registrations). Without it the person can still sign
+up; the registration is then made on the address alone and managed by e-mail.
 
 Each answer is checked as the registration service will check it, so a bad e-mail address is
 asked again at once, not refused at the end.
@@ -13,11 +18,14 @@ asked again at once, not refused at the end.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import parse_aware
+from bot.delivery import Delivery, Recipient
 from bot.i18n import Lang, normalise_lang, translator
 from bot.knowledge.schema import Event
 from bot.registrations.confirmation import Message, message_for, session_text
@@ -28,6 +36,7 @@ from bot.registrations.rules import deadline_passed, find_session, is_closed, si
 from bot.registrations.service import RegistrationService
 
 TIMEOUT = timedelta(minutes=30)
+CODE_TRIES = 3
 YES, NO, SKIP = "yes", "no", "-"
 # Placeholders that pass the form check, so one field can be checked on its own.
 _VALID = {"name": "X", "email": "x@example.org", "organisation": "X", "session": None}
@@ -80,11 +89,16 @@ class SignupDialogue:
     """Signs people up through a conversation, on top of the registration service."""
 
     def __init__(
-        self, service: RegistrationService, channel: Channel, timeout: timedelta = TIMEOUT
+        self,
+        service: RegistrationService,
+        channel: Channel,
+        timeout: timedelta = TIMEOUT,
+        delivery: Delivery | None = None,
     ) -> None:
         self.service = service
         self.channel = channel
         self.timeout = timeout
+        self.delivery = delivery
 
     def start(self, event: Event, lang: Lang, now: datetime) -> Turn:
         """Begin a signup for the event, or say at once why it cannot be done."""
@@ -131,6 +145,8 @@ class SignupDialogue:
         answer = text.strip()
         if state.step == "confirm":
             return await self._confirm(event, state, answer, now, telegram_id)
+        if state.step == "code":
+            return self._check_code(event, state, answer)
         if state.step == "needs":
             state.answers["needs"] = (
                 "" if answer.casefold() in (SKIP, "nej", "no", "ingen", "none") else answer
@@ -149,8 +165,64 @@ class SignupDialogue:
                 return self._ask(event, state, problem)
             # Keep the address as it will be stored, so the summary shows what we will use.
             state.answers[state.step] = normalise_email(answer) if state.step == "email" else answer
+            if state.step == "email" and await self._needs_code(state, telegram_id):
+                await self._send_code(event, state, now)
+                state.step = "code"
+                return self._ask(event, state)
         state.step = self._next_step(event, state.step)
         return self._ask(event, state)
+
+    # -- proving the address ----------------------------------------------------------------
+
+    async def _needs_code(self, state: DialogueState, telegram_id: int | None) -> bool:
+        state.answers.pop("code", None)
+        state.answers.pop("verified", None)
+        if telegram_id is None or self.delivery is None or not self.delivery.reaches("email"):
+            return False
+        return await self.service.belongs_to_someone_else(state.answers["email"], telegram_id)
+
+    async def _send_code(self, event: Event, state: DialogueState, now: datetime) -> None:
+        assert self.delivery is not None
+        code = f"{secrets.randbelow(10**6):06d}"
+        state.answers["code"] = _code_hash(state, code)
+        state.answers["code_tries"] = "0"
+        _ = translator(state.lang).gettext
+        text = _(
+            "Your code is {code}. Someone, hopefully you, is signing up for {title} in a chat "
+            "with this e-mail address. Write the code in the chat to continue. If it was not "
+            "you, you can ignore this e-mail."
+        ).format(code=code, title=event.title)
+        async with self.service.db.transaction() as session:
+            await self.delivery.queue(
+                session,
+                Recipient("email", state.answers["email"], state.lang, state.answers.get("name")),
+                text,
+                kind="code",
+                now=now,
+                subject=_("Your code for the signup"),
+                event=event.id,
+            )
+
+    def _check_code(self, event: Event, state: DialogueState, answer: str) -> Turn:
+        _ = translator(state.lang).gettext
+        digits = "".join(ch for ch in answer if ch.isdigit())
+        problem: str | None = None
+        if answer == SKIP:
+            state.answers["verified"] = "no"
+        elif digits and _code_hash(state, digits) == state.answers.get("code"):
+            state.answers["verified"] = "yes"
+        else:
+            tries = int(state.answers.get("code_tries", "0")) + 1
+            state.answers["code_tries"] = str(tries)
+            if tries < CODE_TRIES:
+                return self._ask(event, state, _("That code is not right. Please try again."))
+            state.answers["verified"] = "no"
+            problem = _(
+                "The code was not right. You can still sign up, but only by e-mail can the "
+                "registration be seen or changed."
+            )
+        state.step = self._next_step(event, "email")
+        return self._ask(event, state, problem)
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -171,6 +243,12 @@ class SignupDialogue:
             question = _("What is your name?")
         elif state.step == "email":
             question = _("What is your e-mail address? We send the confirmation there.")
+        elif state.step == "code":
+            question = _(
+                "We know this e-mail address already. To keep everyone's registrations private, "
+                "we have sent a code to {email}. Please write the code here."
+            ).format(email=state.answers.get("email", ""))
+            choices = (Choice(SKIP, _("Continue without a code")),)
         elif state.step == "organisation":
             question = _("Which council, municipality or organisation do you come from?")
         elif state.step == "session":
@@ -228,8 +306,16 @@ class SignupDialogue:
             needs=a.get("needs") or None,
             lang=state.lang,
         )
+        # An address not proven with the code is not linked to this chat.
+        linked = telegram_id if state.answers.get("verified") != "no" else None
         result = await self.service.signup(
-            event, form, channel=self.channel, now=now, telegram_id=telegram_id
+            event, form, channel=self.channel, now=now, telegram_id=linked
         )
         message = message_for(result, event, lang=state.lang, channel=self.channel)
         return Turn(message.text, result=result, message=message)
+
+
+def _code_hash(state: DialogueState, code: str) -> str:
+    """The code as kept in the dialogue's state (never the code itself)."""
+    seed = f"{state.event}|{state.answers.get('email', '')}|{code}"
+    return hashlib.sha256(seed.encode()).hexdigest()

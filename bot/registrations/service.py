@@ -199,6 +199,18 @@ class RegistrationService:
 
         return await self._write(channel, now, actor, work)
 
+    async def belongs_to_someone_else(self, email: str, telegram_id: int) -> bool:
+        """Whether the address is a known participant's that this Telegram user is not.
+
+        Typing an address in a chat does not prove it is yours: before the chat is linked to
+        that participant (and could see or cancel their registrations), the address must be
+        confirmed with a code sent to it.
+        """
+        who = Identity(email=email, telegram_id=telegram_id)
+        async with self.db.session() as session:
+            owners = await self._owners(session, who)
+        return EMAIL in owners and owners.get(TELEGRAM) != owners[EMAIL]
+
     async def registrations_of(
         self, who: Identity, *, now: datetime, include_past: bool = False
     ) -> list[RegistrationInfo]:
