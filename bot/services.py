@@ -8,7 +8,7 @@ its courier; the staff desk shows cases on the boards the running channels add.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.answering import Answerer
@@ -20,6 +20,7 @@ from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.learned import with_learned
 from bot.registrations.service import RegistrationService
 from bot.settings import Settings
+from bot.status import Health
 from bot.storage import Database
 
 
@@ -39,6 +40,8 @@ class Services:
     desk: StaffDesk
     # The knowledge as loaded from the files, before what staff taught was added.
     curated: KnowledgeBase
+    # What the running channels report for /status (the mail worker sets ``health.mailbox``).
+    health: Health = field(default_factory=Health)
 
     @classmethod
     async def start(cls, settings: Settings, kb: KnowledgeBase | None = None) -> Services:

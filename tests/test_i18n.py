@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.clock import TZ
-from bot.commands.i18n import code_messages, missing
+from bot.commands.i18n import code_messages, missing, unused
 from bot.i18n import fmt_date, fmt_datetime, fmt_time, normalise_lang, translator
 
 
@@ -14,6 +14,8 @@ def test_every_message_in_the_code_is_translated_in_danish_and_english() -> None
     assert len(code_messages()) > 50
     assert missing("da") == []
     assert missing("en") == []
+    # And nothing left over that the code no longer says (it would mislead translators).
+    assert unused("da") == [] and unused("en") == []
 
 
 def test_danish_dates_and_times() -> None:

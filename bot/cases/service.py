@@ -472,7 +472,12 @@ class CaseService:
             rows = await session.execute(
                 select(Case, CasePost)
                 .join(CasePost, CasePost.case_id == Case.id)
-                .where(CasePost.route == route, CasePost.message_id.is_(None))
+                .where(
+                    CasePost.route == route,
+                    CasePost.message_id.is_(None),
+                    # A closed case shown closed never changes again: the check stays small.
+                    ~and_(Case.status == "closed", CasePost.shown_status.like("closed|%")),
+                )
                 .order_by(CasePost.id)
             )
             return [
@@ -489,8 +494,13 @@ class CaseService:
         now: datetime,
         message_id: int | None = None,
     ) -> None:
-        """Remember where staff saw the case (or one of its messages)."""
+        """Remember where staff saw the case (or one of its messages); once per ref."""
         async with self.db.transaction() as session:
+            known = await session.scalar(
+                select(CasePost.id).where(CasePost.route == route, CasePost.ref == ref)
+            )
+            if known is not None:  # a board that gives the same ref again (e-mail does)
+                return
             session.add(
                 CasePost(
                     case_id=case.id,

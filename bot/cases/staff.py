@@ -87,6 +87,8 @@ class StaffDesk:
         self.boards: list[StaffBoard] = []
         self.poll_seconds = poll_seconds
         self.clock = clock
+        # One sync at a time: two at once could both post the same new case.
+        self._syncing = asyncio.Lock()
 
     def add_board(self, board: StaffBoard) -> None:
         self.boards.append(board)
@@ -114,11 +116,12 @@ class StaffDesk:
 
     async def sync(self) -> None:
         """Post new cases and messages, redraw changed posts, on every board."""
-        for board in self.boards:
-            try:
-                await self._sync(board)
-            except Exception:  # one board down (the staff chat, SMTP) does not stop the others
-                log.exception("staff desk: %s board could not be updated", board.route)
+        async with self._syncing:
+            for board in list(self.boards):
+                try:
+                    await self._sync(board)
+                except Exception:  # one board down (staff chat, SMTP) does not stop the others
+                    log.exception("staff desk: %s board could not be updated", board.route)
 
     async def _sync(self, board: StaffBoard) -> None:
         for case in await self.cases.unannounced(board.route):

@@ -48,6 +48,14 @@ def missing(lang: str) -> list[str]:
     return absent
 
 
+def unused(lang: str) -> list[str]:
+    """Messages in the language's catalogue that the code no longer says (left-overs)."""
+    with catalogue_path(lang).open("rb") as fh:  # type: ignore[arg-type]
+        catalog = read_po(fh)
+    used = code_messages()
+    return [str(entry.id) for entry in catalog if entry.id and entry.id not in used]
+
+
 def run(args: argparse.Namespace) -> int:
     if args.action == "pot":
         template = Catalog(domain=DOMAIN, project="deltagerbot")
@@ -60,5 +68,8 @@ def run(args: argparse.Namespace) -> int:
     for lang in LANGUAGES:
         for msgid in missing(lang):
             print(f"{lang}: missing {msgid!r}")
+            status = 1
+        for msgid in unused(lang):
+            print(f"{lang}: not used by the code any more {msgid!r}")
             status = 1
     return status

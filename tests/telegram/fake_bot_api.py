@@ -19,7 +19,13 @@ exceptions from its handlers at the end::
 
 * Inject: ``send_text``, ``press_button``, ``send_photo``, ``send_document``, ``send_sticker``,
   ``edit_text``, ``inject``. Each returns the update dict; update_ids and the per-chat
-  message_ids (shared by user and bot, as in a real chat) increase.
+  message_ids (shared by user and bot, as in a real chat) increase. Negative chat ids are groups
+  (supergroups from -100...), where messages come from ``GROUP_USER_ID`` unless a user_id is
+  given; ``send_text(reply_to_message_id=...)`` makes a reply carrying the original message;
+  ``press_button(forged=True)`` sends callback data the message does not offer, as a modified
+  client can.
+* Chat members: ``set_member(chat_id, user_id, status)``; ``getChatMember`` answers it, and
+  "left" for anyone else.
 * Inspect: ``sent()``, ``calls()``, ``commands()``, ``rate_log``, ``max_per_window()``.
 * Wait: ``wait_for_sent()`` works like a per-chat mailbox (each call returns only messages no
   earlier call for that chat returned), ``wait_for_call()``, ``wait_idle()``.
@@ -32,8 +38,9 @@ Where Telegram's behaviour commonly bites bots, the fake follows it instead of b
 getUpdates forgets updates only once ``offset`` confirms them, a second getUpdates ends the first
 with 409, an edit to identical content is "message is not modified", editing text without
 ``reply_markup`` removes the inline keyboard, a callback query can be answered once, and
-callback_data over 64 bytes, texts over 4096 characters and (approximately checked) malformed
-HTML/MarkdownV2 are rejected with 400. Sending to an unknown numeric chat is allowed.
+callback_data over 64 bytes, texts over 4096 characters, a callback answer over 200 characters
+and (approximately checked) malformed HTML/MarkdownV2 are rejected with 400. Sending to an
+unknown numeric chat is allowed.
 """
 
 from __future__ import annotations
@@ -386,6 +393,7 @@ class FakeBotAPI:
         self._poll_generation = 0
         self._chats: dict[ChatId, JSON] = {}
         self._users: dict[int, JSON] = {}
+        self._members: dict[tuple[ChatId, int], str] = {}
         self._messages: dict[tuple[ChatId, int], JSON] = {}
         self._bot_messages: set[tuple[ChatId, int]] = set()
         self._last_message_id: dict[ChatId, int] = {}
@@ -414,6 +422,7 @@ class FakeBotAPI:
             ("editMessageReplyMarkup", self._edit_message_reply_markup),
             ("deleteMessage", self._delete_message),
             ("answerCallbackQuery", self._answer_callback_query),
+            ("getChatMember", self._get_chat_member),
             ("setMyCommands", self._set_my_commands),
             ("getMyCommands", self._get_my_commands),
             ("deleteMyCommands", self._delete_my_commands),
@@ -893,8 +902,34 @@ class FakeBotAPI:
                 400,
                 "Bad Request: query is too old and response timeout expired or query ID is invalid",
             )
+        if len(str(params.get("text") or "")) > 200:
+            raise BotAPIError(400, "Bad Request: MESSAGE_TOO_LONG")
         self._open_queries.discard(query_id)
         return True
+
+    async def _get_chat_member(self, params: JSON, files: Files) -> JSON:
+        chat = self._target_chat(params)
+        user_id = int(params.get("user_id") or 0)
+        user = self._users.get(user_id) or {"id": user_id, "is_bot": False, "first_name": "?"}
+        status = self._members.get((chat["id"], user_id), "left")
+        member: JSON = {"status": status, "user": dict(user)}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            member.update(
+                dict.fromkeys(
+                    (
+                        "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+                        "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+                        "can_change_info", "can_invite_users", "can_post_stories",
+                        "can_edit_stories", "can_delete_stories",
+                    ),
+                    False,
+                )
+            )  # fmt: skip
+        elif status == "kicked":
+            member["until_date"] = 0
+        return member
 
     @staticmethod
     def _scope_key(scope: Any) -> str:
@@ -1128,15 +1163,18 @@ class FakeBotAPI:
         user_id: int | None = None,
         first_name: str | None = None,
         language_code: str | None = None,
+        last_name: str | None = None,
+        forged: bool = False,
         deliver: bool = True,
     ) -> JSON:
-        """A user presses the inline button with callback_data ``data`` on a bot message."""
+        """A user presses the inline button with callback_data ``data`` on a bot message;
+        ``forged``: any data, offered or not (a modified client can send that)."""
         message = self._messages.get((chat_id, message_id))
         if message is None or (chat_id, message_id) not in self._bot_messages:
             raise LookupError(f"the bot has no message {message_id} in chat {chat_id}")
         keyboard = (message.get("reply_markup") or {}).get("inline_keyboard", [])
         offered = [b.get("callback_data") for row in keyboard for b in row]
-        if data not in offered:
+        if data not in offered and not forged:
             raise LookupError(f"message {message_id} has no button {data!r}; it offers {offered}")
         private = message["chat"]["type"] == "private"
         sender_id = user_id if user_id is not None else chat_id if private else GROUP_USER_ID
@@ -1145,7 +1183,7 @@ class FakeBotAPI:
         self._open_queries.add(query_id)
         query = {
             "id": query_id,
-            "from": self._user(sender_id, first_name, language_code),
+            "from": self._user(sender_id, first_name, language_code, last_name),
             "message": message,
             "chat_instance": f"{abs(chat_id) * 7919 % 10**12}",
             "data": data,
@@ -1467,6 +1505,11 @@ class FakeBotAPI:
             self._blocked.add(key)
         else:
             self._blocked.discard(key)
+
+    def set_member(self, chat_id: ChatId, user_id: int, status: str = "member") -> None:
+        """What getChatMember says of the user in the chat: creator, administrator, member,
+        left or kicked."""
+        self._members[(_chat_key(chat_id), user_id)] = status
 
     def register(self, method: str, handler: CustomMethod) -> None:
         """Serve ``method`` with ``handler(params) -> result`` (sync or async); it may raise

@@ -10,10 +10,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -24,57 +22,9 @@ from bot.channels.telegram.app import build_application, serve
 from bot.clock import parse_aware
 from bot.registrations.identity import Identity
 from bot.services import Services
-from bot.settings import Settings
-from tests.conftest import KNOWLEDGE, free_port, one_seat
-from tests.telegram.fake_bot_api import (
-    TOKEN,
-    FakeBotAPI,
-    SentMessage,
-    post_update_to,
-    run_polling,
-)
-
-TEMADAG = "handicapraad-temadag-2024"
-VISION = "socialaftale-visionsdag-2020"
-FAST = 50.0  # messages a second per chat in tests; one test checks Telegram's real 1/s
-
-
-@dataclass
-class Clock:
-    at: datetime
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
-@dataclass
-class Bot:
-    api: FakeBotAPI
-    services: Services
-    clock: Clock
-    settings: Settings
-
-    async def said(self, chat: int, count: int = 1) -> list[SentMessage]:
-        """The next messages the bot sent to the chat (edits, such as removed buttons, skipped)."""
-        return await self.api.wait_for_sent(chat, count=count, predicate=lambda m: not m.is_edit)
-
-    async def ask(self, chat: int, text: str, count: int = 1, **kwargs: Any) -> list[SentMessage]:
-        self.api.send_text(chat, text, **kwargs)
-        return await self.said(chat, count)
-
-    async def press(self, chat: int, message: SentMessage, label: str) -> list[SentMessage]:
-        self.api.press_button(chat, message.message_id, message.button_data(label))
-        return await self.said(chat)
-
-
-def settings_for(tmp_path: Path, api: FakeBotAPI) -> Settings:
-    return Settings(
-        knowledge_dir=KNOWLEDGE,
-        data_dir=tmp_path,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
-        telegram_token=TOKEN,
-        telegram_api_url=api.base_url,
-    )
+from tests.conftest import free_port, one_seat
+from tests.telegram.fake_bot_api import FakeBotAPI, post_update_to, run_polling
+from tests.telegram.helpers import FAST, TEMADAG, VISION, Bot, Clock, settings_for
 
 
 @pytest.fixture

@@ -457,3 +457,24 @@ async def test_webhook_mode_pushes_updates_with_the_secret(bot_api: FakeBotAPI) 
     assert reply.text == "via webhook"
     assert headers == ["s3cret", "forkert"]
     assert info.url == url and info.pending_update_count == 0
+
+
+async def test_chat_members_forged_buttons_and_long_button_answers(bot_api: FakeBotAPI) -> None:
+    from telegram import ChatMemberAdministrator, ChatMemberLeft, ChatMemberMember
+
+    bot_api.set_member(-1001, 7, "member")
+    bot_api.set_member(-1001, 8, "administrator")
+    app = echo_app(bot_api)
+    async with app:
+        assert isinstance(await app.bot.get_chat_member(-1001, 7), ChatMemberMember)
+        assert isinstance(await app.bot.get_chat_member(-1001, 8), ChatMemberAdministrator)
+        assert isinstance(await app.bot.get_chat_member(-1001, 9), ChatMemberLeft)
+        menu = await app.bot.send_message(42, "menu")
+        with pytest.raises(LookupError):  # no such button
+            bot_api.press_button(42, menu.message_id, "case:take:1")
+        update = bot_api.press_button(42, menu.message_id, "case:take:1", forged=True)
+        query_id = update["callback_query"]["id"]
+        assert update["callback_query"]["data"] == "case:take:1"
+        with pytest.raises(BadRequest, match="Message_too_long"):
+            await app.bot.answer_callback_query(query_id, "x" * 201)
+        assert await app.bot.answer_callback_query(query_id, "x" * 200)

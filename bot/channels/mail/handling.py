@@ -5,13 +5,24 @@
 1. reads it (``reading``): the sender, the thread, the reply without the quoted invitation;
 2. ignores what must get no answer: duplicates (by Message-ID, or a hash where there is none),
    auto-replies, bounces (marking the address undeliverable), mailing lists, its own mail;
-3. finds the event: the thread first (a reply to a message the bot sent), then the subject,
+3. acts on a staff reply: mail from a staff address (``StaffPolicy``) in the thread of a case
+   forwarded to the staff mailbox (``staff``) answers the participant, or closes the case
+   ("Løst") or teaches the bot its answer ("Gem"); staff hear back only when that could not be
+   done, so no two machines ever answer each other. Anyone else in such a thread is a
+   participant like any other, and is never relayed;
+4. keeps quiet for a participant whose case a person has (``CaseService.muted_case``): the
+   message joins the case for staff, and gets no automatic reply. A signup or cancellation in
+   it is left to that person too: it may well answer what they asked, and the bot acting on
+   its own words in the middle of their conversation would go behind their back; the case
+   stays open until they close it, so nothing is lost;
+5. finds the event: the thread first (a reply to a message the bot sent), then the subject,
    then the text itself;
-4. decides (``classify``, which asks the answering core): signup, cancel, decline, question;
-5. acts through the registration service or the answering core, and hands to staff what the
+6. decides (``classify``, which asks the answering core): signup, cancel, decline, question;
+7. acts through the registration service or the answering core, and hands to staff what the
    knowledge base cannot answer or what is unclear;
-6. records the message, its outcome and the reply in ONE transaction with the registration change,
-   so that a crash anywhere leaves either all of it or none, and a retry is recognised.
+8. records the message, its outcome and the reply in ONE transaction with the registration change
+   (or the case change), so that a crash anywhere leaves either all of it or none, and a retry is
+   recognised.
 
 The reply is queued in the outbox, not sent here: ``serve`` sends it, and ``mail preview`` shows
 it without sending.
@@ -30,13 +41,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answering import compose
+from bot.cases import texts
+from bot.cases.service import CaseError, CaseInfo, StaffMember
 from bot.channels.mail.classify import classify
 from bot.channels.mail.models import AutoReply, InboundMail, MailThread, UndeliverableAddress
 from bot.channels.mail.notices import queue_promotions
 from bot.channels.mail.outbox import Outbox
 from bot.channels.mail.reading import ReadMail, read_message
+from bot.channels.mail.staff import ROUTE as STAFF_ROUTE
+from bot.channels.mail.staff import Command as StaffCommand
+from bot.channels.mail.staff import empty_reply_text, staff_command, staff_text
 from bot.delivery import Thread
-from bot.i18n import Lang, guess_language, translator
+from bot.i18n import Lang, guess_language, normalise_lang, translator
 from bot.knowledge.schema import Event
 from bot.registrations.confirmation import message_for
 from bot.registrations.form import InvalidSignup, SignupForm
@@ -46,6 +62,7 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 CHANNEL: Final = "email"
+BOT_NAME: Final = "Deltagerbot"
 # An organisation the e-mail did not give; visible to staff in the participant list.
 UNKNOWN_ORGANISATION = "(ikke oplyst i e-mailen)"
 
@@ -54,8 +71,10 @@ UNKNOWN_ORGANISATION = "(ikke oplyst i e-mailen)"
 class Handled:
     """What became of one message (the fields of ``mail preview --json``, less the file)."""
 
-    action: str  # signup | cancel | decline | question | ignore
-    result: str  # registered, waitlisted, ..., declined, answered, escalated, ignored
+    action: str  # signup | cancel | decline | question | ignore | case | staff
+    # registered, waitlisted, ..., declined, answered, escalated, ignored; for "case": added;
+    # for "staff": answered, closed, taught, empty, refused
+    result: str
     reason: str
     event: str | None = None
     name: str | None = None
@@ -91,6 +110,8 @@ class _Reply:
     lang: Lang
     ics: bytes | None = None
     ics_filename: str | None = None
+    # Who signs; by default the event's organiser (to staff: the bot itself).
+    sender: str | None = None
 
     def letter(self, name: str | None, sender: str) -> str:
         """The reply as a letter: greeting, text, and who answers."""
@@ -145,10 +166,20 @@ class MailHandler:
 
             await self._record(msg, handled, extra=bookkeeping)
             return handled
+        # Before the own-address check: where the shared mailbox is both the bot's and the staff
+        # address, staff answer from the bot's address (the bot's own mail is automatic, above).
+        if sender and self.services.staff.email_is_staff(sender):
+            case_id = await self.services.cases.case_of_post(STAFF_ROUTE, _thread_ids(mail))
+            if case_id is not None:
+                return await self._staff_reply(msg, case_id)
         if not sender or (self.own_address and sender == self.own_address):
             handled = Handled("ignore", "ignored", "own or missing sender", email=sender)
             await self._record(msg, handled)
             return handled
+
+        muted = await self.services.cases.muted_case(CHANNEL, sender, now)
+        if muted is not None:
+            return await self._to_case(msg, muted)
 
         event = await self._event_of(mail)
         lang = guess_language(mail.reply)
@@ -163,7 +194,9 @@ class MailHandler:
 
         if decision.action in ("signup", "cancel", "decline") and event is None:
             # We do not know what the person signs up for: a person must look at it.
-            return await self._escalate(msg, decision.action, "event unclear", None, name, lang)
+            return await self._escalate(
+                msg, decision.action, "event unclear", None, name, lang, decision.message
+            )
 
         action = decision.action
         if action == "decline" and event is not None and await self._registered(sender, event, now):
@@ -195,7 +228,7 @@ class MailHandler:
         about = answer.event or (event.id if event else None)
         if answer.escalate or decision.escalate:
             return await self._escalate(
-                msg, "question", "not in the knowledge base", about, name, lang
+                msg, "question", "not in the knowledge base", about, name, lang, decision.message
             )
         source = kb.get(about) if about else None
         text = answer.text + (f"\n\n({source.title})" if source and not answer.candidates else "")
@@ -255,7 +288,10 @@ class MailHandler:
         event: str | None,
         name: str | None,
         lang: Lang,
+        question: str | None = None,
     ) -> Handled:
+        """Hand the message to staff; ``question`` is its text without the signature (kept in
+        the case, and taught if staff save the answer, so no one's name is learned)."""
         mail, now = msg.mail, msg.now
         sender = mail.from_address or ""
         handled = Handled(action, "escalated", reason, event, name, sender, escalate=True)
@@ -269,7 +305,7 @@ class MailHandler:
                 email=sender,
                 name=name,
                 event=event,
-                question=mail.reply or mail.text,
+                question=question or mail.reply or mail.text,
                 lang=lang,
                 now=now,
                 thread=(
@@ -280,6 +316,82 @@ class MailHandler:
             )
 
         return await self._finish(msg, handled, reply, extra=case)
+
+    # -- staff and cases --------------------------------------------------------------------
+
+    async def _to_case(self, msg: _Incoming, case: CaseInfo) -> Handled:
+        """A person has the sender's case: the message joins it for staff; no reply."""
+        mail = msg.mail
+        handled = Handled(
+            "case", "added", "a person has the case", case.event, case.name, mail.from_address
+        )
+
+        async def join(session: AsyncSession) -> None:
+            text = mail.reply or mail.text
+            await self.services.cases.add_participant_message(
+                case.id, text, msg.now, session=session
+            )
+
+        log.info("e-mail added to case %d, which a person has", case.id)
+        return await self._finish(msg, handled, None, extra=join)
+
+    async def _staff_reply(self, msg: _Incoming, case_id: int) -> Handled:
+        """A staff member's reply to a forwarded case: an answer, "Løst" or "Gem".
+
+        The case change and the message's record commit together. Staff are written to only
+        when nothing could be done: an empty reply, or a case that refuses (closed, no answer).
+        """
+        mail = msg.mail
+        sender = mail.from_address or ""
+        staff = StaffMember(f"email:{sender}", mail.from_name or sender)
+        lang = normalise_lang(self.services.settings.staff_language)
+        text = staff_text(mail)
+        command = staff_command(text)
+        if command is None and not text:
+            handled = Handled("staff", "empty", "no text of its own", None, staff.name, sender)
+            reply = self._to_staff(mail, empty_reply_text(case_id, lang), lang)
+            return await self._finish(msg, handled, reply)
+        try:
+            async with self.services.db.transaction() as session:
+                handled = await self._staff_act(session, msg, case_id, staff, command, text)
+        except CaseError as problem:
+            log.info("staff reply in case %d not done: %s", case_id, problem.reason)
+            handled = Handled("staff", "refused", problem.reason, None, staff.name, sender)
+            reply = self._to_staff(mail, texts.problem_text(problem.reason, case_id, lang), lang)
+            return await self._finish(msg, handled, reply)
+        if command == "teach":
+            # As Services.teach does, once committed: the next participant gets the answer.
+            self.services.apply_learned(await self.services.cases.learned())
+        return handled
+
+    async def _staff_act(
+        self,
+        session: AsyncSession,
+        msg: _Incoming,
+        case_id: int,
+        staff: StaffMember,
+        command: StaffCommand | None,
+        text: str,
+    ) -> Handled:
+        """Change the case as the staff reply says, and record the message, in ``session``."""
+        cases, now = self.services.cases, msg.now
+        if command == "close":
+            event = (await cases.close(case_id, staff, now, session=session)).event
+            result = "closed"
+        elif command == "teach":
+            event = (await cases.teach(case_id, staff, now, session=session)).event
+            result = "taught"
+        else:
+            event = (await cases.answer(case_id, staff, text, now, session=session)).event
+            result = "answered"
+        sender = msg.mail.from_address
+        handled = Handled("staff", result, command or "answer", event, staff.name, sender)
+        log.info("staff reply in case %d: %s", case_id, result)
+        return await self._write(session, msg, handled, None)
+
+    def _to_staff(self, mail: ReadMail, text: str, lang: Lang) -> _Reply:
+        """A note to a staff member, in their thread, signed by the bot."""
+        return _Reply(text, self._subject(mail), lang, sender=BOT_NAME)
 
     # -- bookkeeping -----------------------------------------------------------------------
 
@@ -314,7 +426,7 @@ class MailHandler:
             and mail.from_address
             and await self._may_reply(session, mail.from_address, now)
         ):
-            sent = reply.letter(handled.name, self._signature(handled.event))
+            sent = reply.letter(handled.name, reply.sender or self._signature(handled.event))
             await self.outbox.enqueue(
                 session,
                 to=mail.from_address,
@@ -381,7 +493,7 @@ class MailHandler:
 
     async def _event_of(self, mail: ReadMail) -> Event | None:
         """The thread first (a reply to our own message), then the subject, then the text."""
-        ids = [i for i in (mail.in_reply_to, *mail.references) if i]
+        ids = _thread_ids(mail)
         kb = self.services.kb
         if ids:
             async with self.services.db.session() as session:
@@ -399,9 +511,14 @@ class MailHandler:
 
     def _signature(self, event: str | None) -> str:
         found = self.services.kb.event(event) if event else None
-        return found.organiser if found else "Deltagerbot"
+        return found.organiser if found else BOT_NAME
 
     @staticmethod
     def _subject(mail: ReadMail) -> str:
         topic = mail.topic or ""
         return topic if topic.casefold().startswith("sv:") else f"SV: {topic}".rstrip()
+
+
+def _thread_ids(mail: ReadMail) -> list[str]:
+    """The Message-IDs a message answers: In-Reply-To and References."""
+    return [i for i in (mail.in_reply_to, *mail.references) if i]

@@ -43,6 +43,10 @@ sign of a dead connection, and ending IDLE (``DONE`` answered by the server) pro
 not; a silent peer is caught by the socket's read time-out when the IDLE is renewed, and by TCP
 keep-alive. A broken connection is reopened with exponential back-off (tenacity).
 
+Health: given a :class:`~bot.status.Health` (``Services.health``), the worker keeps its
+``mailbox`` up to date for ``/status``: connected once a connection is open and the folder
+selected; disconnected while it waits to reconnect, and once it has stopped.
+
 imapclient is blocking: each connection has one thread of its own that makes every call on it,
 so the event loop never waits on the network. Logs say what happens by UID and count, never
 with addresses or subjects.
@@ -77,6 +81,7 @@ from bot.channels.mail.oauth import TokenProvider
 from bot.channels.mail.reading import message_key
 from bot.clock import now as clock_now
 from bot.settings import Settings
+from bot.status import MAILBOX_CONNECTED, MAILBOX_DISCONNECTED, Health
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
@@ -282,8 +287,10 @@ class MailboxWorker:
         idle_slice: float = 1.0,
         clock: Callable[[], datetime] = clock_now,
         key_of: Callable[[bytes], str] = message_key,
+        health: Health | None = None,
     ) -> None:
         self.db = db
+        self.health = health
         self.config = config
         self.handler = handler
         self.max_attempts = max_attempts
@@ -325,6 +332,7 @@ class MailboxWorker:
             if not stop.is_set():
                 raise
         finally:
+            self._report(MAILBOX_DISCONNECTED)
             log.info("imap: worker stopped")
 
     def _reconnect_delay(self, _state: RetryCallState) -> float:
@@ -336,6 +344,7 @@ class MailboxWorker:
         return base + random.uniform(0, self.reconnect_initial)
 
     def _before_reconnect(self, state: RetryCallState) -> None:
+        self._report(MAILBOX_DISCONNECTED)
         exc = state.outcome.exception() if state.outcome else None
         wait = state.next_action.sleep if state.next_action else 0.0
         log.warning(
@@ -344,6 +353,10 @@ class MailboxWorker:
             wait,
         )
         log.debug("imap: connection failure", exc_info=exc)
+
+    def _report(self, state: str) -> None:
+        if self.health is not None:
+            self.health.mailbox = state
 
     async def _connection_lifetime(self, stop: asyncio.Event) -> None:
         """One connection, from login to logout; returns when ``stop`` is set, raises if lost."""
@@ -394,6 +407,7 @@ class MailboxWorker:
             connection.abandon()
             raise
         self.stats.connections += 1
+        self._report(MAILBOX_CONNECTED)
         log.info(
             "imap: connected (idle=%s, move=%s), folder %s from UID %d",
             connection.has("IDLE"),
@@ -578,7 +592,10 @@ class MailboxWorker:
             await _sleep_unless(stop, timeout)
             return
         client = connection.client
-        await connection.call(client.idle)
+        if await connection.call(_start_idle, client):
+            self.stats.idle_wakeups += 1
+            await connection.call(client.idle_done)
+            return
         deadline = time.monotonic() + timeout
         while not stop.is_set():
             left = deadline - time.monotonic()
@@ -705,3 +722,16 @@ async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
     """Sleep, but wake when ``stop`` is set."""
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+def _start_idle(client: imapclient.IMAPClient) -> bool:
+    """Enter IDLE; True if the server had announced new mail that imapclient does not report.
+
+    Mail that arrives just before IDLE is announced (``* n EXISTS``) in the response to the last
+    command or ahead of IDLE's continuation. imaplib keeps such untagged responses in
+    ``untagged_responses``, which imapclient never reads, so without this look the message
+    would wait for the next IDLE renewal. A stale entry costs one extra search, no more.
+    """
+    client.idle()
+    pending = client._imap.untagged_responses
+    return any([pending.pop(name, None) for name in ("EXISTS", "RECENT")])

@@ -134,10 +134,15 @@ class Outbox:
         event: str | None = None,
         ics: bytes | None = None,
         ics_filename: str | None = None,
+        message_id: str | None = None,
         now: datetime,
     ) -> str:
-        """Queue a message in the session's transaction; its Message-ID (without brackets)."""
-        message_id = bare_id(make_msgid(domain=self.domain))
+        """Queue a message in the session's transaction; its Message-ID (without brackets).
+
+        ``message_id`` fixes the Message-ID, for mail that a retry must find instead of queueing
+        it again (the staff mailbox's forwards); by default it is a new one.
+        """
+        message_id = bare_id(message_id or make_msgid(domain=self.domain))
         # Line breaks in a header would be refused when sending; a subject is one line.
         subject = " ".join(subject.split())
         headers: dict[str, Any] = {"Date": format_datetime(now)}

@@ -5,6 +5,10 @@
 set. Without ``smtp_host`` the replies stay queued in the outbox and are sent once SMTP is
 configured; the worker still reads and handles mail. If either task fails for good, the other is
 stopped too and the error goes up, so the process ends visibly instead of half-running.
+
+With ``staff_email`` set, the staff mailbox (:class:`~bot.channels.mail.staff.StaffMailBoard`)
+is added to the staff desk, which ``run`` keeps going: cases are forwarded there through the
+outbox, and staff replies come back through this mailbox.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ import logging
 
 from bot.channels.mail.imap import ImapConfig, MailboxWorker, MailHandler
 from bot.channels.mail.oauth import ClientCredentialsTokenProvider
-from bot.channels.mail.outbox import OutboxSender
+from bot.channels.mail.outbox import Outbox, OutboxSender
 from bot.channels.mail.smtp import SmtpConfig
+from bot.channels.mail.staff import StaffMailBoard
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -28,7 +33,13 @@ def build(services: Services, handler: MailHandler) -> tuple[MailboxWorker, Outb
     imap = ImapConfig.from_settings(settings, tokens)
     if imap is None:
         raise ValueError("BOT_IMAP_HOST is not set")
-    worker = MailboxWorker(services.db, imap, handler, max_attempts=settings.mail_max_attempts)
+    worker = MailboxWorker(
+        services.db,
+        imap,
+        handler,
+        max_attempts=settings.mail_max_attempts,
+        health=services.health,
+    )
     smtp = SmtpConfig.from_settings(settings, tokens)
     sender = (
         OutboxSender(services.db, smtp, max_attempts=settings.mail_max_attempts)
@@ -38,9 +49,30 @@ def build(services: Services, handler: MailHandler) -> tuple[MailboxWorker, Outb
     return worker, sender
 
 
+def staff_board(services: Services) -> StaffMailBoard | None:
+    """The staff mailbox board, if ``staff_email`` is set."""
+    settings = services.settings
+    if not settings.staff_email:
+        return None
+
+    def title(slug: str) -> str | None:
+        found = services.kb.event(slug)  # looked up each time: teaching replaces services.kb
+        return found.title if found else None
+
+    return StaffMailBoard(
+        Outbox(services.db, mail_from=settings.mail_from),
+        settings.staff_email,
+        title=title,
+        lang=settings.staff_language,
+    )
+
+
 async def serve(services: Services, stop: asyncio.Event, handler: MailHandler) -> None:
     """Read the mailbox and send the outbox until ``stop`` is set."""
     worker, sender = build(services, handler)
+    board = staff_board(services)
+    if board is not None:
+        services.desk.add_board(board)
     if sender is None:
         log.warning("mail: BOT_SMTP_HOST or BOT_MAIL_FROM not set; replies wait in the outbox")
     async with asyncio.TaskGroup() as tasks:

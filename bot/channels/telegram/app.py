@@ -1,10 +1,16 @@
 """The Telegram bot: one python-telegram-bot Application, wired to the bot's services.
 
-``build_application`` assembles it: the handlers of ``entry`` and ``chat`` (fallbacks last), a
+``build_application`` assembles it: the handlers of ``staff`` (first, so staff commands and the
+staff chat never reach the participants' handlers), ``entry`` and ``chat`` (fallbacks last), a
 rate limiter that keeps to Telegram's limits, updates processed in order per chat and
 concurrently across chats, an error handler that logs and keeps going, and the command menu in
 Danish and English. ``serve`` runs it by long polling, or by webhook behind a reverse proxy when
 ``BOT_TELEGRAM_WEBHOOK_URL`` is set, inside an asyncio program that may run other channels too.
+
+Beside the Application, ``run_beside`` puts the staff chat on the staff desk (when
+``BOT_STAFF_CHAT_ID`` is set) and runs the sender of the chat outbox: the messages the bot sends
+on its own initiative (staff answers, notices, broadcasts), queued in the database by the
+services. The desk itself is run by ``python -m bot run`` for every channel.
 """
 
 from __future__ import annotations
@@ -15,17 +21,19 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.channels.telegram import chat, entry
-from bot.channels.telegram.common import Context, conversation, lang_of, reply
+from bot.channels.telegram import chat, entry, staff
+from bot.channels.telegram.common import CHANNEL, Context, conversation, lang_of, reply, send_html
 from bot.channels.telegram.limits import ChatRateLimiter
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
 from bot.clock import now as clock_now
+from bot.delivery.sender import ChatOutboxSender
 from bot.i18n import Lang, translator
 from bot.services import Services
+from bot.storage import Database
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +72,7 @@ async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
     await app.bot.set_my_commands(command_menu("da"))
     await app.bot.set_my_commands(command_menu("da"), language_code="da")
     await app.bot.set_my_commands(command_menu("en"), language_code="en")
+    await staff.set_staff_commands(app.bot, app.bot_data["services"])
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -121,11 +130,50 @@ def build_application(
     app = builder.build()
     app.bot_data["services"] = services
     app.bot_data["clock"] = clock
+    staff.register(app, settings.staff_chat_id)
     entry.register(app)
     chat.register(app)
     entry.register_fallbacks(app)
     app.add_error_handler(on_error)
     return app
+
+
+def is_final(exc: Exception) -> bool:
+    """A send that can never succeed: the person blocked the bot, or the chat is gone."""
+    if isinstance(exc, Forbidden):
+        return True
+    return isinstance(exc, BadRequest) and "chat not found" in exc.message.lower()
+
+
+def chat_sender(bot: Bot, db: Database, clock: Callable[[], datetime]) -> ChatOutboxSender:
+    """The sender of Telegram's rows in the chat outbox, through ``bot`` (and its rate limiter)."""
+
+    async def send(chat_id: str, text: str) -> None:
+        # The same escaping and splitting as every reply; a numeric id is a chat, else @name.
+        await send_html(bot, int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id, text)
+
+    return ChatOutboxSender(db, CHANNEL, send, is_final=is_final, clock=clock)
+
+
+async def run_beside(
+    app: Application,  # type: ignore[type-arg]
+    services: Services,
+    stop: asyncio.Event,
+) -> None:
+    """Until ``stop``: the staff chat on the staff desk, and the chat outbox sent.
+
+    Run it once the Application is initialised (its bot is used to send).
+    """
+    clock: Callable[[], datetime] = app.bot_data["clock"]
+    board = staff.staff_board(app.bot, services)
+    if board is not None:
+        services.desk.add_board(board)
+        services.cases.wakeup.set()  # post what came in while no staff chat was there
+    try:
+        await chat_sender(app.bot, services.db, clock).run(stop)
+    finally:
+        if board is not None:
+            services.desk.boards.remove(board)
 
 
 async def serve(services: Services, stop: asyncio.Event) -> None:
@@ -149,6 +197,6 @@ async def serve(services: Services, stop: asyncio.Event) -> None:
         else:
             await app.updater.start_polling()
             log.info("telegram: long polling")
-        await stop.wait()
+        await run_beside(app, services, stop)  # returns once stop is set
         await app.updater.stop()
         await app.stop()

@@ -1,10 +1,11 @@
 """The conversation: questions to the answering core, signup and cancellation, my registrations.
 
 A message is routed by what the chat is doing: inside the signup dialogue it is the answer to the
-dialogue's question; otherwise it goes to the answering core, and the core's intent decides what
-happens (a signup starts the dialogue, a cancellation asks for confirmation, a question the
-knowledge base cannot answer becomes a case for staff). The dialogue's state is saved after every
-step, so a restart of the bot resumes it.
+dialogue's question; while a member of the secretariat has the chat's case, it is added to the
+case and shown to them (the bot keeps quiet); otherwise it goes to the answering core, and the
+core's intent decides what happens (a signup starts the dialogue, a cancellation asks for
+confirmation, a question the knowledge base cannot answer becomes a case for staff). The
+dialogue's state is saved after every step, so a restart of the bot resumes it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ SIGNUP = "signup"
 
 
 def dialogue(context: Context) -> SignupDialogue:
-    return SignupDialogue(services(context).registrations, CHANNEL)
+    svc = services(context)
+    # With the couriers, an address someone else uses is proven with a code sent to it.
+    return SignupDialogue(svc.registrations, CHANNEL, delivery=svc.delivery)
 
 
 def current_event(context: Context, state: ConversationInfo) -> Event | None:
@@ -87,7 +90,27 @@ async def text_message(update: Update, context: Context) -> None:
     if state.flow == SIGNUP and state.flow_state:
         await continue_signup(update, context, state, message.text)
         return
+    if await passed_to_staff(update, context, lang, message.text):
+        return
     await answer_question(update, context, state, lang, message.text)
+
+
+async def passed_to_staff(update: Update, context: Context, lang: Lang, text: str) -> bool:
+    """While a person has the chat's case, the participant's messages go to them, not the bot."""
+    chat = update.effective_chat
+    assert chat is not None
+    cases = services(context).cases
+    case = await cases.muted_case(CHANNEL, chat.id, now(context))
+    if case is None:
+        return False
+    await cases.add_participant_message(case.id, text, now(context))
+    _ = translator(lang).gettext
+    await reply(
+        context,
+        chat.id,
+        _("I have passed your message on to the staff member who has your question."),
+    )
+    return True
 
 
 async def answer_question(
@@ -109,6 +132,7 @@ async def answer_question(
             channel=CHANNEL,
             chat_id=chat.id,
             user_id=user.id if user else None,
+            name=user.full_name if user else None,
             event=answer.event,
             question=text,
             lang=lang,

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Final
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.ext import ContextTypes
 
@@ -76,20 +76,38 @@ async def reply(
     source: str | None = None,
     buttons: InlineKeyboardMarkup | None = None,
     **kwargs: Any,
-) -> None:
-    """Send a text to a chat, split where it is too long; buttons go with the last part.
+) -> list[Message]:
+    """Send a text to a chat, split where it is too long; buttons go with the last part."""
+    return await send_html(context.bot, chat_id, text, source=source, buttons=buttons, **kwargs)
+
+
+async def send_html(
+    bot: Bot,
+    chat_id: int | str,
+    text: str,
+    *,
+    source: str | None = None,
+    buttons: InlineKeyboardMarkup | None = None,
+    **kwargs: Any,
+) -> list[Message]:
+    """Send a plain text as escaped HTML, split where it is too long; the messages sent.
 
     The plain text is split before escaping, so no cut falls inside a tag or an entity; Telegram
-    counts the length after reading the HTML, which is the plain text's length.
+    counts the length after reading the HTML, which is the plain text's length. Buttons go with
+    the last part. Used by handlers (through ``reply``) and by the senders outside any update.
     """
     room = MessageLimit.MAX_TEXT_LENGTH - (len(source) + 2 if source else 0)
     parts = split_text(text, limit=room)
+    sent: list[Message] = []
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        await context.bot.send_message(
-            chat_id,
-            as_html(part, source if last else None),
-            parse_mode=ParseMode.HTML,
-            reply_markup=buttons if last else None,
-            **kwargs,
+        sent.append(
+            await bot.send_message(
+                chat_id,
+                as_html(part, source if last else None),
+                parse_mode=ParseMode.HTML,
+                reply_markup=buttons if last else None,
+                **kwargs,
+            )
         )
+    return sent
