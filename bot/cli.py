@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "qr": "bot.commands.qr",
     "mail": "bot.commands.mail",
     "invite": "bot.commands.invite",
+    "changes": "bot.commands.changes",
 }
 
 

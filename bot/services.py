@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from bot.answering import Answerer
 from bot.cases import CaseService, Learned, StaffMember
 from bot.cases.staff import StaffDesk, StaffPolicy
+from bot.changes import ChangeService
 from bot.conversations import ConversationStore
 from bot.delivery import ChatCourier, Delivery
 from bot.knowledge import KnowledgeBase, load_knowledge
@@ -40,6 +41,7 @@ class Services:
     desk: StaffDesk
     # The knowledge as loaded from the files, before what staff taught was added.
     curated: KnowledgeBase
+    changes: ChangeService
     # What the running channels report for /status (the mail worker sets ``health.mailbox``).
     health: Health = field(default_factory=Health)
 
@@ -53,19 +55,21 @@ class Services:
         db = Database.from_settings(settings)
         await db.migrate()
         delivery = Delivery()
+        registrations = RegistrationService(db, lambda slug: services.kb.event(slug))
         cases = CaseService(db, delivery, quiet=timedelta(minutes=settings.case_quiet_minutes))
         services = cls(
             settings=settings,
             kb=curated,
             answerer=Answerer(curated),
             db=db,
-            registrations=RegistrationService(db, lambda slug: services.kb.event(slug)),
+            registrations=registrations,
             conversations=ConversationStore(db),
             delivery=delivery,
             cases=cases,
             staff=StaffPolicy(settings),
             desk=StaffDesk(cases),
             curated=curated,
+            changes=ChangeService(registrations, delivery, settings),
         )
         delivery.register("telegram", ChatCourier(db, "telegram"))
         delivery.register(
@@ -84,6 +88,11 @@ class Services:
         """Answer from the curated knowledge plus everything staff have taught."""
         self.kb = with_learned(self.curated, learned)
         self.answerer = Answerer(self.kb)
+
+    async def use_knowledge(self, curated: KnowledgeBase) -> None:
+        """Answer from newly loaded knowledge files (plus what staff taught) from now on."""
+        self.curated = curated
+        self.apply_learned(await self.cases.learned())
 
     async def teach(self, case_id: int, staff: StaffMember, now: datetime) -> Learned:
         """Keep a case's answer for its event; the bot answers with it from now on."""

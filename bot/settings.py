@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,8 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Field(default=PROJECT_ROOT / "knowledge")
     data_dir: Path = Field(default=PROJECT_ROOT / "data")
     database_url: str | None = None
+    # PostgreSQL only: the schema the bot's tables live in (default: the user's search path).
+    database_schema: str | None = None
     default_language: str = "da"
     log_level: str = "INFO"
 
@@ -121,6 +124,24 @@ class Settings(BaseSettings):
     # A taken case mutes the bot for its participant; with no staff message for this long, the
     # bot answers them again (the case stays open until a person closes it).
     case_quiet_minutes: int = 120
+
+    # Privacy (issue 7). The personal data of an event (registrations, chats, questions to
+    # staff, e-mails) is deleted this many days after the event ends, by a daily job.
+    retention_days: int = Field(default=90, ge=1)
+
+    # Reminders (issue 7), each sent once whatever restarts. The switch for all of them: the
+    # reminders to participants, to unfinished signups, and the deadline note to staff.
+    reminders_enabled: bool = True
+    # Participants are reminded this many working days (Monday to Friday, not Danish public
+    # holidays) before the event, at reminder_time (Copenhagen time); 0 sends no such reminder.
+    reminder_working_days_before: int = Field(default=2, ge=0)
+    reminder_time: time = time(9, 0)
+    # And in the morning of the day itself, unless the event has begun by then.
+    reminder_same_day: bool = True
+    reminder_same_day_time: time = time(7, 30)
+    # A chat that began a signup and left it is reminded once, when the deadline is this many
+    # hours away or less; 0 sends no such reminder.
+    unfinished_signup_reminder_hours: int = Field(default=48, ge=0)
 
     @property
     def effective_database_url(self) -> str:

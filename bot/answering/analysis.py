@@ -33,6 +33,7 @@ from bot.answering.lexicon import (
     PART_WORDS,
     QUESTION_WORDS,
     RELATED_WORDS,
+    RELATIVE_DAYS,
     SESSION_WORDS,
     SIGNUP_PATTERNS,
     START_PATTERNS,
@@ -129,6 +130,7 @@ class Query:
     session_key: str | None = None
     mentions_session: bool = False
     daypart: tuple[time, time] | None = None
+    relative_day: int | None = None  # "i dag" 0, "i morgen" 1, "i går" -1
     asks: bool = False  # the message holds a question (a question word, "?", or "kan jeg …")
 
     @property
@@ -169,6 +171,9 @@ def _focus(sentences: list[tuple[list[str], bool]]) -> tuple[list[str], list[str
     if not question:  # a statement ("tilmeld mig", "program") is the whole message
         return context, [], False
     return question, context, True
+
+
+_RELATIVE_DAYS = tuple((offset, re.compile(pattern)) for offset, pattern in RELATIVE_DAYS)
 
 
 def analyse(question: str, vocabulary: Vocabulary) -> Query:
@@ -265,6 +270,9 @@ def analyse(question: str, vocabulary: Vocabulary) -> Query:
     if "summary" in query.patterns:  # "meningen med temadagen" asks for the purpose
         query.topic = [t for t in query.topic if not t[0].startswith("mening")]
     query.daypart = next((DAYPARTS[w] for w in focus if w in DAYPARTS), None)
+    query.relative_day = next(
+        (offset for offset, pattern in _RELATIVE_DAYS if pattern.search(focus_text)), None
+    )
     return query
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.clock import TZ
 from bot.i18n import Lang, fmt_date, fmt_datetime, fmt_time, join_names, translator
 from bot.knowledge.schema import (
     QA,
@@ -83,9 +84,54 @@ def event_when(event: Event, lang: Lang) -> str:
     )
 
 
-def date_answer(event: Event, lang: Lang) -> str:
+def date_answer(event: Event, lang: Lang, now: datetime | None = None) -> str:
+    """When the event is; "today" or "tomorrow" said too, counted in Copenhagen."""
+    offset = days_until(event, now) if now is not None else None
+    if offset in (0, 1) and now is not None and event.end > now:
+        return gettext(lang, "{title} is {day}: {when}.").format(
+            title=event.title, day=relative_word(offset, lang), when=event_when(event, lang)
+        )
     return gettext(lang, "{title} is on {when}.").format(
         title=event.title, when=event_when(event, lang)
+    )
+
+
+def days_until(event: Event, now: datetime) -> int:
+    """Days from today to the event's first day, by the calendar in Copenhagen."""
+    return (event.day - now.astimezone(TZ).date()).days
+
+
+def relative_word(offset: int, lang: Lang) -> str:
+    words = {
+        -1: gettext(lang, "yesterday"),
+        0: gettext(lang, "today"),
+        1: gettext(lang, "tomorrow"),
+        2: gettext(lang, "the day after tomorrow"),
+    }
+    return words[offset]
+
+
+def relative_day_answer(event: Event, offset: int, lang: Lang, now: datetime) -> str:
+    """ "Is it today?": yes or no, and when it is, by the calendar in Copenhagen."""
+    when, word = event_when(event, lang), relative_word(offset, lang)
+    first, last = event.day, event.end.astimezone(TZ).date()
+    asked = now.astimezone(TZ).date() + timedelta(days=offset)
+    if first <= asked <= last:
+        if offset < 0 or event.end <= now:
+            return gettext(lang, "Yes, {title} was {day}: {when}.").format(
+                title=event.title, day=word, when=when
+            )
+        return gettext(lang, "Yes, {title} is {day}: {when}.").format(
+            title=event.title, day=word, when=when
+        )
+    if event.end <= now:
+        return gettext(lang, "No. {title} was on {when}.").format(title=event.title, when=when)
+    if offset < 0:
+        return gettext(lang, "No, {title} was not {day}. It is on {when}.").format(
+            title=event.title, day=word, when=when
+        )
+    return gettext(lang, "No, {title} is not {day}. It is on {when}.").format(
+        title=event.title, day=word, when=when
     )
 
 
@@ -484,7 +530,7 @@ TOPIC_ANSWERS: dict[str, Callable[[Event, Lang, datetime], str | None]] = {
     "organiser": lambda event, lang, _now: organiser_answer(event, lang),
     "capacity": lambda event, lang, _now: capacity_answer(event, lang),
     "venue": lambda event, lang, _now: venue_answer(event, lang),
-    "date": lambda event, lang, _now: date_answer(event, lang),
+    "date": date_answer,
     "start": lambda event, lang, _now: start_answer(event, lang),
     "end": lambda event, lang, _now: end_answer(event, lang),
     "arrival": lambda event, lang, _now: arrival_answer(event, lang),

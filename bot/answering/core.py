@@ -47,6 +47,8 @@ IDENTITY_MIN = 2.5
 # Beyond this many candidate events, comparing their programmes is not worth it: ask instead.
 MAX_COMPARED = 50
 MAX_CANDIDATES = 6
+# "What is on today?": the words that ask what happens on a day, not about something else.
+HAPPENING_WORDS = frozenset({"sker", "foregår", "happens", "happening", "on", "going"})
 EVENT_TOPICS = ("deadline", "price", "contact", "audience", "organiser", "capacity")
 
 
@@ -254,6 +256,13 @@ class Answerer:
         now: datetime,
     ) -> Answer:
         topic = _event_intent(query)
+        if query.relative_day is not None and _asks_which_day(query, topic):
+            if query.qword == "what":  # "hvad sker der i dag?": the day's programme, if it is
+                if compose.days_until(event, now) == query.relative_day and event.end > now:
+                    return self._topic(event, "programme", query, lang, now)
+                return Answer(event.id, "date", compose.date_answer(event, lang, now), False, 0.8)
+            text = compose.relative_day_answer(event, query.relative_day, lang, now)
+            return Answer(event.id, "date", text, False, 0.9)
         if topic in EVENT_TOPICS:
             return self._topic(event, topic, query, lang, now)
         if query.qword == "how_many" or topic == "summary":
@@ -300,7 +309,7 @@ class Answerer:
             if not notes.escalate:
                 return notes
         if query.qword == "when":
-            return Answer(event.id, "date", compose.date_answer(event, lang), False, 0.8)
+            return Answer(event.id, "date", compose.date_answer(event, lang, now), False, 0.8)
         if query.qword == "where":
             return self._topic(event, "venue", query, lang, now)
         return self._escalate(event.id, "unknown", lang)
@@ -650,6 +659,22 @@ def _has_number(ref: Fact | QA) -> bool:
 def _first_lines(text: str, limit: int = 2) -> str:
     """The start of an answer, for a list of candidates: its first sentences, on one line."""
     return " ".join(compose.sentences(text.replace("\n", " "))[:limit])
+
+
+def _asks_which_day(query: Query, topic: str | None) -> bool:
+    """ "Is it today?", "er det i morgen?": the day itself, not something on it."""
+    return (
+        topic in (None, "date")
+        and not _topic_keys(query)
+        and not query.kinds
+        and query.clock is None
+        and not (query.has("now") or query.has("next"))
+        and (
+            query.qword in (None, "when")
+            # "hvad sker der i dag?", not "hvad bliver vejret i morgen?"
+            or (query.qword == "what" and any(w in HAPPENING_WORDS for w in query.words))
+        )
+    )
 
 
 def _is_smalltalk(query: Query) -> bool:

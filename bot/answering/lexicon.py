@@ -245,13 +245,21 @@ STOPWORDS_EN = frozenset(
     much o'clock am pm speaker speakers host talk talks speaking gives give unfortunately
     can't cannot won't don't doesn't isn't i'd i'll come coming go going make bring need want
     like take all after still right presents present presenting going get taking taken took
-    place places placed happen happens happening
+    place places placed happen happens happening today tomorrow yesterday tonight
     theme day days held hold holds last up down put person people physically physical
     lead leads leading leader moderates moderating facilitates facilitating chaired
     body handles handle handled area areas regarding about anyone someone something
     morning afternoon evening
     when's where's who's what's how's is it there here also too
     """.split()
+)
+
+# "Is it today?": a day counted from today (in Copenhagen), most specific first.
+RELATIVE_DAYS: tuple[tuple[int, str], ...] = (
+    (2, r"\b(?:i )?over ?morgen\b|\bday after tomorrow\b"),
+    (1, r"\bi ?morgen\b|\btomorrow\b"),
+    (0, r"\bi ?dag\b|\btoday\b|\btonight\b"),
+    (-1, r"\bi ?går\b|\byesterday\b"),
 )
 
 # Months and weekdays: they need not be found in the knowledge (a date is not a topic), but where

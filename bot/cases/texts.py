@@ -80,6 +80,8 @@ def who_asked(case: CaseInfo, lang: Lang) -> str:
         parts.append(case.email)
     if not parts:
         _ = tr(lang)
+        if not (case.user_id or case.chat_id):  # erased at the participant's request
+            return _("(deleted)")
         parts.append(_("Telegram user {id}").format(id=case.user_id or case.chat_id))
     return ", ".join(parts)
 
@@ -97,7 +99,7 @@ def post_text(case: CaseInfo, title: EventTitle, lang: Lang) -> str:
         + fmt_datetime(case.created_at, lang),
         "",
         _("Question:"),
-        case.question,
+        case.question or _("(deleted at the participant's request)"),
     ]
     if case.answer:
         lines += ["", _("Last answer:"), case.answer]

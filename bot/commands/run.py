@@ -58,6 +58,18 @@ async def serve_channels(services: Services, stop: asyncio.Event) -> bool:
         return False
     # The desk shows cases on the boards the channels add (the staff chat, the staff mailbox).
     channels.append(services.desk.run(stop))
+    # Personal data is deleted BOT_RETENTION_DAYS after its event: now, then daily.
+    from bot.privacy.retention import RetentionJob
+
+    channels.append(RetentionJob(services).run(stop))
+    # Reminders before events, to unfinished signups, and the deadline note to staff.
+    from bot.reminders.job import ReminderJob
+
+    channels.append(ReminderJob(services).run(stop))
+    # Edited knowledge files are loaded while running; changed events are put to staff.
+    from bot.changes.watch import KnowledgeWatch
+
+    channels.append(KnowledgeWatch(services).run(stop))
     # If one channel fails for good, the group stops the others and the error surfaces.
     async with asyncio.TaskGroup() as group:
         for channel in channels:

@@ -49,6 +49,10 @@ class ConversationStore:
             self._cache.popitem(last=False)
         return info
 
+    def forget(self, channel: str, chat_id: int | str) -> None:
+        """Drop the in-memory copy of a chat whose row was deleted (an erasure, an expiry)."""
+        self._cache.pop((channel, str(chat_id)), None)
+
     async def get(self, channel: str, chat_id: int | str) -> ConversationInfo:
         """The chat's state; a chat never seen before has none."""
         cached = self._cache.get((channel, str(chat_id)))

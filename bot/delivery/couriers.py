@@ -55,7 +55,11 @@ class Recipient:
 
 
 class Courier(Protocol):
-    """Queues messages for one channel in the caller's transaction."""
+    """Queues messages for one channel in the caller's transaction.
+
+    ``ics`` is a calendar file to go along (``ics_filename`` its name); a channel that cannot
+    attach files, such as a chat, leaves it out: the text must stand on its own.
+    """
 
     async def queue(
         self,
@@ -67,6 +71,8 @@ class Courier(Protocol):
         now: datetime,
         subject: str | None = None,
         event: str | None = None,
+        ics: bytes | None = None,
+        ics_filename: str | None = None,
     ) -> None: ...
 
 
@@ -87,7 +93,10 @@ class ChatCourier:
         now: datetime,
         subject: str | None = None,
         event: str | None = None,
+        ics: bytes | None = None,
+        ics_filename: str | None = None,
     ) -> None:
+        # The chat outbox holds text only; a chat got the calendar file with the confirmation.
         session.add(
             ChatOutboxMessage(
                 channel=self.channel,
@@ -129,8 +138,18 @@ class Delivery:
         now: datetime,
         subject: str | None = None,
         event: str | None = None,
+        ics: bytes | None = None,
+        ics_filename: str | None = None,
     ) -> None:
         """Queue ``text`` for ``to`` in the session's transaction (KeyError: unknown channel)."""
         await self.couriers[to.channel].queue(
-            session, to, text, kind=kind, now=now, subject=subject, event=event
+            session,
+            to,
+            text,
+            kind=kind,
+            now=now,
+            subject=subject,
+            event=event,
+            ics=ics,
+            ics_filename=ics_filename,
         )

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import Delivery, Recipient
 from bot.i18n import normalise_lang, translator
@@ -54,25 +57,50 @@ async def broadcast(
     now: datetime,
 ) -> BroadcastReport:
     """Queue ``text`` for everyone with a seat at ``event``; counts by channel."""
+    async with registrations.db.transaction() as session:
+        return await tell_registered(
+            session,
+            registrations,
+            delivery,
+            event,
+            lambda lang: broadcast_text(event, text, lang),
+            kind="broadcast",
+            now=now,
+        )
+
+
+async def tell_registered(
+    session: AsyncSession,
+    registrations: RegistrationService,
+    delivery: Delivery,
+    event: Event,
+    text_for: Callable[[str], str],
+    *,
+    kind: str,
+    now: datetime,
+) -> BroadcastReport:
+    """Queue a message, in each person's language, for everyone with a seat at ``event``.
+
+    In the caller's transaction, so it goes out together with the decision behind it.
+    """
     infos = [
         info
         for info in await registrations.event_registrations(event.id)
         if info.status == RegistrationStatus.REGISTERED
     ]
     counts: Counter[str] = Counter()
-    async with registrations.db.transaction() as session:
-        for info in infos:
-            to = recipient_of(info, delivery)
-            _ = translator(normalise_lang(info.lang)).gettext
-            await delivery.queue(
-                session,
-                to,
-                broadcast_text(event, text, info.lang),
-                kind="broadcast",
-                now=now,
-                subject=_("Message about {title}").format(title=event.title),
-                event=event.id,
-            )
-            counts[to.channel] += 1
-    log.info("broadcast for %s queued: %s", event.id, dict(counts))
+    for info in infos:
+        to = recipient_of(info, delivery)
+        _ = translator(normalise_lang(info.lang)).gettext
+        await delivery.queue(
+            session,
+            to,
+            text_for(info.lang),
+            kind=kind,
+            now=now,
+            subject=_("Message about {title}").format(title=event.title),
+            event=event.id,
+        )
+        counts[to.channel] += 1
+    log.info("%s for %s queued: %s", kind, event.id, dict(counts))
     return BroadcastReport(dict(counts))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.i18n import Lang, fmt_date, fmt_datetime, fmt_time, normalise_lang, translator
 from bot.knowledge.schema import Event
@@ -94,16 +95,23 @@ def how_to_cancel(event: Event, channel: str | None, lang: Lang) -> str:
     return text
 
 
-def details(event: Event, info: RegistrationInfo, lang: Lang) -> list[str]:
-    """The lines a confirmation lists: when, where, the choice, and what the person told us."""
+def when_and_where(event: Event, session_key: str | None, lang: Lang) -> list[str]:
+    """When, where, and the session chosen: the lines every message about the day gives."""
     _ = translator(lang).gettext
     lines = [_("When: {when}").format(when=when_text(event, lang))]
     place = place_text(event, lang)
     if place:
         lines.append(_("Where: {place}").format(place=place))
-    session = session_text(event, info.session_key, lang)
+    session = session_text(event, session_key, lang)
     if session:
         lines.append(_("Your choice: {session}").format(session=session))
+    return lines
+
+
+def details(event: Event, info: RegistrationInfo, lang: Lang) -> list[str]:
+    """The lines a confirmation lists: when, where, the choice, and what the person told us."""
+    _ = translator(lang).gettext
+    lines = when_and_where(event, info.session_key, lang)
     lines.append(_("Name: {name}").format(name=info.name))
     lines.append(_("Organisation: {organisation}").format(organisation=info.organisation))
     if info.needs:
@@ -111,7 +119,18 @@ def details(event: Event, info: RegistrationInfo, lang: Lang) -> list[str]:
     return lines
 
 
-def _calendar(event: Event, info: RegistrationInfo, lang: Lang, channel: str | None) -> bytes:
+def calendar_for(
+    event: Event,
+    info: RegistrationInfo,
+    lang: Lang,
+    channel: str | None,
+    stamp: datetime | None = None,
+) -> bytes:
+    """The person's calendar file: the event, their choice, and how to cancel.
+
+    One UID per registration, so a later file (a reminder's, with a newer ``stamp``) updates
+    the entry the confirmation made instead of adding a second one.
+    """
     _ = translator(lang).gettext
     description = []
     session = session_text(event, info.session_key, lang)
@@ -123,6 +142,7 @@ def _calendar(event: Event, info: RegistrationInfo, lang: Lang, channel: str | N
         location=place_text(event, lang),
         description="\n".join(description),
         registration=info,
+        stamp=stamp,
     )
 
 
@@ -141,7 +161,7 @@ def _seat_message(
     return Message(
         subject=_("Registration: {title}").format(title=event.title),
         text="\n\n".join(paragraphs),
-        ics=_calendar(event, info, lang, channel),
+        ics=calendar_for(event, info, lang, channel),
         ics_filename=calendar_filename(event),
     )
 

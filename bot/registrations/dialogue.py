@@ -8,9 +8,10 @@ channel can keep it in the database and a restart of the bot resumes where the p
                                   (any step: cancel, or time out after 30 minutes)
 
 The code step protects other people's data: when the address typed belongs to a participant this
-chat is not linked to, a code is sent to the address, and only with the code is the chat linked
-to that participant (to see and cancel their registrations). Without it the person can still sign
-up; the registration is then made on the address alone and managed by e-mail.
+chat is not linked to (or, where the mailbox is read, to nobody yet: mail from it would later be
+linked to this chat), a code is sent to the address, and only with the code is the chat linked
+to it (to see, cancel and erase what is done by that address). Without it the person can still
+sign up; the registration is then made on the address alone and managed by e-mail.
 
 Each answer is checked as the registration service will check it, so a bad e-mail address is
 asked again at once, not refused at the end.
@@ -94,11 +95,14 @@ class SignupDialogue:
         channel: Channel,
         timeout: timedelta = TIMEOUT,
         delivery: Delivery | None = None,
+        prove_new_addresses: bool = False,
     ) -> None:
         self.service = service
         self.channel = channel
         self.timeout = timeout
         self.delivery = delivery
+        # Where the mailbox is read, an address nobody uses yet must be proven too.
+        self.prove_new_addresses = prove_new_addresses
 
     def start(self, event: Event, lang: Lang, now: datetime) -> Turn:
         """Begin a signup for the event, or say at once why it cannot be done."""
@@ -179,7 +183,8 @@ class SignupDialogue:
         state.answers.pop("verified", None)
         if telegram_id is None or self.delivery is None or not self.delivery.reaches("email"):
             return False
-        return await self.service.belongs_to_someone_else(state.answers["email"], telegram_id)
+        whose = await self.service.whose_address(state.answers["email"], telegram_id)
+        return whose == "other" or (whose == "new" and self.prove_new_addresses)
 
     async def _send_code(self, event: Event, state: DialogueState, now: datetime) -> None:
         assert self.delivery is not None
@@ -245,8 +250,8 @@ class SignupDialogue:
             question = _("What is your e-mail address? We send the confirmation there.")
         elif state.step == "code":
             question = _(
-                "We know this e-mail address already. To keep everyone's registrations private, "
-                "we have sent a code to {email}. Please write the code here."
+                "To keep everyone's registrations private, we have sent a code to {email}. "
+                "Please write the code here."
             ).format(email=state.answers.get("email", ""))
             choices = (Choice(SKIP, _("Continue without a code")),)
         elif state.step == "organisation":

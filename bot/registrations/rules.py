@@ -7,7 +7,7 @@ Copenhagen wall-clock time (a bare date means the end of that day in Copenhagen)
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.clock import localize
 from bot.knowledge.schema import Event, Session
@@ -23,7 +23,8 @@ def signup_closes_at(event: Event) -> datetime:
 
 def deadline_passed(event: Event, now: datetime) -> bool:
     """Whether signup for the event has closed by ``now``."""
-    return localize(now) > signup_closes_at(event)
+    # In UTC: two times in the same zone compare by wall clock, wrong in October's repeated hour.
+    return localize(now).astimezone(UTC) > signup_closes_at(event).astimezone(UTC)
 
 
 def is_closed(event: Event) -> bool:

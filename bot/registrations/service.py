@@ -25,9 +25,9 @@ promoted registrations are returned in ``Result.promoted`` so that channels can 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import and_, func, or_, select
@@ -199,17 +199,60 @@ class RegistrationService:
 
         return await self._write(channel, now, actor, work)
 
-    async def belongs_to_someone_else(self, email: str, telegram_id: int) -> bool:
-        """Whether the address is a known participant's that this Telegram user is not.
+    async def cancel_for_erasure(
+        self,
+        session: AsyncSession,
+        participant_ids: Collection[int],
+        *,
+        channel: Channel,
+        now: datetime,
+    ) -> tuple[RegistrationInfo, ...]:
+        """Cancel the people's active registrations in the caller's transaction (an erasure).
 
-        Typing an address in a chat does not prove it is yours: before the chat is linked to
-        that participant (and could see or cancel their registrations), the address must be
-        confirmed with a code sent to it.
+        As any cancellation: a freed seat goes to the waiting list, and those promoted are
+        returned so the caller can tell them. ``bot.privacy`` then anonymises the rows.
+        """
+        change = _Change(session, check_channel(channel), localize(now), None)
+        active = select(Registration).where(
+            Registration.participant_id.in_(list(participant_ids)),
+            Registration.status != CANCELLED,
+        )
+        # Lock the events first (in a fixed order), then read the rows as they are now.
+        events = active.with_only_columns(Registration.event_slug)
+        slugs = sorted(set(await session.scalars(events)))
+        for slug in slugs:
+            await self._lock_event(change, slug)
+        rows = await session.scalars(
+            active.order_by(Registration.id).execution_options(populate_existing=True)
+        )
+        for reg in list(rows):
+            if reg.status == CANCELLED:  # the merge of two of them cancelled it meanwhile
+                continue
+            old = reg.status
+            reg.status, reg.cancelled_at, reg.updated_at = CANCELLED, change.now, change.now
+            await session.flush()
+            self._audit(change, reg, "cancelled", old, note="erasure")
+            event = self._events(reg.event_slug)
+            if old == REGISTERED and event is not None:
+                await self._promote(change, event)
+        promoted = await self._promoted_infos(change)
+        log.info("erasure cancelled registrations; promoted=%d", len(promoted))
+        return tuple(p for p in promoted if p.participant_id not in participant_ids)
+
+    async def whose_address(self, email: str, telegram_id: int) -> str:
+        """Whether an address typed in a chat is ``ours`` (linked to this Telegram user), a
+        known participant's (``other``), or ``new``.
+
+        Typing an address does not prove it is yours: before a chat is linked to an address (and
+        so sees and can cancel or erase what is done by that address, now or later by e-mail),
+        the address must be confirmed with a code sent to it.
         """
         who = Identity(email=email, telegram_id=telegram_id)
         async with self.db.session() as session:
             owners = await self._owners(session, who)
-        return EMAIL in owners and owners.get(TELEGRAM) != owners[EMAIL]
+        if EMAIL not in owners:
+            return "new"
+        return "ours" if owners.get(TELEGRAM) == owners[EMAIL] else "other"
 
     async def registrations_of(
         self, who: Identity, *, now: datetime, include_past: bool = False
@@ -456,7 +499,7 @@ class RegistrationService:
 
         Returns the number of seats taken afterwards, when it was counted.
         """
-        if change.now >= event.start:
+        if change.now.astimezone(UTC) >= event.start.astimezone(UTC):  # UTC: see rules
             return None  # once the event has begun, a freed seat is no use to anyone waiting
         session = change.session
         capacity = event_capacity(event)

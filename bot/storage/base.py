@@ -24,6 +24,9 @@ MODEL_MODULES: tuple[str, ...] = (
     "bot.channels.mail.models",
     "bot.delivery.models",
     "bot.knowledge.learned",
+    "bot.reminders.models",
+    "bot.privacy.models",
+    "bot.changes.models",
 )
 
 NAMING_CONVENTION = {

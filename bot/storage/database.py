@@ -72,7 +72,13 @@ def create_engine(
     sa_url = make_url(url)
     if sa_url.drivername in ASYNC_DRIVERS:
         sa_url = sa_url.set(drivername=ASYNC_DRIVERS[sa_url.drivername])
-    options: dict[str, Any] = {"echo": echo, "connect_args": dict(connect_args or {})}
+    # hide_parameters: a database error in a log shows the SQL, never the values (names,
+    # addresses, what people wrote).
+    options: dict[str, Any] = {
+        "echo": echo,
+        "connect_args": dict(connect_args or {}),
+        "hide_parameters": True,
+    }
     if pool_size is not None:
         options["pool_size"] = pool_size
     if max_overflow is not None:
@@ -114,8 +120,17 @@ class Database:
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Database:
-        """The configured database (``BOT_DATABASE_URL``), SQLite under the data dir by default."""
-        return cls.connect((settings or Settings()).effective_database_url)
+        """The configured database (``BOT_DATABASE_URL``), SQLite under the data dir by default.
+
+        On PostgreSQL, ``BOT_DATABASE_SCHEMA`` puts the bot's tables in a schema of their own
+        (several installations, or tests, sharing one database).
+        """
+        settings = settings or Settings()
+        url = settings.effective_database_url
+        if settings.database_schema and url.startswith("postgresql"):
+            search_path = {"server_settings": {"search_path": settings.database_schema}}
+            return cls.connect(url, connect_args=search_path)
+        return cls.connect(url)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

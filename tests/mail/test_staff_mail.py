@@ -33,7 +33,6 @@ from bot.clock import now
 from bot.registrations.identity import Identity
 from bot.services import Services
 from bot.settings import Settings
-from bot.storage import Database
 from tests.conftest import postgres_schema
 from tests.mail.conftest import BOT_ADDRESS, SmtpServer, folder_message_ids, until
 from tests.mail.dovecot import PASSWORD, Dovecot, append
@@ -51,23 +50,13 @@ ANSWER = "Ja, der er gratis parkering bag hotellet."
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[str]:
-    """The bot's database: an SQLite file, or a fresh schema on ``BOT_TEST_POSTGRES_URL``.
-
-    ``Services.start`` connects by URL alone; for PostgreSQL it is pointed at the test's schema.
-    """
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[dict[str, str]]:
+    """The database settings: an SQLite file, or a fresh schema on ``BOT_TEST_POSTGRES_URL``."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+        yield {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"}
         return
     async with postgres_schema("staffmail") as (url, schema):
-
-        def from_settings(_cls: type[Database], _settings: Settings | None = None) -> Database:
-            return Database.connect(url, connect_args={"server_settings": {"search_path": schema}})
-
-        monkeypatch.setattr(Database, "from_settings", classmethod(from_settings))
-        yield url
+        yield {"database_url": url, "database_schema": schema}
 
 
 @pytest.fixture
@@ -80,7 +69,7 @@ def title(tmp_path: Path) -> str:
 def settings(
     tmp_path: Path,
     title: str,
-    database_url: str,
+    database: dict[str, str],
     dovecot: Dovecot,
     mailbox_user: str,
     smtp: SmtpServer,
@@ -88,16 +77,15 @@ def settings(
     return Settings(
         knowledge_dir=tmp_path / "knowledge",
         data_dir=tmp_path,
-        database_url=database_url,
+        **database,
         imap_host="127.0.0.1",
         imap_port=dovecot.port,
         imap_user=mailbox_user,
         imap_password=SecretStr(PASSWORD),
         imap_ssl=False,
         imap_poll_seconds=1,
-        # Mail appended just as the worker starts IDLE may be announced only at the next IDLE
-        # renewal (Dovecot misses it; the worker recovers it then): keep that wait short.
-        imap_idle_seconds=2,
+        # A safety net only: mail announced just before IDLE is noticed at once (see imap.py).
+        imap_idle_seconds=30,
         smtp_host="127.0.0.1",
         smtp_port=smtp.port,
         smtp_starttls=False,

@@ -139,3 +139,29 @@ async def test_a_new_or_own_address_asks_for_no_code(
     turns = await walk(dialogue, kb, ["Ny Person", "ny@aalborg.dk"], 7)
     assert turns[-1].state is not None and turns[-1].state.step == "organisation"
     assert await code_mails(service) == []
+
+
+async def test_where_the_mailbox_is_read_a_new_address_needs_the_code_too(
+    service: RegistrationService, dialogue: SignupDialogue, kb: KnowledgeBase
+) -> None:
+    # Mail later sent from the address would be linked to this chat: it must be proven first.
+    dialogue.prove_new_addresses = True
+    turns = await walk(dialogue, kb, ["Mallory", KAREN, SKIP, "Rådet", SKIP, YES], MALLORY)
+    assert "sendt en kode til karen@aalborg.dk" in turns[2].text
+    assert turns[-1].state is None and "tilmeldt" in turns[-1].text
+    # Signed up on the address alone: the chat is not linked to it.
+    assert await service.registrations_of(Identity(telegram_id=MALLORY), now=NOW) == []
+    [registration] = await service.registrations_of(Identity(email=KAREN), now=NOW)
+    assert registration.telegram_id is None
+    # Someone with the code, on the other hand, is linked.
+    turns = await walk(dialogue, kb, ["Ny", "ny@aalborg.dk"], 77)
+    [mail] = [m for m in await code_mails(service) if m.to_address == "ny@aalborg.dk"]
+    event = kb.event(TEMADAG)
+    assert event is not None and turns[-1].state is not None
+    turn = await dialogue.reply(event, turns[-1].state, the_code(mail), NOW, telegram_id=77)
+    for answer in ["Rådet", SKIP, YES]:
+        assert turn.state is not None
+        turn = await dialogue.reply(event, turn.state, answer, NOW, telegram_id=77)
+    assert [r.email for r in await service.registrations_of(Identity(telegram_id=77), now=NOW)] == [
+        "ny@aalborg.dk"
+    ]

@@ -180,6 +180,8 @@ async def test_serve_publishes_the_menus_and_answers_until_stopped(
             "sprog",
             "hjaelp",
             "annuller",
+            "mine_data",
+            "slet_mig",
         ]
         assert menus[("default", "en")]["signup"] == "Sign up"
         assert menus[("default", "")]["tilmeld"] == "Tilmeld dig"  # Danish for everyone else
@@ -353,6 +355,20 @@ async def test_program_now_and_next_on_the_day_and_help(running: Bot) -> None:
     assert "13.00" in coming.text
     [helptext] = await running.ask(43, "/hjaelp")
     assert "/tilmeld" in helptext.text and "/afmeld" in helptext.text
+
+
+async def test_today_turns_at_midnight_in_copenhagen_in_the_chat(running: Bot) -> None:
+    await running.ask(46, f"/start {TEMADAG}")
+    running.clock.at = parse_aware("2024-05-30T23:58:00+02:00")
+    [eve] = await running.ask(46, "/program nu")
+    assert "er fredag den 31. maj 2024" in eve.text
+    [no] = await running.ask(46, "Er det i dag?")
+    assert no.text.startswith("Nej,")
+    running.clock.at = parse_aware("2024-05-31T00:02:00+02:00")
+    [yes] = await running.ask(46, "Er det i dag?")
+    assert yes.text.startswith("Ja,")
+    [first] = await running.ask(46, "/program næste")
+    assert "10.30" in first.text
 
 
 async def test_too_many_requests_is_waited_out_and_retried(running: Bot) -> None:

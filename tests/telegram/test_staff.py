@@ -461,7 +461,13 @@ async def test_serve_shows_cases_in_the_staff_chat_and_its_own_menu(
     try:
         await bot_api.wait_for_call("getUpdates")
         menus = bot_api.commands()
-        assert list(menus[(f"chat:{STAFF_CHAT}", "")]) == ["sager", "deltagere", "status", "besked"]
+        assert list(menus[(f"chat:{STAFF_CHAT}", "")]) == [
+            "sager",
+            "deltagere",
+            "status",
+            "besked",
+            "aendringer",
+        ]
         assert "sager" not in menus[("default", "")]
         bot_api.send_text(KAREN, f"/start {TEMADAG}")
         bot_api.send_text(KAREN, COMPANION)

@@ -20,6 +20,10 @@ what only mail has:
    rest is a question, answered by the core's answer or escalated to staff. A reply the core
    takes for small talk although it says more ("Tak, jeg kommer") goes to staff rather than
    being thanked and forgotten.
+
+Apart from these, :func:`privacy_request` recognises a reply that is only a privacy request:
+"mine data" (the person's data), "slet mig" (erase me) and its confirmation "JA, SLET", in
+Danish or English; the handler acts on it before anything else (``bot.privacy``).
 """
 
 from __future__ import annotations
@@ -302,6 +306,53 @@ def _only_courtesy(message: str) -> bool:
 
 def _ignore(reason: str, name: str | None, organisation: str | None) -> Classification:
     return Classification("ignore", reason, name, organisation)
+
+
+# -- privacy requests ------------------------------------------------------------------------
+
+PrivacyKind = Literal["export", "erase", "confirm"]
+_DATA = r"(?:alle\s+)?(?:mine|min)\s+(?:person)?(?:data|oplysninger)"
+_PRIVACY_RES: tuple[tuple[PrivacyKind, Lang, re.Pattern[str]], ...] = (
+    ("export", "da", re.compile(rf"(?:send\s+(?:mig\s+)?)?{_DATA}")),
+    ("export", "en", re.compile(r"(?:send\s+(?:me\s+)?)?(?:all\s+)?my\s+(?:personal\s+)?data")),
+    ("erase", "da", re.compile(rf"(?:slet|fjern|glem)\s+(?:mig|{_DATA})")),
+    ("erase", "en", re.compile(r"(?:delete|erase|remove|forget)\s+(?:me|(?:all\s+)?my\s+data)")),
+    ("confirm", "da", re.compile(r"ja\s*,?\s*slet(?:\s+(?:det|alt))?")),
+    ("confirm", "en", re.compile(r"yes\s*,?\s*delete(?:\s+(?:it|everything))?")),
+)
+# Politeness around the request ("Hej, mine data tak", "Please delete me").
+_POLITE_RE = re.compile(
+    r"^(?:(?:hej|hejsa|hi|hello|please|venligst|tak)\b[\s,.!]*)+|"
+    r"(?:[\s,.!]*\b(?:tak|thanks|thank you|please|venligst))+[\s.!]*$"
+)
+
+
+@dataclass(frozen=True)
+class PrivacyRequest:
+    """A reply that is just a privacy request, and the language it was written in."""
+
+    kind: PrivacyKind
+    lang: Lang
+
+
+def privacy_request(mail: ReadMail) -> PrivacyRequest | None:
+    """Whether the reply is only "mine data", "slet mig" or "JA, SLET" (or a close variant).
+
+    Only the whole reply counts, once the signature, a greeting line and a "tak" are taken
+    off: a question that mentions data ("Hvilke data skal I bruge?") is a question.
+    """
+    if mail.automatic is not None:
+        return None
+    message = read_signature(mail.reply, mail.from_name).message
+    lines = [line for line in message.strip().split("\n") if line.strip()]
+    if len(lines) > 1 and _SALUTATION_RE.match(lines[0]) and len(lines[0].split()) <= 4:
+        lines = lines[1:]  # "Hej sekretariatet,"
+    text = " ".join(" ".join(lines).casefold().split())
+    text = _POLITE_RE.sub("", text).strip(" .!,")
+    for kind, lang, pattern in _PRIVACY_RES:
+        if pattern.fullmatch(text):
+            return PrivacyRequest(kind, lang)
+    return None
 
 
 def classify(

@@ -3,7 +3,7 @@
 Registered with :class:`~bot.delivery.Delivery` for the ``email`` channel. A recipient with a
 thread (the participant's own message of a case) is answered in it (In-Reply-To, References,
 "SV: " subject); others get a new message with the given subject. The letter is signed by the
-event's organiser.
+event's organiser, and carries the calendar file when one is given.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ class MailCourier:
         now: datetime,
         subject: str | None = None,
         event: str | None = None,
+        ics: bytes | None = None,
+        ics_filename: str | None = None,
     ) -> None:
         _ = translator(normalise_lang(to.lang)).gettext
         body = letter(text, to.name, self.signature(event), to.lang)
@@ -58,6 +60,8 @@ class MailCourier:
                 in_reply_to=thread.message_id,
                 references=thread.references,
                 event=event,
+                ics=ics,
+                ics_filename=ics_filename,
                 now=now,
             )
             return
@@ -67,5 +71,7 @@ class MailCourier:
             subject=subject or _("Message from the secretariat"),
             body=body,
             event=event,
+            ics=ics,
+            ics_filename=ics_filename,
             now=now,
         )

@@ -10,6 +10,8 @@
    ("Løst") or teaches the bot its answer ("Gem"); staff hear back only when that could not be
    done, so no two machines ever answer each other. Anyone else in such a thread is a
    participant like any other, and is never relayed;
+   then a privacy request ("mine data", "slet mig", "JA, SLET") is answered to the From address
+   (``privacy``), before anything below could take it for something else;
 4. keeps quiet for a participant whose case a person has (``CaseService.muted_case``): the
    message joins the case for staff, and gets no automatic reply. A signup or cancellation in
    it is left to that person too: it may well answer what they asked, and the bot acting on
@@ -43,10 +45,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.answering import compose
 from bot.cases import texts
 from bot.cases.service import CaseError, CaseInfo, StaffMember
-from bot.channels.mail.classify import classify
+from bot.channels.mail.classify import PrivacyRequest, classify, privacy_request
 from bot.channels.mail.models import AutoReply, InboundMail, MailThread, UndeliverableAddress
 from bot.channels.mail.notices import queue_promotions
 from bot.channels.mail.outbox import Outbox
+from bot.channels.mail.privacy import MailPrivacy, forget_sender
 from bot.channels.mail.reading import ReadMail, read_message
 from bot.channels.mail.staff import ROUTE as STAFF_ROUTE
 from bot.channels.mail.staff import Command as StaffCommand
@@ -71,9 +74,9 @@ UNKNOWN_ORGANISATION = "(ikke oplyst i e-mailen)"
 class Handled:
     """What became of one message (the fields of ``mail preview --json``, less the file)."""
 
-    action: str  # signup | cancel | decline | question | ignore | case | staff
+    action: str  # signup | cancel | decline | question | ignore | case | staff | privacy
     # registered, waitlisted, ..., declined, answered, escalated, ignored; for "case": added;
-    # for "staff": answered, closed, taught, empty, refused
+    # for "staff": answered, closed, taught, empty, refused; for "privacy": exported, asked, erased
     result: str
     reason: str
     event: str | None = None
@@ -112,6 +115,13 @@ class _Reply:
     ics_filename: str | None = None
     # Who signs; by default the event's organiser (to staff: the bot itself).
     sender: str | None = None
+    # Privacy replies: the erasure question's Message-ID is fixed in advance (it is what
+    # confirms), and a data export or an erasure's reply is emptied from the outbox once sent.
+    message_id: str | None = None
+    forget: bool = False
+    # Within the daily limit of automatic replies (privacy replies answer a person's own
+    # request, which no auto-responder writes, so they are not held back by it).
+    limited: bool = True
 
     def letter(self, name: str | None, sender: str) -> str:
         """The reply as a letter: greeting, text, and who answers."""
@@ -136,6 +146,7 @@ class MailHandler:
         self.outbox = outbox
         self.own_address = (mail_from or "").casefold() or None
         self.replies_per_day = replies_per_day
+        self.privacy = MailPrivacy(services, outbox)
 
     async def handle(
         self, raw: bytes, *, now: datetime, folder: str | None = None, uid: int | None = None
@@ -176,6 +187,11 @@ class MailHandler:
             handled = Handled("ignore", "ignored", "own or missing sender", email=sender)
             await self._record(msg, handled)
             return handled
+
+        # "mine data", "slet mig", "JA, SLET": before a muted case, which would swallow them.
+        request = privacy_request(mail)
+        if request is not None:
+            return await self._privacy(msg, request)
 
         muted = await self.services.cases.muted_case(CHANNEL, sender, now)
         if muted is not None:
@@ -276,7 +292,9 @@ class MailHandler:
                 await service.signup(event, form, channel=CHANNEL, now=now, also=also)
             except InvalidSignup as problem:
                 # A session must be chosen, say: the e-mail cannot tell us; staff ask.
-                log.info("e-mail signup needs a person: %s", problem)
+                # The fields only: a problem's sentence may quote the address.
+                fields = ", ".join(p.field for p in problem.problems)
+                log.info("e-mail signup needs a person (%s)", fields)
                 return await self._escalate(msg, action, "signup incomplete", event.id, name, lang)
         return outcome["handled"]
 
@@ -389,6 +407,31 @@ class MailHandler:
         log.info("staff reply in case %d: %s", case_id, result)
         return await self._write(session, msg, handled, None)
 
+    async def _privacy(self, msg: _Incoming, request: PrivacyRequest) -> Handled:
+        """A privacy request, answered to the From address only (see ``privacy``)."""
+        mail, sender = msg.mail, msg.mail.from_address or ""
+        async with self.services.db.transaction() as session:
+            done, erased = await self.privacy.act(
+                session, request, sender, _thread_ids(mail), msg.now
+            )
+            handled = Handled("privacy", done.result, done.reason, email=sender)
+            reply = _Reply(
+                done.text,
+                self._subject(mail),
+                done.lang,
+                done.attachment,
+                done.filename,
+                message_id=done.message_id,
+                forget=done.forget,
+                limited=False,
+            )
+            result = await self._write(session, msg, handled, reply)
+            if erased is not None:
+                await forget_sender(session, mail.message_key, sender)
+        if erased is not None:
+            await self.privacy.privacy.after(erased)
+        return result
+
     def _to_staff(self, mail: ReadMail, text: str, lang: Lang) -> _Reply:
         """A note to a staff member, in their thread, signed by the bot."""
         return _Reply(text, self._subject(mail), lang, sender=BOT_NAME)
@@ -424,7 +467,7 @@ class MailHandler:
         if (
             reply is not None
             and mail.from_address
-            and await self._may_reply(session, mail.from_address, now)
+            and await self._may_reply(session, mail.from_address, now, limited=reply.limited)
         ):
             sent = reply.letter(handled.name, reply.sender or self._signature(handled.event))
             await self.outbox.enqueue(
@@ -437,6 +480,8 @@ class MailHandler:
                 event=handled.event,
                 ics=reply.ics,
                 ics_filename=reply.ics_filename,
+                message_id=reply.message_id,
+                forget_when_sent=reply.forget,
                 now=now,
             )
             session.add(AutoReply(email=mail.from_address, at=now))
@@ -466,10 +511,14 @@ class MailHandler:
             sent,
         )
 
-    async def _may_reply(self, session: AsyncSession, address: str, now: datetime) -> bool:
+    async def _may_reply(
+        self, session: AsyncSession, address: str, now: datetime, *, limited: bool = True
+    ) -> bool:
         """No mail to a bounced address, and only a few automatic replies a day to anyone."""
         if await session.get(UndeliverableAddress, address.casefold()) is not None:
             return False
+        if not limited:
+            return True
         count = await session.scalar(
             select(func.count())
             .select_from(AutoReply)

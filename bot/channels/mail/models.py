@@ -6,7 +6,7 @@
 - ``mail_threads``: the Message-IDs the bot has sent (invitations, replies) and the event each
   belongs to, so a reply in the thread finds its event.
 - ``mail_outbox``: replies waiting to be sent, sent by a worker with retries, so a reply is not
-  lost while the SMTP server is down.
+  lost while the SMTP server is down; privacy mail is emptied once sent.
 - ``mailbox_state``: per folder, the UIDVALIDITY and the last UID handled.
 - ``mail_undeliverable``: addresses that bounced; no more automatic mail goes there.
 - ``mail_autoreplies``: when the bot last answered each address automatically, to keep to a
@@ -18,7 +18,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base
@@ -75,6 +85,9 @@ class OutboxMail(Base):
     ics_filename: Mapped[str | None] = mapped_column(String(200))
     event_slug: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(16))  # pending | sent | failed
+    # Privacy mail (a data export, "your data is deleted"): emptied once the server took it, so
+    # no copy of a person's data, nor the address of someone erased, stays behind.
+    forget_when_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -135,12 +135,15 @@ class Outbox:
         ics: bytes | None = None,
         ics_filename: str | None = None,
         message_id: str | None = None,
+        forget_when_sent: bool = False,
         now: datetime,
     ) -> str:
         """Queue a message in the session's transaction; its Message-ID (without brackets).
 
         ``message_id`` fixes the Message-ID, for mail that a retry must find instead of queueing
-        it again (the staff mailbox's forwards); by default it is a new one.
+        it again (the staff mailbox's forwards); by default it is a new one. ``ics`` is any
+        attachment: a calendar file, or a ``.json`` file by its ``ics_filename``.
+        ``forget_when_sent`` empties the row once the server has the mail (privacy mail).
         """
         message_id = bare_id(message_id or make_msgid(domain=self.domain))
         # Line breaks in a header would be refused when sending; a subject is one line.
@@ -168,6 +171,7 @@ class Outbox:
                 ics=ics,
                 ics_filename=ics_filename or ("invitation.ics" if ics else None),
                 event_slug=event,
+                forget_when_sent=forget_when_sent,
                 status=PENDING,
                 attempts=0,
                 next_attempt_at=now,
@@ -206,7 +210,12 @@ def build_message(row: OutboxMail, mail_from: str) -> EmailMessage:
     for name, value in row.headers.items():
         message[name] = value
     message.set_content(row.body, subtype="plain", charset="utf-8")
-    if row.ics:
+    if row.ics and (row.ics_filename or "").endswith(".json"):
+        # A person's data export (bot/privacy), the one attachment that is no calendar.
+        message.add_attachment(
+            row.ics, maintype="application", subtype="json", filename=row.ics_filename
+        )
+    elif row.ics:
         message.add_attachment(
             row.ics,
             maintype="text",
@@ -407,11 +416,17 @@ class OutboxSender:
 
     async def _mark_sent(self, row: OutboxMail) -> None:
         now = self.clock()
+        values: dict[str, Any] = {}
+        if row.forget_when_sent:
+            # The person has it now; the database keeps no copy (see bot/privacy).
+            values = {"to_address": "", "subject": "", "body": "", "headers": {}, "ics": None}
         async with self.db.transaction() as session:
             await session.execute(
                 update(OutboxMail)
                 .where(OutboxMail.id == row.id)
-                .values(status=SENT, sent_at=now, attempts=row.attempts + 1, last_error=None)
+                .values(
+                    status=SENT, sent_at=now, attempts=row.attempts + 1, last_error=None, **values
+                )
             )
         self.stats.sent += 1
         log.info("mail outbox: sent message %d", row.id)

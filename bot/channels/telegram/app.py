@@ -1,11 +1,12 @@
 """The Telegram bot: one python-telegram-bot Application, wired to the bot's services.
 
 ``build_application`` assembles it: the handlers of ``staff`` (first, so staff commands and the
-staff chat never reach the participants' handlers), ``entry`` and ``chat`` (fallbacks last), a
-rate limiter that keeps to Telegram's limits, updates processed in order per chat and
-concurrently across chats, an error handler that logs and keeps going, and the command menu in
-Danish and English. ``serve`` runs it by long polling, or by webhook behind a reverse proxy when
-``BOT_TELEGRAM_WEBHOOK_URL`` is set, inside an asyncio program that may run other channels too.
+staff chat never reach the participants' handlers), ``entry``, ``privacy`` and ``chat``
+(fallbacks last), a rate limiter that keeps to Telegram's limits, updates processed in order per
+chat and concurrently across chats, an error handler that logs and keeps going, and the command
+menu in Danish and English. ``serve`` runs it by long polling, or by webhook behind a reverse
+proxy when ``BOT_TELEGRAM_WEBHOOK_URL`` is set, inside an asyncio program that may run other
+channels too.
 
 Beside the Application, ``run_beside`` puts the staff chat on the staff desk (when
 ``BOT_STAFF_CHAT_ID`` is set) and runs the sender of the chat outbox: the messages the bot sends
@@ -25,7 +26,7 @@ from telegram import Bot, BotCommand, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.channels.telegram import chat, entry, staff
+from bot.channels.telegram import chat, entry, privacy, staff
 from bot.channels.telegram.common import CHANNEL, Context, conversation, lang_of, reply, send_html
 from bot.channels.telegram.limits import ChatRateLimiter
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
@@ -46,6 +47,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("sprog", "language", "Danish or English"),
     ("hjaelp", "help", "Help"),
     ("annuller", "stop", "Stop the signup"),
+    ("mine_data", "my_data", "What I have stored about you"),
+    ("slet_mig", "delete_me", "Delete what I have stored about you"),
 )
 
 
@@ -60,6 +63,8 @@ def command_menu(lang: Lang) -> list[BotCommand]:
         "Danish or English": _("Danish or English"),
         "Help": _("Help"),
         "Stop the signup": _("Stop the signup"),
+        "What I have stored about you": _("What I have stored about you"),
+        "Delete what I have stored about you": _("Delete what I have stored about you"),
     }
     return [
         BotCommand(danish if lang == "da" else english, descriptions[text])
@@ -132,6 +137,7 @@ def build_application(
     app.bot_data["clock"] = clock
     staff.register(app, settings.staff_chat_id)
     entry.register(app)
+    privacy.register(app)
     chat.register(app)
     entry.register_fallbacks(app)
     app.add_error_handler(on_error)

@@ -46,7 +46,12 @@ SIGNUP = "signup"
 def dialogue(context: Context) -> SignupDialogue:
     svc = services(context)
     # With the couriers, an address someone else uses is proven with a code sent to it.
-    return SignupDialogue(svc.registrations, CHANNEL, delivery=svc.delivery)
+    return SignupDialogue(
+        svc.registrations,
+        CHANNEL,
+        delivery=svc.delivery,
+        prove_new_addresses=bool(svc.settings.imap_host),
+    )
 
 
 def current_event(context: Context, state: ConversationInfo) -> Event | None:

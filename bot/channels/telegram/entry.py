@@ -58,13 +58,15 @@ def help_text(lang: Lang) -> str:
     )
 
 
-def privacy_text(lang: Lang) -> str:
+def privacy_text(lang: Lang, days: int) -> str:
+    """What is stored, why and for how long: short, for the first message of every chat."""
     _ = translator(lang).gettext
     return _(
-        "What I keep: the event you chose, your language, the questions I pass to the "
-        "secretariat and, if you sign up, your registration. It is used only to help you "
-        "with the event."
-    )
+        "I keep this chat's event and language, the questions I pass to the secretariat and, "
+        "if you sign up, your name, e-mail, organisation and needs: to handle your registration "
+        "and answer you. It is deleted {days} days after the event.\n"
+        "/my_data shows it all, /delete_me deletes it."
+    ).format(days=days)
 
 
 async def start(update: Update, context: Context) -> None:
@@ -79,13 +81,14 @@ async def start(update: Update, context: Context) -> None:
     if event is not None:
         await services(context).conversations.update(CHANNEL, chat.id, now(context), event=event.id)
         text = _("Welcome! I can answer questions about {title}.").format(title=event.title)
-        await reply(context, chat.id, "\n\n".join([text, help_text(lang), privacy_text(lang)]))
+        privacy = privacy_text(lang, services(context).settings.retention_days)
+        await reply(context, chat.id, "\n\n".join([text, help_text(lang), privacy]))
         return
     text = _("Welcome! Which event do you want to ask about?")
     await reply(
         context,
         chat.id,
-        "\n\n".join([text, privacy_text(lang)]),
+        "\n\n".join([text, privacy_text(lang, services(context).settings.retention_days)]),
         buttons=keyboard(event_choices(context, lang)),
     )
 

@@ -44,6 +44,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.cases import CaseEntry, CaseError, CaseInfo, StaffMember, texts
+from bot.channels.telegram import staff_changes
 from bot.channels.telegram.common import (
     CHANNEL,
     Context,
@@ -75,6 +76,7 @@ STAFF_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("deltagere", "participants", "Participant list (CSV)"),
     ("status", "status", "How the bot is doing"),
     ("besked", "broadcast", "Message to everyone registered"),
+    ("aendringer", "changes", "Changed events waiting for an answer"),
 )
 
 EventTitle = Callable[[str], str | None]
@@ -451,6 +453,7 @@ def help_text(lang: Lang) -> str:
         "/participants EVENT – the participant list as a file for Excel\n"
         "/status – how the bot is doing\n"
         "/broadcast EVENT text – a message to everyone registered\n"
+        "/changes – changed events: tell the registered or not\n"
         "To answer a participant, reply to the case's message."
     )
 
@@ -467,6 +470,7 @@ def staff_menu(lang: Lang) -> list[BotCommand]:
         "Participant list (CSV)": _("Participant list (CSV)"),
         "How the bot is doing": _("How the bot is doing"),
         "Message to everyone registered": _("Message to everyone registered"),
+        "Changed events waiting for an answer": _("Changed events waiting for an answer"),
     }
     return [
         BotCommand(danish if lang == "da" else english, descriptions[text])
@@ -497,6 +501,8 @@ def register(app: Application, staff_chat_id: int | None) -> None:  # type: igno
         (["deltagere", "participants"], "participants", send_participants),
         (["status"], "status", show_status),
         (["besked", "broadcast"], "broadcast", send_broadcast),
+        (["aendringer", "changes"], "changes", staff_changes.list_changes),
+        (["aendring", "change"], "change", staff_changes.decide_change),
     ):
         app.add_handler(CommandHandler(names, staff_only(what, handler), filters=new))
     app.add_handler(CallbackQueryHandler(staff_only("button", case_button), pattern=r"^case:"))

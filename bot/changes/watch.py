@@ -1,0 +1,77 @@
+"""Watching the knowledge folder: edited files are loaded while the bot runs, changes noticed.
+
+Staff edit a knowledge file (a new room, a later start); within ``poll_seconds`` the bot loads
+the folder again. A folder that no longer loads is reported in the log (file, field, problem)
+and the bot keeps answering from the knowledge it had, so a typo never silences it. A folder
+that loads replaces the knowledge for every channel at once, and then every upcoming event is
+compared with what its participants were told (:class:`~bot.changes.ChangeService`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from bot.clock import now as clock_now
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+def fingerprint(folder: Path) -> Fingerprint:
+    """Names, sizes and modification times of the knowledge files: changes when one is edited."""
+    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    result = []
+    for path in files:
+        with contextlib.suppress(OSError):  # removed while we looked
+            stat = path.stat()
+            result.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(result)
+
+
+class KnowledgeWatch:
+    """Reloads the knowledge when its files change, and asks about changed events."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        poll_seconds: float = 30.0,
+        clock: Callable[[], datetime] = clock_now,
+    ) -> None:
+        self.services = services
+        self.folder = services.settings.knowledge_dir
+        self.poll_seconds = poll_seconds
+        self.clock = clock
+        self._seen = fingerprint(self.folder)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Check at once (changes made while the bot was stopped), then on every edit."""
+        while not stop.is_set():
+            try:
+                await self.step()
+            except Exception:
+                log.exception("knowledge watch: could not check for changes; trying again")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.poll_seconds)
+
+    async def step(self) -> None:
+        """Reload if the files changed; then compare the events with what participants know."""
+        current = fingerprint(self.folder)
+        if current != self._seen:
+            self._seen = current
+            try:
+                kb = await asyncio.to_thread(load_knowledge, self.folder)
+            except KnowledgeError as exc:
+                log.error("knowledge files changed but do not load; keeping the old ones:\n%s", exc)
+                return
+            await self.services.use_knowledge(kb)
+            log.info("knowledge reloaded: %d sources", len(kb))
+        await self.services.changes.check(self.services.curated, self.clock())

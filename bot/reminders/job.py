@@ -1,0 +1,94 @@
+"""The reminder job: every minute (and at start), what is due now is queued, each notice once.
+
+``ReminderJob(services, clock).run(stop)`` runs beside the channels (``python -m bot run``).
+Each look, :meth:`ReminderJob.run_due`, goes through the events of the knowledge base that
+have not started and queues, through the channels' couriers:
+
+- the reminders due to everyone registered (``participants``);
+- the reminder to chats that left a signup unfinished (``unfinished``);
+- the note to staff once the deadline has passed (``deadline``).
+
+Nothing is kept in memory between looks: what was sent is in ``reminder_notices``, committed
+with the message, so a restart (or a second process) picks up exactly what is left, and a moment
+missed while the bot was down is caught up at the first look after it, if the event has not
+started. The channels' senders send what was queued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.clock import localize
+from bot.clock import now as clock_now
+from bot.reminders.deadline import note_deadline
+from bot.reminders.participants import remind_registered
+from bot.reminders.schedule import utc
+from bot.reminders.unfinished import remind_unfinished
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Report:
+    """What one look queued."""
+
+    reminders: int = 0
+    unfinished: int = 0
+    deadline_notes: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.reminders + self.unfinished + self.deadline_notes
+
+
+class ReminderJob:
+    """Queues reminders and notes as they fall due, until stopped."""
+
+    def __init__(
+        self,
+        services: Services,
+        clock: Callable[[], datetime] = clock_now,
+        *,
+        poll_seconds: float = 60.0,
+    ) -> None:
+        self.services = services
+        self.clock = clock
+        self.poll_seconds = poll_seconds
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Look now and every ``poll_seconds`` until ``stop``; errors are logged and retried."""
+        if not self.services.settings.reminders_enabled:
+            log.info("reminders are switched off (reminders_enabled = false)")
+            return
+        while not stop.is_set():
+            try:
+                await self.run_due(self.clock())
+            except Exception:  # never take the channels down with it; the next look retries
+                log.exception("reminders: the look failed; trying again shortly")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.poll_seconds)
+
+    async def run_due(self, now: datetime) -> Report:
+        """Queue everything due at ``now``; what was queued."""
+        report = Report()
+        if not self.services.settings.reminders_enabled:
+            return report
+        now = localize(now)
+        # Read each time: staff teaching an answer replaces the knowledge base.
+        events = sorted(self.services.kb.events.values(), key=lambda e: utc(e.start))
+        for event in events:
+            if utc(event.start) <= utc(now):
+                continue
+            try:
+                report.reminders += await remind_registered(self.services, event, now)
+                report.unfinished += await remind_unfinished(self.services, event, now)
+                report.deadline_notes += await note_deadline(self.services, event, now)
+            except Exception:  # one event's trouble (or the database's) does not stop the rest
+                log.exception("reminders for %s failed; trying again at the next look", event.id)
+        return report
