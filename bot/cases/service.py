@@ -121,6 +121,11 @@ class CaseService:
         self.delivery = delivery
         self.quiet = quiet
         self.wakeup = desk_wakeup(db)
+        # Chats muted by a taken case, and until when: asked on every participant message, so
+        # kept in memory (one process serves the channels, as for the conversations). Filled
+        # from the database on first use and after every commit that mutes a chat; a chat found
+        # here is checked in the database, so an entry gone stale costs a query, never a word.
+        self._muted: dict[tuple[str, str], datetime] | None = None
 
     # -- opening (channels) ------------------------------------------------------------------
 
@@ -205,6 +210,9 @@ class CaseService:
         A case whose quiet time has run out is handed back here (and the participant told), so
         the bot answers at once even before the periodic check has run.
         """
+        muted = await self._muted_chats()
+        if (channel, str(chat_id)) not in muted:
+            return None
         async with self.db.session() as session:
             case = await session.scalar(
                 select(Case)
@@ -218,11 +226,32 @@ class CaseService:
                 .limit(1)
             )
         if case is None:
+            muted.pop((channel, str(chat_id)), None)
             return None
         if case.muted_until is not None and case.muted_until > now:
             return _info(case)
         await self.release_quiet(now)
         return None
+
+    async def _muted_chats(self) -> dict[tuple[str, str], datetime]:
+        if self._muted is None:
+            async with self.db.session() as session:
+                rows = await session.execute(
+                    select(Case.channel, Case.chat_id, Case.muted_until).where(
+                        Case.status != "closed", Case.muted_until.is_not(None)
+                    )
+                )
+                self._muted = {(c, chat): until for c, chat, until in rows if until is not None}
+        return self._muted
+
+    def _mute_after_commit(self, session: AsyncSession, case: Case) -> None:
+        key, until = (case.channel, case.chat_id), case.muted_until
+
+        def remember(_session: Session) -> None:
+            if self._muted is not None and until is not None:
+                self._muted[key] = until
+
+        sa_event.listen(session.sync_session, "after_commit", remember, once=True)
 
     async def add_participant_message(
         self, case_id: int, text: str, now: datetime, *, session: AsyncSession | None = None
@@ -255,6 +284,7 @@ class CaseService:
                 case.status = "taken"
             case.muted_until = now + self.quiet
             case.updated_at = now
+            self._mute_after_commit(session, case)
             if first:
                 await self._tell(session, case, texts.taken_text(case.lang), "taken", now)
             self._wake_desk_after(session)
@@ -285,6 +315,7 @@ class CaseService:
                 case.taken_by, case.taken_by_id = staff.name, staff.id
             case.muted_until = now + self.quiet
             case.updated_at = now
+            self._mute_after_commit(session, case)
             await self._tell(session, case, texts.relay_text(text, case.lang), "relay", now)
             self._wake_desk_after(session)
             log.info("case answered id=%d", case.id)

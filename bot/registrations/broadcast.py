@@ -86,7 +86,8 @@ async def tell_registered(
     infos = [
         info
         for info in await registrations.event_registrations(event.id)
-        if info.status == RegistrationStatus.REGISTERED
+        # An erased or expired registration keeps no address: there is nobody to tell.
+        if info.status == RegistrationStatus.REGISTERED and (info.email or info.telegram_id)
     ]
     counts: Counter[str] = Counter()
     for info in infos:
