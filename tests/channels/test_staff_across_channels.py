@@ -178,6 +178,9 @@ async def test_a_broadcast_reaches_the_events_participants_on_their_own_channels
     running.api.send_text(
         STAFF_CHAT, "/besked temadag-naeste-aar Mødet flytter til sal 2.", user_id=ANNE
     )
+    asked = await running.staff_post()
+    assert "Skal denne besked sendes til de 2 tilmeldte" in asked.text
+    running.api.press_button(STAFF_CHAT, asked.message_id, asked.button_data("Send"), user_id=ANNE)
     [told] = await running.api.wait_for_sent(501, timeout=30, predicate=lambda m: not m.is_edit)
     assert "Mødet flytter til sal 2." in told.text
     await until(lambda: len(running.smtp.messages) > before, within=30, what="the broadcast mail")

@@ -345,7 +345,16 @@ async def test_staff_commands_cases_participants_status_and_a_message_to_everyon
         assert names == ["Anna Berg", "Ib Skov", "Bo", "Eva"]  # seats, then the waiting list
         assert "Tilmeldinger til Den lille temadag: 4" in (listing.text or "")
 
-        done = await bot.staff_says("/besked lille-dag Vi er flyttet til sal 2.\nKaffen står klar.")
+        asked = await bot.staff_says(
+            "/besked lille-dag Vi er flyttet til sal 2.\nKaffen står klar."
+        )
+        # Asked once more before it goes: a message to everyone cannot be called back.
+        assert asked.text.startswith("Skal denne besked sendes til de 2 tilmeldte til Den lille")
+        assert "Besked om Den lille temadag:\n\nVi er flyttet til sal 2." in asked.text
+        async with bot.services.db.session() as session:
+            assert not list(await session.scalars(select(OutboxMail)))
+        await bot.staff_press(asked, "Send")
+        done = await bot.posted()
         assert "(2): 1 på Telegram og 1 på e-mail" in done.text
         [message] = await bot.said(701)
         assert message.text == (
@@ -380,6 +389,14 @@ async def test_staff_commands_explain_themselves_and_the_staff_chat_is_no_partic
     assert "kender ikke arrangementet ukendt-dag" in unknown.text
     no_text = await bot.staff_says(f"/besked {TEMADAG}")
     assert "Skriv /besked" in no_text.text
+    # Staff change their mind: nothing is sent.
+    asked = await bot.staff_says(f"/besked {TEMADAG} Forkert besked")
+    await bot.staff_press(asked, "Send ikke")
+    assert (await bot.posted()).text == "OK, beskeden er ikke sendt."
+    async with bot.services.db.session() as session:
+        assert not [
+            r for r in await session.scalars(select(ChatOutboxMessage)) if r.kind == "broadcast"
+        ]
     assert "Skriv /deltagere" in (await bot.staff_says("/deltagere")).text
     assert "kender ikke" in (await bot.staff_says("/deltagere ukendt-dag")).text
     help_text = (await bot.staff_says("/hjaelp")).text or ""
@@ -407,6 +424,11 @@ async def test_nobody_else_can_use_staff_commands_or_buttons(
     for command in ("/sager", "/deltagere " + TEMADAG, "/status", f"/besked {TEMADAG} Hej"):
         [refused] = await bot.ask(OUTSIDER, command)
         assert refused.text == REFUSED, command
+    # Staff asked to send a message; an outsider pressing "send" (forged) is refused.
+    asked = await bot.staff_says(f"/besked {TEMADAG} Hej alle")
+    assert "Skal denne besked sendes" in asked.text
+    answer = await bot.press_as(OUTSIDER, OUTSIDER, welcome, "bc:send", forged=True)
+    assert answer == REFUSED
     for action in ("take", "close", "teach"):
         answer = await bot.press_as(OUTSIDER, OUTSIDER, welcome, f"case:{action}:1", forged=True)
         assert answer == REFUSED
@@ -418,7 +440,7 @@ async def test_nobody_else_can_use_staff_commands_or_buttons(
         assert not list(await session.scalars(select(ChatOutboxMessage)))
         assert not list(await session.scalars(select(LearnedAnswer)))
     refusals = [r for r in caplog.records if "refused" in r.getMessage()]
-    assert len(refusals) == 7 and all(r.levelno == logging.WARNING for r in refusals)
+    assert len(refusals) == 8 and all(r.levelno == logging.WARNING for r in refusals)
     ours = [r for r in caplog.records if r.name.startswith("bot") and r.levelno >= logging.INFO]
     assert not any(str(OUTSIDER) in r.getMessage() or "Svend" in r.getMessage() for r in ours)
 

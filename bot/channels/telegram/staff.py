@@ -59,6 +59,7 @@ from bot.channels.telegram.common import (
 )
 from bot.i18n import Lang, normalise_lang, translator
 from bot.registrations.broadcast import BroadcastReport, broadcast
+from bot.registrations.broadcast import broadcast_text as participants_text
 from bot.registrations.export import export_csv
 from bot.services import Services
 from bot.status import read_status, status_text
@@ -66,6 +67,7 @@ from bot.status import read_status, status_text
 log = logging.getLogger(__name__)
 
 ACTIONS: Final = ("take", "close", "teach")
+BROADCAST: Final = "broadcast"  # the flow of a chat where /besked waits for "send"
 BUTTON = re.compile(r"^case:(take|close|teach):(\d{1,12})$")
 MEMBER_STATUSES: Final = frozenset(
     {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
@@ -404,7 +406,46 @@ async def send_broadcast(update: Update, context: Context, lang: Lang) -> None:
             context, chat.id, "\n\n".join(filter(None, [problem, broadcast_usage(svc, lang)]))
         )
         return
-    report = await broadcast(svc.registrations, svc.delivery, event, body, now(context))
+    # Asked first: a message to everyone cannot be called back, so staff see it once more.
+    await svc.conversations.update(
+        CHANNEL, chat.id, now(context), flow=BROADCAST, flow_state={"event": slug, "text": body}
+    )
+    registered = sum(
+        c.registered for c in await svc.registrations.counts() if c.event_slug == event.id
+    )
+    question = _("Send this message to the {count} registered for {title}?").format(
+        count=registered, title=event.title
+    )
+    await reply(
+        context,
+        chat.id,
+        # The message as participants will see it (each in their own language).
+        f"{question}\n\n{participants_text(event, body, lang)}",
+        buttons=keyboard([("bc:send", _("Send")), ("bc:drop", _("Do not send"))], columns=2),
+    )
+
+
+async def broadcast_button(update: Update, context: Context, lang: Lang) -> None:
+    """Send or drop the message /besked asked about."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)  # answered once
+    svc = services(context)
+    _ = translator(lang).gettext
+    state = await svc.conversations.get(CHANNEL, chat.id)
+    pending = state.flow_state if state.flow == BROADCAST else None
+    await svc.conversations.update(CHANNEL, chat.id, now(context), flow=None, flow_state=None)
+    event = svc.kb.event(str(pending.get("event"))) if pending else None
+    if pending is None or event is None:
+        await reply(context, chat.id, _("There is no message waiting to be sent."))
+        return
+    if query.data != "bc:send":
+        await reply(context, chat.id, _("OK, the message was not sent."))
+        return
+    report = await broadcast(
+        svc.registrations, svc.delivery, event, str(pending.get("text", "")), now(context)
+    )
     await reply(context, chat.id, broadcast_text(report, event.title, lang))
 
 
@@ -506,6 +547,9 @@ def register(app: Application, staff_chat_id: int | None) -> None:  # type: igno
     ):
         app.add_handler(CommandHandler(names, staff_only(what, handler), filters=new))
     app.add_handler(CallbackQueryHandler(staff_only("button", case_button), pattern=r"^case:"))
+    app.add_handler(
+        CallbackQueryHandler(staff_only("broadcast", broadcast_button), pattern=r"^bc:")
+    )
     if staff_chat_id is None:
         return
     staff_chat = filters.Chat(staff_chat_id)
