@@ -16,9 +16,7 @@ bot answers again and says so. The case itself stays open until a person closes 
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,9 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, func, select
-from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from bot.cases import texts
 from bot.cases.models import Case, CaseMessage, CasePost
@@ -39,17 +35,6 @@ from bot.storage import Database
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 10_000
 OPEN_STATUSES = ("new", "taken", "answered")
-
-# One wake-up per database: a case or a participant's message to announce to staff.
-_DESK_WAKEUPS: weakref.WeakKeyDictionary[Database, asyncio.Event] = weakref.WeakKeyDictionary()
-
-
-def desk_wakeup(db: Database) -> asyncio.Event:
-    """Set after a commit that gave staff something new to see."""
-    wakeup = _DESK_WAKEUPS.get(db)
-    if wakeup is None:
-        wakeup = _DESK_WAKEUPS[db] = asyncio.Event()
-    return wakeup
 
 
 class CaseError(Exception):
@@ -120,7 +105,8 @@ class CaseService:
         self.db = db
         self.delivery = delivery
         self.quiet = quiet
-        self.wakeup = desk_wakeup(db)
+        # Set after a commit that gave staff something new to see.
+        self.wakeup = db.signal("staff-desk")
         # Chats muted by a taken case, and until when: asked on every participant message, so
         # kept in memory (one process serves the channels, as for the conversations). Filled
         # from the database on first use and after every commit that mutes a chat; a chat found
@@ -247,11 +233,11 @@ class CaseService:
     def _mute_after_commit(self, session: AsyncSession, case: Case) -> None:
         key, until = (case.channel, case.chat_id), case.muted_until
 
-        def remember(_session: Session) -> None:
+        def remember() -> None:
             if self._muted is not None and until is not None:
                 self._muted[key] = until
 
-        sa_event.listen(session.sync_session, "after_commit", remember, once=True)
+        self.db.after_commit(session, remember)
 
     async def add_participant_message(
         self, case_id: int, text: str, now: datetime, *, session: AsyncSession | None = None
@@ -588,10 +574,7 @@ class CaseService:
         )
 
     def _wake_desk_after(self, session: AsyncSession) -> None:
-        sa_event.listen(session.sync_session, "after_commit", self._wake, once=True)
-
-    def _wake(self, _session: Session) -> None:
-        self.wakeup.set()
+        self.db.after_commit(session, self.wakeup.set)
 
 
 def _thread_json(thread: Thread | None) -> dict[str, Any] | None:

@@ -14,7 +14,6 @@ is committed and every ``poll_seconds``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -22,8 +21,11 @@ from typing import Protocol
 
 from bot.cases.service import CaseEntry, CaseInfo, CaseService
 from bot.clock import now as clock_now
+from bot.delivery import Delivery, Recipient
+from bot.i18n import normalise_lang
 from bot.registrations.identity import normalise_email
 from bot.settings import Settings
+from bot.waiting import wait_for
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,17 @@ def _address(value: str) -> str:
         return normalise_email(value)
     except ValueError:
         return value.strip().lower()
+
+
+def staff_recipients(settings: Settings, delivery: Delivery) -> list[Recipient]:
+    """Where staff read the bot's notes: the staff chat, the staff mailbox, or both."""
+    lang = normalise_lang(settings.staff_language)
+    found: list[Recipient] = []
+    if settings.staff_chat_id is not None and delivery.reaches("telegram"):
+        found.append(Recipient("telegram", str(settings.staff_chat_id), lang))
+    if settings.staff_email and delivery.reaches("email"):
+        found.append(Recipient("email", settings.staff_email, lang))
+    return found
 
 
 class StaffBoard(Protocol):
@@ -102,17 +115,7 @@ class StaffDesk:
                 await self.sync()
             except Exception:
                 log.exception("staff desk: could not bring staff up to date; trying again")
-            waits = [
-                asyncio.ensure_future(stop.wait()),
-                asyncio.ensure_future(self.cases.wakeup.wait()),
-            ]
-            try:
-                await asyncio.wait(waits, timeout=self.poll_seconds, return_when="FIRST_COMPLETED")
-            finally:
-                for waiter in waits:
-                    waiter.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await waiter
+            await wait_for(stop, self.cases.wakeup, self.poll_seconds)
 
     async def sync(self) -> None:
         """Post new cases and messages, redraw changed posts, on every board."""

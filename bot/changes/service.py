@@ -19,9 +19,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cases.staff import staff_recipients
 from bot.changes.models import EventChange, EventSnapshot
 from bot.changes.snapshot import Snapshot, describe, snapshot_of
-from bot.delivery import Delivery, Recipient
+from bot.delivery import Delivery
 from bot.i18n import Lang, normalise_lang, translator
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import Event
@@ -68,8 +69,7 @@ class ChangeService:
         self.db = registrations.db
         self.registrations = registrations
         self.delivery = delivery
-        self.staff_chat_id = settings.staff_chat_id
-        self.staff_email = settings.staff_email
+        self.settings = settings
         self.staff_lang = normalise_lang(settings.staff_language)
 
     async def check(self, kb: KnowledgeBase, now: datetime) -> list[ChangeInfo]:
@@ -172,17 +172,11 @@ class ChangeService:
     async def _ask_staff(
         self, session: AsyncSession, event: Event, change: ChangeInfo, now: datetime
     ) -> None:
-        registered = sum(
-            c.registered for c in await self.registrations.counts() if c.event_slug == event.id
-        )
+        registered = await self.registrations.registered_count(event.id)
         text = staff_text(event, change, registered, self.staff_lang)
         _ = translator(self.staff_lang).gettext
         subject = _("Change to {title}").format(title=event.title)
-        targets = []
-        if self.staff_chat_id is not None and self.delivery.reaches("telegram"):
-            targets.append(Recipient("telegram", str(self.staff_chat_id), self.staff_lang))
-        if self.staff_email and self.delivery.reaches("email"):
-            targets.append(Recipient("email", self.staff_email, self.staff_lang))
+        targets = staff_recipients(self.settings, self.delivery)
         if not targets:
             log.warning("event change %d: no staff chat or staff address to ask", change.id)
         for to in targets:

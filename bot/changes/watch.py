@@ -19,6 +19,7 @@ from pathlib import Path
 from bot.clock import now as clock_now
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.services import Services
+from bot.waiting import sleep_unless
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,7 @@ class KnowledgeWatch:
                 await self.step()
             except Exception:
                 log.exception("knowledge watch: could not check for changes; trying again")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.poll_seconds)
+            await sleep_unless(stop, self.poll_seconds)
 
     async def step(self) -> None:
         """Reload if the files changed; then compare the events with what participants know."""

@@ -11,27 +11,19 @@ the mailbox registers its own courier on its outbox. A new channel adds a courie
 from __future__ import annotations
 
 import asyncio
-import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from bot.delivery.models import PENDING, ChatOutboxMessage
 from bot.storage import Database
 
-# One wake-up per database and channel: queueing wakes that channel's sender after the commit.
-_WAKEUPS: weakref.WeakKeyDictionary[Database, dict[str, asyncio.Event]] = (
-    weakref.WeakKeyDictionary()
-)
-
 
 def wakeup_of(db: Database, channel: str) -> asyncio.Event:
     """The event set when a message for ``channel`` was committed to the chat outbox."""
-    return _WAKEUPS.setdefault(db, {}).setdefault(channel, asyncio.Event())
+    return db.signal(f"chat-outbox:{channel}")
 
 
 @dataclass(frozen=True)
@@ -81,6 +73,7 @@ class ChatCourier:
 
     def __init__(self, db: Database, channel: str) -> None:
         self.channel = channel
+        self.db = db
         self._wakeup = wakeup_of(db, channel)
 
     async def queue(
@@ -110,10 +103,7 @@ class ChatCourier:
                 created_at=now,
             )
         )
-        sa_event.listen(session.sync_session, "after_commit", self._wake, once=True)
-
-    def _wake(self, _session: Session) -> None:
-        self._wakeup.set()
+        self.db.after_commit(session, self._wakeup.set)
 
 
 class Delivery:

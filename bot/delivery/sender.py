@@ -10,7 +10,6 @@ out (the one at-least-once window, as with SMTP). Temporary errors are retried l
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -21,6 +20,7 @@ from bot.clock import now as clock_now
 from bot.delivery.couriers import wakeup_of
 from bot.delivery.models import FAILED, PENDING, SENT, ChatOutboxMessage
 from bot.storage import Database
+from bot.waiting import wait_for
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +64,7 @@ class ChatOutboxSender:
                 await self.send_due()
             except Exception:
                 log.exception("%s outbox: sending failed; trying again shortly", self.channel)
-            waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wakeup.wait())]
-            try:
-                await asyncio.wait(waits, timeout=self.poll_seconds, return_when="FIRST_COMPLETED")
-            finally:
-                for waiter in waits:
-                    waiter.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await waiter
+            await wait_for(stop, self.wakeup, self.poll_seconds)
 
     async def send_due(self) -> int:
         """Send every row due now; how many were sent."""

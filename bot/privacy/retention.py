@@ -22,7 +22,6 @@ per-address reply counts after two days, and unanswered e-mail erasure requests 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -44,6 +43,7 @@ from bot.registrations.erasure import (
 )
 from bot.registrations.models import Registration
 from bot.services import Services
+from bot.waiting import sleep_unless
 
 log = logging.getLogger(__name__)
 DAY = timedelta(days=1)
@@ -75,8 +75,7 @@ class RetentionJob:
                 await self.sweep()
             except Exception:
                 log.exception("retention: could not delete expired data; trying again later")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self.every.total_seconds())
+            await sleep_unless(stop, self.every.total_seconds())
 
     async def sweep(self, now: datetime | None = None) -> Counter[str]:
         """Delete what has expired by ``now``; counts by table."""

@@ -330,11 +330,13 @@ class RegistrationService:
             for row in rows
         ]
 
-    async def counts(self) -> list[EventCounts]:
-        """Registered, waiting and cancelled per event that has any registration."""
+    async def counts(self, event_slug: str | None = None) -> list[EventCounts]:
+        """Registered, waiting and cancelled per event that has any registration (or one)."""
         query = select(Registration.event_slug, Registration.status, func.count()).group_by(
             Registration.event_slug, Registration.status
         )
+        if event_slug is not None:
+            query = query.where(Registration.event_slug == event_slug)
         async with self.db.session() as session:
             rows = (await session.execute(query)).all()
         table: dict[str, dict[str, int]] = {}
@@ -344,6 +346,10 @@ class RegistrationService:
             EventCounts(slug, t.get(REGISTERED, 0), t.get(WAITLISTED, 0), t.get(CANCELLED, 0))
             for slug, t in sorted(table.items())
         ]
+
+    async def registered_count(self, event_slug: str) -> int:
+        """How many have a seat at the event."""
+        return sum(c.registered for c in await self.counts(event_slug))
 
     # ----------------------------------------------------------------- transactions
 

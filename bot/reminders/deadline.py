@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.delivery import Recipient
+from bot.cases.staff import staff_recipients
 from bot.i18n import normalise_lang
 from bot.knowledge.schema import Event
 from bot.registrations.models import RegistrationStatus
@@ -31,18 +31,6 @@ def deadline_key(event: str) -> str:
     return f"deadline:{event}"
 
 
-def staff_recipients(services: Services) -> list[Recipient]:
-    """Where staff read notes: the staff chat, the staff mailbox, or both."""
-    settings = services.settings
-    lang = normalise_lang(settings.staff_language)
-    found: list[Recipient] = []
-    if settings.staff_chat_id is not None and services.delivery.reaches("telegram"):
-        found.append(Recipient("telegram", str(settings.staff_chat_id), lang))
-    if settings.staff_email and services.delivery.reaches("email"):
-        found.append(Recipient("email", settings.staff_email, lang))
-    return found
-
-
 async def note_deadline(services: Services, event: Event, now: datetime) -> int:
     """Queue the note if the event's deadline has passed and staff were not told; 1 or 0."""
     registration = event.registration
@@ -50,7 +38,7 @@ async def note_deadline(services: Services, event: Event, now: datetime) -> int:
         return 0
     if utc(now) <= utc(registration.deadline_at):
         return 0
-    recipients = staff_recipients(services)
+    recipients = staff_recipients(services.settings, services.delivery)
     if not recipients or deadline_key(event.id) in await ledger.recorded(
         services.db, event.id, DEADLINE
     ):

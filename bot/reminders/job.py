@@ -17,7 +17,6 @@ started. The channels' senders send what was queued.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from bot.reminders.participants import remind_registered
 from bot.reminders.schedule import utc
 from bot.reminders.unfinished import remind_unfinished
 from bot.services import Services
+from bot.waiting import sleep_unless
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +71,7 @@ class ReminderJob:
                 await self.run_due(self.clock())
             except Exception:  # never take the channels down with it; the next look retries
                 log.exception("reminders: the look failed; trying again shortly")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.poll_seconds)
+            await sleep_unless(stop, self.poll_seconds)
 
     async def run_due(self, now: datetime) -> Report:
         """Queue everything due at ``now``; what was queued."""

@@ -12,7 +12,7 @@ with another writer. On PostgreSQL, writers lock what they change themselves (se
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -99,6 +99,7 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._signals: dict[str, asyncio.Event] = {}
         self.dialect = engine.dialect.name
         # Same pool; writers only differ in how SQLite begins their transaction.
         self.write_engine = (
@@ -141,6 +142,16 @@ class Database:
             return
         async with self._write_turn, self._writer() as session, session.begin():
             yield session
+
+    def signal(self, name: str) -> asyncio.Event:
+        """A named event for this database in this process ("mail-outbox", "staff-desk"):
+        set after a commit that gave a worker something to do, so it wakes without polling."""
+        return self._signals.setdefault(name, asyncio.Event())
+
+    @staticmethod
+    def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the session's transaction has committed (never on rollback)."""
+        event.listen(session.sync_session, "after_commit", lambda _s: callback(), once=True)
 
     def session(self) -> AsyncSession:
         """A session for reading (SQLite readers never wait for writers in WAL mode)."""

@@ -83,6 +83,7 @@ from bot.clock import now as clock_now
 from bot.settings import Settings
 from bot.status import MAILBOX_CONNECTED, MAILBOX_DISCONNECTED, Health
 from bot.storage import Database
+from bot.waiting import sleep_unless
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -320,7 +321,7 @@ class MailboxWorker:
             retry=retry_if_exception(_reconnectable),
             wait=self._reconnect_delay,
             stop=lambda _state: stop.is_set(),
-            sleep=partial(_sleep_unless, stop),
+            sleep=partial(sleep_unless, stop),
             before_sleep=self._before_reconnect,
             reraise=True,
         )
@@ -589,7 +590,7 @@ class MailboxWorker:
         if timeout <= 0 or stop.is_set():
             return
         if not connection.has("IDLE"):
-            await _sleep_unless(stop, timeout)
+            await sleep_unless(stop, timeout)
             return
         client = connection.client
         if await connection.call(_start_idle, client):
@@ -716,12 +717,6 @@ def _wakes(response: Any) -> bool:
     if response[0] == b"BYE":
         return True
     return len(response) > 1 and response[1] in (b"EXISTS", b"RECENT")
-
-
-async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    """Sleep, but wake when ``stop`` is set."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
 
 
 def _start_idle(client: imapclient.IMAPClient) -> bool:

@@ -39,12 +39,10 @@ as soon as there is a connection again); a 5xx reply, a message that cannot be b
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import re
 import time
-import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -52,15 +50,14 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
-from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from bot.channels.mail.models import MailThread, OutboxMail
 from bot.channels.mail.smtp import SmtpConfig, SmtpConnection, SmtpFailure
 from bot.clock import now as clock_now
 from bot.storage import Database
+from bot.waiting import wait_for
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +70,6 @@ MAX_REFERENCES = 20
 FALLBACK_DOMAIN = "deltagerbot.localhost"
 # A connection unused this long is checked with a NOOP before the next message.
 IDLE_CHECK_SECONDS = 1.0
-
-# One wake-up signal per database: every Outbox on it wakes the sender of it.
-_WAKEUPS: weakref.WeakKeyDictionary[Database, asyncio.Event] = weakref.WeakKeyDictionary()
 
 
 def bare_id(message_id: str) -> str:
@@ -103,10 +97,7 @@ def domain_of(address: str | None) -> str:
 
 def wakeup_of(db: Database) -> asyncio.Event:
     """The event set when mail was queued on this database (the sender waits on it)."""
-    wakeup = _WAKEUPS.get(db)
-    if wakeup is None:
-        wakeup = _WAKEUPS[db] = asyncio.Event()
-    return wakeup
+    return db.signal("mail-outbox")
 
 
 class Outbox:
@@ -180,11 +171,8 @@ class Outbox:
         )
         session.add(MailThread(message_id=message_id, event_slug=event, created_at=now))
         # Wake the sender only once the row is committed: before, it could not see it.
-        sa_event.listen(session.sync_session, "after_commit", self._wake, once=True)
+        self.db.after_commit(session, self.wakeup.set)
         return message_id
-
-    def _wake(self, _session: Session) -> None:
-        self.wakeup.set()
 
 
 def _thread(references: Iterable[str], in_reply_to: str) -> list[str]:
@@ -296,14 +284,14 @@ class OutboxSender:
                     what = str(exc) if isinstance(exc, SmtpFailure) else type(exc).__name__
                     log.warning("mail outbox: cannot send (%s); next try in %.1f s", what, delay)
                     log.debug("mail outbox: failure", exc_info=exc)
-                    await _wait(stop, None, delay)
+                    await wait_for(stop, None, delay)
                     continue
                 if self._connection is not None:
                     # Keep the connection a moment for mail that follows (a burst of replies).
-                    if await _wait(stop, self.wakeup, self.linger_seconds):
+                    if await wait_for(stop, self.wakeup, self.linger_seconds):
                         continue
                     await self._disconnect()
-                await _wait(stop, self.wakeup, await self._sleep_seconds())
+                await wait_for(stop, self.wakeup, await self._sleep_seconds())
         finally:
             await self._disconnect()
             log.info("mail outbox: sender stopped")
@@ -493,21 +481,3 @@ def _backoff(attempt: int, initial: float, maximum: float) -> float:
     """Exponential back-off with jitter: about initial, 2x, 4x ... up to maximum."""
     base: float = min(maximum, initial * 2.0 ** max(0, attempt - 1))
     return base * random.uniform(0.8, 1.0)
-
-
-async def _wait(stop: asyncio.Event, wakeup: asyncio.Event | None, seconds: float) -> bool:
-    """Wait for ``stop`` or ``wakeup`` up to ``seconds``; True if woken (not by the clock)."""
-    events = [stop] + ([wakeup] if wakeup is not None else [])
-    if any(e.is_set() for e in events):
-        return True
-    waiters = [asyncio.ensure_future(e.wait()) for e in events]
-    try:
-        done, _ = await asyncio.wait(
-            waiters, timeout=max(0.0, seconds), return_when="FIRST_COMPLETED"
-        )
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await waiter
-    return bool(done)

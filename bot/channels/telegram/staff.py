@@ -410,9 +410,7 @@ async def send_broadcast(update: Update, context: Context, lang: Lang) -> None:
     await svc.conversations.update(
         CHANNEL, chat.id, now(context), flow=BROADCAST, flow_state={"event": slug, "text": body}
     )
-    registered = sum(
-        c.registered for c in await svc.registrations.counts() if c.event_slug == event.id
-    )
+    registered = await svc.registrations.registered_count(event.id)
     question = _("Send this message to the {count} registered for {title}?").format(
         count=registered, title=event.title
     )
