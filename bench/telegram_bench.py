@@ -6,7 +6,13 @@ a minimal python-telegram-bot echo bot, the ceiling. The ratio is Deltagerbot's 
 echo bot's. Telegram's own rate limits (30 messages a second) are switched off in both, because
 against the real service they, not the bot, set the pace; this measures the bot's capacity.
 
+Then floods, with Telegram's limits on (one message a second per chat): one chat sends
+``--flood`` questions at once, then ``--flood-chats`` chats (more than the updates handled at
+once) send five each; another chat's answer time during the flood is set beside its normal
+time. The flooding chats' answers are counted and checked to be in order.
+
     .venv/bin/python bench/telegram_bench.py [--updates 600] [--chats 30] [--rounds 3]
+        [--flood 30] [--flood-chats 16]
 """
 
 from __future__ import annotations
@@ -66,7 +72,97 @@ async def measure(api: FakeBotAPI, app: App, updates: int, chats: int, first_cha
         return updates / (time.perf_counter() - started)
 
 
-async def run(updates: int, chats: int, rounds: int) -> None:
+def bench_settings(api: FakeBotAPI, tmp: str, name: str, **extra: Any) -> Settings:
+    return Settings(
+        knowledge_dir=ROOT / "knowledge",
+        data_dir=Path(tmp),
+        database_url=f"sqlite+aiosqlite:///{tmp}/bench-{name}.sqlite3",
+        telegram_token=TOKEN,
+        telegram_api_url=api.base_url,
+        **extra,
+    )
+
+
+async def choose_event(services: Services, chats: list[int]) -> None:
+    """Every chat has chosen the event, as after /start with a deep link."""
+    for chat in chats:
+        await services.conversations.update(
+            "telegram", chat, parse_aware("2024-04-01T10:00"), event="handicapraad-temadag-2024"
+        )
+
+
+OTHER = 9000  # the chat that asks while others flood; the flooding chats are 9001 and up
+SPACING = 1.1  # between one chat's questions, so its own one-a-second limit never counts
+
+
+async def ask(api: FakeBotAPI, chat: int, question: str) -> tuple[float, str]:
+    """The answer's time and text."""
+    started = time.perf_counter()
+    api.send_text(chat, question)
+    [answer] = await api.wait_for_sent(chat, timeout=600)
+    return time.perf_counter() - started, answer.text or ""
+
+
+async def flood(tmp: str, chats: int, size: int) -> None:
+    """``chats`` chats send ``size`` questions each at once; another chat's answer times during
+    the flood, beside its normal time before it."""
+    questions = QUESTIONS[:5]
+    flooders = [OTHER + 1 + n for n in range(chats)]
+    api = FakeBotAPI()
+    await api.start()
+    try:
+        services = await Services.start(bench_settings(api, tmp, f"flood-{chats}"))
+        await choose_event(services, [OTHER, *flooders])
+        clock: Callable[[], Any] = lambda: parse_aware("2024-04-01T10:00")  # noqa: E731
+        app = build_application(services, clock=clock)  # Telegram's limits on
+        async with run_polling(app):
+            await api.wait_for_call("getUpdates")
+            normal, expected = [], []
+            for question in questions:
+                seconds, text = await ask(api, OTHER, question)
+                normal.append(seconds)
+                expected.append(text)
+                await asyncio.sleep(SPACING)
+            started = time.perf_counter()
+            for n in range(size):
+                for chat in flooders:
+                    api.send_text(chat, questions[n % len(questions)])
+            await api.wait_for_sent(flooders[-1], timeout=600)  # the bot is working the flood
+            during = []
+            for question in questions:
+                during.append((await ask(api, OTHER, question))[0])
+                await asyncio.sleep(SPACING)
+            await api.wait_idle(quiet=2 * SPACING, timeout=size * 3 + 60)
+            drained = time.perf_counter() - started
+        await services.close()
+    finally:
+        await api.stop()
+    answered = in_order = notices = 0
+    for chat in flooders:
+        answers = [m.text or "" for m in api.sent(chat)]
+        replies = [text for text in answers if text in expected]
+        answered += len(replies)
+        in_order += replies == [expected[n % len(questions)] for n in range(size)]
+        notices += len(answers) - len(replies)
+    target = 2 * max(normal) + 0.25
+    # Telegram's limits: one message a second in a chat, 30 a second in all.
+    ceiling = max(size, chats * size / 30)
+    print(
+        f"  flood: {chats} chat(s) send {size} questions each at once, another asks "
+        f"{len(questions)} times {SPACING} s apart; Telegram's limits on"
+    )
+    print(
+        f"    other chat answered in: normal max {max(normal):.3f} s; during the flood max "
+        f"{max(during):.3f} s, median {statistics.median(during):.3f} s  "
+        f"(target at most {target:.3f} s = 2 x normal + 0.25 s)"
+    )
+    print(
+        f"    flooding chats: {answered} of {chats * size} answered, {in_order} of {chats} "
+        f"chats in order, in {drained:.1f} s (ceiling {ceiling:.0f} s), {notices} notice(s)"
+    )
+
+
+async def run(updates: int, chats: int, rounds: int, flood_size: int, flood_chats: int) -> None:
     ours: list[float] = []
     ceiling: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,22 +170,13 @@ async def run(updates: int, chats: int, rounds: int) -> None:
             api = FakeBotAPI()
             await api.start()
             try:
-                settings = Settings(
-                    knowledge_dir=ROOT / "knowledge",
-                    data_dir=Path(tmp),
-                    database_url=f"sqlite+aiosqlite:///{tmp}/bench-{round_no}.sqlite3",
-                    telegram_token=TOKEN,
-                    telegram_api_url=api.base_url,
+                # Each chat gets updates // chats questions at once: no "please wait" notices
+                # here, so that every message counted is an answer.
+                settings = bench_settings(
+                    api, tmp, str(round_no), telegram_flood_notice_after=updates
                 )
                 services = await Services.start(settings)
-                # Every chat has chosen the event, as after /start with a deep link.
-                for chat in range(chats):
-                    await services.conversations.update(
-                        "telegram",
-                        1000 + chat,
-                        parse_aware("2024-04-01T10:00"),
-                        event="handicapraad-temadag-2024",
-                    )
+                await choose_event(services, [1000 + chat for chat in range(chats)])
                 clock: Callable[[], Any] = lambda: parse_aware("2024-04-01T10:00")  # noqa: E731
                 bot = build_application(services, clock=clock, rate_limits=False)
                 ours.append(await measure(api, bot, updates, chats, 1000))
@@ -117,6 +204,11 @@ async def run(updates: int, chats: int, rounds: int) -> None:
         f"(min {min(ceiling):.1f}, max {max(ceiling):.1f})"
     )
     print(f"  ratio:       median {statistics.median(ratios):.2f}  (target at least 0.5)")
+    with tempfile.TemporaryDirectory() as tmp:
+        if flood_size:
+            await flood(tmp, 1, flood_size)
+        if flood_chats:
+            await flood(tmp, flood_chats, 5)
 
 
 def main() -> None:
@@ -124,8 +216,14 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=600)
     parser.add_argument("--chats", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--flood", type=int, default=30, help="one chat's flood; 0: none")
+    parser.add_argument(
+        "--flood-chats", type=int, default=16, help="chats sending 5 questions each; 0: none"
+    )
     args = parser.parse_args()
-    runner: Awaitable[None] = run(args.updates, args.chats, args.rounds)
+    runner: Awaitable[None] = run(
+        args.updates, args.chats, args.rounds, args.flood, args.flood_chats
+    )
     asyncio.run(runner)  # type: ignore[arg-type]
 
 

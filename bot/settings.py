@@ -62,9 +62,13 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = 8443
     telegram_webhook_path: str = "telegram"
-    # Updates handled at once (one per chat). Telegram takes at most 30 messages a second and a
-    # round trip is 0.1-0.2 s, so a handful in flight saturates it; more only adds overhead.
+    # Updates the bot works on at once (one per chat; an update waiting for its chat's turn, or
+    # for its reply to be sent, takes none). A handful keeps the database and the answering
+    # busy; more only adds overhead.
     telegram_max_concurrent_updates: int = 8
+    # When more than this many messages of one chat wait to be answered, the chat is told once
+    # to wait; everything is still answered, in order.
+    telegram_flood_notice_after: int = Field(default=5, ge=1)
 
     # The secretariat's mailbox (IMAP): the mail worker runs when imap_host is set.
     imap_host: str | None = None
@@ -102,6 +106,10 @@ class Settings(BaseSettings):
     mail_max_attempts: int = 5
     # Automatic replies to one address in 24 hours, at most (keeps mail loops short).
     mail_autoreplies_per_day: int = 3
+    # Seconds a sender's hold on an outbox message (mail and chat) lasts unless renewed; a live
+    # sender renews it every third of this, so a dead one's messages are sent by another bot
+    # process this soon after it died.
+    outbox_lease_seconds: float = Field(default=5.0, ge=1.0)
     # Microsoft 365 (OAuth2 client credentials): the directory (tenant) id or domain.
     mail_oauth_tenant: str | None = None
     # The app registration's application (client) id.
@@ -142,6 +150,17 @@ class Settings(BaseSettings):
     # A chat that began a signup and left it is reminded once, when the deadline is this many
     # hours away or less; 0 sends no such reminder.
     unfinished_signup_reminder_hours: int = Field(default=48, ge=0)
+
+    # Limits (issue 11): a chat can type anyone's address, so what a chat makes the bot send to
+    # one address is limited, per hour and per 24 hours: codes that prove the address, and
+    # confirmations of signups made on an address the chat has not proven; and so are the
+    # signups one chat starts. A full limit gets a polite answer, and nothing is sent.
+    codes_per_address_per_hour: int = Field(default=3, ge=1)
+    codes_per_address_per_day: int = Field(default=10, ge=1)
+    confirmations_per_address_per_hour: int = Field(default=5, ge=1)
+    confirmations_per_address_per_day: int = Field(default=20, ge=1)
+    signups_per_chat_per_hour: int = Field(default=10, ge=1)
+    signups_per_chat_per_day: int = Field(default=30, ge=1)
 
     @property
     def effective_database_url(self) -> str:

@@ -15,10 +15,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base
+from bot.storage.safetext import SafeJSON, SafeString, SafeText
 
 STATUSES = ("new", "taken", "answered", "closed")
 
@@ -34,20 +35,20 @@ class Case(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(64))
-    user_id: Mapped[str | None] = mapped_column(String(64))
-    email: Mapped[str | None] = mapped_column(String(320))
-    name: Mapped[str | None] = mapped_column(String(200))
-    event_slug: Mapped[str | None] = mapped_column(String(100))
-    question: Mapped[str] = mapped_column(Text)
-    lang: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    channel: Mapped[str] = mapped_column(SafeString(16))
+    chat_id: Mapped[str] = mapped_column(SafeString(64))
+    user_id: Mapped[str | None] = mapped_column(SafeString(64))
+    email: Mapped[str | None] = mapped_column(SafeString(320))
+    name: Mapped[str | None] = mapped_column(SafeString(200))
+    event_slug: Mapped[str | None] = mapped_column(SafeString(100))
+    question: Mapped[str] = mapped_column(SafeText)
+    lang: Mapped[str] = mapped_column(SafeString(8))
+    status: Mapped[str] = mapped_column(SafeString(16), default="new")
     # E-mail cases: the participant's message (Message-ID, References, Subject), to answer in it.
-    thread: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    taken_by: Mapped[str | None] = mapped_column(String(200))
-    taken_by_id: Mapped[str | None] = mapped_column(String(340))
-    answer: Mapped[str | None] = mapped_column(Text)
+    thread: Mapped[dict[str, Any] | None] = mapped_column(SafeJSON)
+    taken_by: Mapped[str | None] = mapped_column(SafeString(200))
+    taken_by_id: Mapped[str | None] = mapped_column(SafeString(340))
+    answer: Mapped[str | None] = mapped_column(SafeText)
     # While set and in the future the bot does not answer the participant automatically.
     muted_until: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
@@ -66,9 +67,9 @@ class CaseMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
-    author: Mapped[str] = mapped_column(String(16))
-    author_name: Mapped[str | None] = mapped_column(String(200))
-    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(SafeString(16))
+    author_name: Mapped[str | None] = mapped_column(SafeString(200))
+    text: Mapped[str] = mapped_column(SafeText)
     at: Mapped[datetime]
 
 
@@ -83,8 +84,8 @@ class CasePost(Base):
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("case_messages.id", ondelete="CASCADE")
     )
-    route: Mapped[str] = mapped_column(String(16))  # telegram | email
-    ref: Mapped[str] = mapped_column(String(512))
+    route: Mapped[str] = mapped_column(SafeString(16))  # telegram | email
+    ref: Mapped[str] = mapped_column(SafeString(512))
     # The status the post shows, so a changed case is redrawn once.
-    shown_status: Mapped[str | None] = mapped_column(String(64))
+    shown_status: Mapped[str | None] = mapped_column(SafeString(64))
     at: Mapped[datetime]

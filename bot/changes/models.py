@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, Integer, String
+from sqlalchemy import CheckConstraint, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base
+from bot.storage.safetext import SafeJSON, SafeString
 
 
 class EventSnapshot(Base):
@@ -23,8 +24,8 @@ class EventSnapshot(Base):
 
     __tablename__ = "event_snapshots"
 
-    event_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    event_slug: Mapped[str] = mapped_column(SafeString(100), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(SafeJSON)
     taken_at: Mapped[datetime]
 
 
@@ -38,12 +39,12 @@ class EventChange(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_slug: Mapped[str] = mapped_column(String(100))
-    before: Mapped[dict[str, Any]] = mapped_column(JSON)
-    after: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16))
+    event_slug: Mapped[str] = mapped_column(SafeString(100))
+    before: Mapped[dict[str, Any]] = mapped_column(SafeJSON)
+    after: Mapped[dict[str, Any]] = mapped_column(SafeJSON)
+    status: Mapped[str] = mapped_column(SafeString(16))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
-    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_by: Mapped[str | None] = mapped_column(SafeString(200))
     told: Mapped[int | None] = mapped_column(Integer)

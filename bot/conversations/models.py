@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base
+from bot.storage.safetext import SafeJSON, SafeString
 
 
 class Conversation(Base):
@@ -22,11 +23,11 @@ class Conversation(Base):
     __table_args__ = (UniqueConstraint("channel", "chat_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(64))
-    event_slug: Mapped[str | None] = mapped_column(String(100))
-    lang: Mapped[str | None] = mapped_column(String(8))
-    flow: Mapped[str | None] = mapped_column(String(32))
-    flow_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    channel: Mapped[str] = mapped_column(SafeString(16))
+    chat_id: Mapped[str] = mapped_column(SafeString(64))
+    event_slug: Mapped[str | None] = mapped_column(SafeString(100))
+    lang: Mapped[str | None] = mapped_column(SafeString(8))
+    flow: Mapped[str | None] = mapped_column(SafeString(32))
+    flow_state: Mapped[dict[str, Any] | None] = mapped_column(SafeJSON)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -11,30 +11,32 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy import Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.delivery.lease import FAILED, PENDING, SENT, Leased
 from bot.storage.base import Base
+from bot.storage.safetext import SafeString, SafeText
 
-PENDING, SENT, FAILED = "pending", "sent", "failed"
+__all__ = ["FAILED", "PENDING", "SENT", "ChatOutboxMessage"]
 
 
-class ChatOutboxMessage(Base):
+class ChatOutboxMessage(Leased, Base):
     """A message waiting to be sent to a chat on a channel, or sent."""
 
     __tablename__ = "chat_outbox"
     __table_args__ = (Index("ix_chat_outbox_due", "channel", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(64))
-    text: Mapped[str] = mapped_column(Text)
-    event_slug: Mapped[str | None] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(SafeString(16))
+    chat_id: Mapped[str] = mapped_column(SafeString(64))
+    text: Mapped[str] = mapped_column(SafeText)
+    event_slug: Mapped[str | None] = mapped_column(SafeString(100))
     # What it is (relay, handback, broadcast, ...), for staff and for the statistics.
-    kind: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16))  # pending | sent | failed
+    kind: Mapped[str] = mapped_column(SafeString(32))
+    status: Mapped[str] = mapped_column(SafeString(16))  # pending | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(SafeText)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]

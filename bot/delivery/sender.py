@@ -1,9 +1,14 @@
 """Sending a chat channel's queued messages: lease, send, mark; retried with doubling waits.
 
 The channel gives a ``send(chat_id, text)`` coroutine and says which of its errors are final
-(the person blocked the bot, the chat is gone). A row is leased in a short transaction, sent, and
-marked sent at once; a crash between the send and the mark sends it again when the lease runs
-out (the one at-least-once window, as with SMTP). Temporary errors are retried later, up to
+(the person blocked the bot, the chat is gone). Rows are held the way the mail outbox holds
+them (``bot/delivery/lease.py``): a lease of a few seconds, renewed while the sender works,
+checked by a compare-and-set just before each send, so two bot processes never send the same
+row, and a dead process's rows are sent by another as soon as its lease runs out. Each row is
+marked sent at once, in its own small transaction; a process that dies between the chat
+service's answer and that mark leaves the row with ``sending_since`` set, and the sender that
+takes it over sends it again (the one at-least-once window, as with SMTP; a chat service has
+no Message-ID to drop the copy by). Temporary errors are retried later, up to
 ``max_attempts``; a final error, or too many attempts, leaves the row ``failed`` with the error.
 """
 
@@ -18,7 +23,8 @@ from sqlalchemy import func, select
 
 from bot.clock import now as clock_now
 from bot.delivery.couriers import wakeup_of
-from bot.delivery.models import FAILED, PENDING, SENT, ChatOutboxMessage
+from bot.delivery.lease import LeaseLost, OutboxLease
+from bot.delivery.models import FAILED, PENDING, ChatOutboxMessage
 from bot.storage import Database
 from bot.waiting import wait_for
 
@@ -40,7 +46,7 @@ class ChatOutboxSender:
         max_attempts: int = 5,
         poll_seconds: float = 30.0,
         retry_initial: float = 30.0,
-        lease_seconds: float = 120.0,
+        lease_seconds: float | None = None,
         batch_size: int = 50,
         clock: Callable[[], datetime] = clock_now,
     ) -> None:
@@ -51,7 +57,15 @@ class ChatOutboxSender:
         self.max_attempts = max_attempts
         self.poll_seconds = poll_seconds
         self.retry_initial = retry_initial
-        self.lease_seconds = lease_seconds
+        # None: the ``outbox_lease_seconds`` setting.
+        self.lease = OutboxLease(
+            db,
+            ChatOutboxMessage,
+            name=f"{channel} outbox",
+            seconds=lease_seconds,
+            max_attempts=max_attempts,
+            scope=(ChatOutboxMessage.channel == channel,),
+        )
         self.batch_size = batch_size
         self.clock = clock
         self.wakeup = wakeup_of(db, channel)
@@ -60,24 +74,47 @@ class ChatOutboxSender:
         """Send until ``stop`` is set; a failing database is waited out."""
         while not stop.is_set():
             self.wakeup.clear()
+            wait = self.poll_seconds
             try:
                 await self.send_due()
+                until = await self.lease.seconds_until_claimable(self.clock())
+                if until is not None:
+                    wait = min(wait, until)
             except Exception:
                 log.exception("%s outbox: sending failed; trying again shortly", self.channel)
-            await wait_for(stop, self.wakeup, self.poll_seconds)
+            await wait_for(stop, self.wakeup, wait)
 
     async def send_due(self) -> int:
         """Send every row due now; how many were sent."""
         sent = 0
-        while rows := await self._claim():
-            for row_id, chat_id, text, attempts in rows:
-                try:
-                    await self.send(chat_id, text)
-                except Exception as exc:
-                    await self._failed(row_id, attempts + 1, exc)
-                    continue
-                await self._mark(row_id, SENT, attempts + 1, None)
-                sent += 1
+        async with self.lease.kept():
+            while rows := await self.lease.claim(
+                ChatOutboxMessage.next_attempt_at <= self.clock(), self.batch_size
+            ):
+                for row in rows:
+                    if row.sending_since is not None:
+                        log.warning(
+                            "%s outbox: message %d was being sent when its sender stopped; "
+                            "sending it again (it may arrive twice)", self.channel, row.id,
+                        )  # fmt: skip
+                    try:
+                        async with self.lease.sending(row, self.clock()):
+                            await self.send(row.chat_id, row.text)
+                    except LeaseLost as lost:
+                        log.warning(
+                            "%s outbox: message %d not sent: its lease was %s", self.channel,
+                            row.id, "lost while sending" if lost.interrupted else "taken over",
+                        )  # fmt: skip
+                        if lost.interrupted:
+                            return sent
+                        continue
+                    except Exception as exc:
+                        await asyncio.shield(self._failed(row, row.attempts + 1, exc))
+                        continue
+                    # Sent: marked at once, even if the task is cancelled now.
+                    values = {"sent_at": self.clock(), "attempts": row.attempts + 1}
+                    await asyncio.shield(self.lease.finish(row.id, values))
+                    sent += 1
         return sent
 
     async def pending(self) -> int:
@@ -92,50 +129,22 @@ class ChatOutboxSender:
             )
         return count or 0
 
-    async def _claim(self) -> list[tuple[int, str, str, int]]:
-        now = self.clock()
-        async with self.db.transaction() as session:
-            rows = list(
-                await session.scalars(
-                    select(ChatOutboxMessage)
-                    .where(
-                        ChatOutboxMessage.channel == self.channel,
-                        ChatOutboxMessage.status == PENDING,
-                        ChatOutboxMessage.next_attempt_at <= now,
-                    )
-                    .order_by(ChatOutboxMessage.id)
-                    .limit(self.batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            )
-            for row in rows:
-                row.next_attempt_at = now + timedelta(seconds=self.lease_seconds)
-            return [(r.id, r.chat_id, r.text, r.attempts) for r in rows]
-
-    async def _failed(self, row_id: int, attempts: int, exc: Exception) -> None:
+    async def _failed(self, row: ChatOutboxMessage, attempts: int, exc: Exception) -> None:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if self.is_final(exc) or attempts >= self.max_attempts:
-            log.warning("%s outbox: message %d not delivered: %s", self.channel, row_id, error)
-            await self._mark(row_id, FAILED, attempts, error)
+            log.warning("%s outbox: message %d not delivered: %s", self.channel, row.id, error)
+            await self.lease.settle(
+                row.id, {"status": FAILED, "attempts": attempts, "last_error": error}
+            )
             return
-        log.info("%s outbox: message %d will be retried (%s)", self.channel, row_id, error)
+        log.info("%s outbox: message %d will be retried (%s)", self.channel, row.id, error)
         delay = self.retry_initial * 2 ** (attempts - 1)
-        await self._mark(row_id, PENDING, attempts, error, self.clock() + timedelta(seconds=delay))
-
-    async def _mark(
-        self,
-        row_id: int,
-        status: str,
-        attempts: int,
-        error: str | None,
-        next_attempt: datetime | None = None,
-    ) -> None:
-        async with self.db.transaction() as session:
-            row = await session.get(ChatOutboxMessage, row_id)
-            if row is None:  # erased meanwhile (a person asked to be forgotten)
-                return
-            row.status, row.attempts, row.last_error = status, attempts, error
-            if status == SENT:
-                row.sent_at = self.clock()
-            if next_attempt is not None:
-                row.next_attempt_at = next_attempt
+        await self.lease.settle(
+            row.id,
+            {
+                "status": PENDING,
+                "attempts": attempts,
+                "last_error": error,
+                "next_attempt_at": self.clock() + timedelta(seconds=delay),
+            },
+        )

@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, select
+from sqlalchemy import Integer, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import QA
 from bot.storage.base import Base
+from bot.storage.safetext import SafeString, SafeText
 
 
 class LearnedAnswer(Base):
@@ -28,12 +29,12 @@ class LearnedAnswer(Base):
     __tablename__ = "learned_answers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_slug: Mapped[str] = mapped_column(String(100))
-    question: Mapped[str] = mapped_column(Text)
-    answer: Mapped[str] = mapped_column(Text)
-    lang: Mapped[str] = mapped_column(String(8))
+    event_slug: Mapped[str] = mapped_column(SafeString(100))
+    question: Mapped[str] = mapped_column(SafeText)
+    answer: Mapped[str] = mapped_column(SafeText)
+    lang: Mapped[str] = mapped_column(SafeString(8))
     case_id: Mapped[int | None] = mapped_column(Integer)
-    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str | None] = mapped_column(SafeString(200))
     created_at: Mapped[datetime]
     # When it was written into the knowledge file (``knowledge learned --write``).
     exported_at: Mapped[datetime | None]

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base
+from bot.storage.safetext import SafeString
 
 
 class EventEnd(Base):
@@ -26,7 +26,7 @@ class EventEnd(Base):
 
     __tablename__ = "privacy_event_ends"
 
-    event_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    event_slug: Mapped[str] = mapped_column(SafeString(100), primary_key=True)
     ends_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -37,7 +37,7 @@ class ErasureRequest(Base):
     __tablename__ = "privacy_erasure_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), index=True)
+    email: Mapped[str] = mapped_column(SafeString(320), index=True)
     # The Message-ID of the bot's question (without angle brackets).
-    message_id: Mapped[str] = mapped_column(String(512), unique=True)
+    message_id: Mapped[str] = mapped_column(SafeString(512), unique=True)
     created_at: Mapped[datetime]

@@ -177,6 +177,7 @@ def _other(data: PersonData, lang: Lang, title: EventTitle) -> str:
         "mail_undeliverable": _("that mail to your address came back"),
         "privacy_erasure_requests": _("a question whether to delete your data"),
         "reminder_notices": _("reminders sent to you"),
+        "limited_actions": _("codes, confirmations and signups, counted for a day"),
     }
     listed = ", ".join(
         f"{names.get(name, name)} ({count})" for name, count in sorted(counts.items())

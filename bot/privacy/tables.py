@@ -74,6 +74,10 @@ PERSONAL_ROWS: tuple[PersonalRows, ...] = (
     # Only needed for the limit of automatic replies a day.
     PersonalRows("mail_autoreplies", email="email", activity="at", keep=timedelta(days=2)),
     PersonalRows("mail_undeliverable", email="email", activity="at"),
+    # Codes and confirmations sent to an address, signups started in a chat: for the limits,
+    # which look back a day.
+    PersonalRows("limited_actions", email="email", chat=("channel", "chat_id"), activity="at",
+                 keep=timedelta(days=2)),
     # A question not confirmed within a week is forgotten; "slet mig" again asks again.
     PersonalRows("privacy_erasure_requests", email="email", activity="created_at",
                  keep=timedelta(days=7)),

@@ -11,7 +11,16 @@ The code step protects other people's data: when the address typed belongs to a 
 chat is not linked to (or, where the mailbox is read, to nobody yet: mail from it would later be
 linked to this chat), a code is sent to the address, and only with the code is the chat linked
 to it (to see, cancel and erase what is done by that address). Without it the person can still
-sign up; the registration is then made on the address alone and managed by e-mail.
+sign up; the registration is then made on the address alone and managed by e-mail, and the chat
+learns nothing of it: the outcome (registered, already registered with the name, organisation
+and needs on record, waiting list, closed) and the calendar file go by e-mail to the address,
+and the chat is told only what it did itself, in the same words whatever the outcome ("we have
+sent a confirmation to that address"). Whether the address is the chat's own is checked again
+when the signup is made, since it may have become someone else's meanwhile.
+
+What a chat makes the bot send to an address (codes, confirmations) and the signups it starts are
+limited (``bot.registrations.limits``); a full limit ends the dialogue with a polite answer, and
+nothing is sent.
 
 Each answer is checked as the registration service will check it, so a bad e-mail address is
 asked again at once, not refused at the end.
@@ -25,13 +34,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.clock import parse_aware
 from bot.delivery import Delivery, Recipient
 from bot.i18n import Lang, normalise_lang, translator
 from bot.knowledge.schema import Event
-from bot.registrations.confirmation import Message, message_for, session_text
+from bot.registrations.confirmation import Message, contact_email, message_for, session_text
 from bot.registrations.form import SignupForm, check_signup, signup_fields
-from bot.registrations.identity import Channel, normalise_email
+from bot.registrations.identity import EMAIL, Channel, normalise_email
+from bot.registrations.limits import Reached, SendLimits, limit_text
 from bot.registrations.results import Outcome, Result
 from bot.registrations.rules import deadline_passed, find_session, is_closed, signup_closes_at
 from bot.registrations.service import RegistrationService
@@ -96,6 +108,7 @@ class SignupDialogue:
         timeout: timedelta = TIMEOUT,
         delivery: Delivery | None = None,
         prove_new_addresses: bool = False,
+        limits: SendLimits | None = None,
     ) -> None:
         self.service = service
         self.channel = channel
@@ -103,14 +116,25 @@ class SignupDialogue:
         self.delivery = delivery
         # Where the mailbox is read, an address nobody uses yet must be proven too.
         self.prove_new_addresses = prove_new_addresses
+        self.limits = limits or SendLimits()
 
-    def start(self, event: Event, lang: Lang, now: datetime) -> Turn:
-        """Begin a signup for the event, or say at once why it cannot be done."""
+    async def start(
+        self, event: Event, lang: Lang, now: datetime, chat_id: int | str | None = None
+    ) -> Turn:
+        """Begin a signup for the event, or say at once why it cannot be done.
+
+        ``chat_id`` is the chat that starts it, for the limit on signups started per chat.
+        """
         if deadline_passed(event, now) or is_closed(event):
             outcome = Outcome.FULL if is_closed(event) else Outcome.DEADLINE_PASSED
             result = Result(outcome, event.id, deadline=signup_closes_at(event))
             message = message_for(result, event, lang=lang, channel=self.channel)
             return Turn(message.text, result=result, message=message)
+        if chat_id is not None:
+            async with self.service.db.transaction() as session:
+                reached = await self.limits.take_signup(session, self.channel, str(chat_id), now)
+            if reached is not None:
+                return Turn(limit_text(reached, lang, contact_email(event)))
         _ = translator(lang).gettext
         state = DialogueState(event.id, "name", lang, now.isoformat())
         intro = _("Let us sign you up for {title}. You can write /stop at any time.").format(
@@ -170,7 +194,9 @@ class SignupDialogue:
             # Keep the address as it will be stored, so the summary shows what we will use.
             state.answers[state.step] = normalise_email(answer) if state.step == "email" else answer
             if state.step == "email" and await self._needs_code(state, telegram_id):
-                await self._send_code(event, state, now)
+                reached = await self._send_code(event, state, now)
+                if reached is not None:
+                    return Turn(limit_text(reached, state.lang, contact_email(event)))
                 state.step = "code"
                 return self._ask(event, state)
         state.step = self._next_step(event, state.step)
@@ -178,19 +204,35 @@ class SignupDialogue:
 
     # -- proving the address ----------------------------------------------------------------
 
+    def _mails(self) -> bool:
+        return self.delivery is not None and self.delivery.reaches(EMAIL)
+
+    async def _must_prove(self, email: str, telegram_id: int) -> bool:
+        """Whether the chat must prove the address before it may see what is done by it."""
+        whose = await self.service.whose_address(email, telegram_id)
+        return whose == "other" or (whose == "new" and self.prove_new_addresses)
+
     async def _needs_code(self, state: DialogueState, telegram_id: int | None) -> bool:
         state.answers.pop("code", None)
         state.answers.pop("verified", None)
-        if telegram_id is None or self.delivery is None or not self.delivery.reaches("email"):
+        if telegram_id is None or not self._mails():
             return False
-        whose = await self.service.whose_address(state.answers["email"], telegram_id)
-        return whose == "other" or (whose == "new" and self.prove_new_addresses)
+        return await self._must_prove(state.answers["email"], telegram_id)
 
-    async def _send_code(self, event: Event, state: DialogueState, now: datetime) -> None:
+    async def _proven(self, state: DialogueState, telegram_id: int | None) -> bool:
+        """Whether the chat may be linked to the address and be shown what is done by it."""
+        verified = state.answers.get("verified")
+        if verified == "yes":
+            return True
+        if telegram_id is None or verified == "no":
+            return False
+        # Asked again: the address may have become someone else's since it was typed.
+        return not await self._must_prove(state.answers.get("email", ""), telegram_id)
+
+    async def _send_code(self, event: Event, state: DialogueState, now: datetime) -> Reached | None:
+        """Send a code to the address, unless its limit is full (then that limit)."""
         assert self.delivery is not None
         code = f"{secrets.randbelow(10**6):06d}"
-        state.answers["code"] = _code_hash(state, code)
-        state.answers["code_tries"] = "0"
         _ = translator(state.lang).gettext
         text = _(
             "Your code is {code}. Someone, hopefully you, is signing up for {title} in a chat "
@@ -198,6 +240,9 @@ class SignupDialogue:
             "you, you can ignore this e-mail."
         ).format(code=code, title=event.title)
         async with self.service.db.transaction() as session:
+            reached = await self.limits.take_code(session, state.answers["email"], now)
+            if reached is not None:
+                return reached
             await self.delivery.queue(
                 session,
                 Recipient("email", state.answers["email"], state.lang, state.answers.get("name")),
@@ -207,6 +252,9 @@ class SignupDialogue:
                 subject=_("Your code for the signup"),
                 event=event.id,
             )
+        state.answers["code"] = _code_hash(state, code)
+        state.answers["code_tries"] = "0"
+        return None
 
     def _check_code(self, event: Event, state: DialogueState, answer: str) -> Turn:
         _ = translator(state.lang).gettext
@@ -311,13 +359,89 @@ class SignupDialogue:
             needs=a.get("needs") or None,
             lang=state.lang,
         )
-        # An address not proven with the code is not linked to this chat.
-        linked = telegram_id if state.answers.get("verified") != "no" else None
+        if not await self._proven(state, telegram_id):
+            return await self._sign_up_unproven(event, state, form, now)
         result = await self.service.signup(
-            event, form, channel=self.channel, now=now, telegram_id=linked
+            event, form, channel=self.channel, now=now, telegram_id=telegram_id
         )
         message = message_for(result, event, lang=state.lang, channel=self.channel)
         return Turn(message.text, result=result, message=message)
+
+    async def _sign_up_unproven(
+        self, event: Event, state: DialogueState, form: SignupForm, now: datetime
+    ) -> Turn:
+        """Sign up on the address alone, tell the address by e-mail, and the chat only that.
+
+        The confirmation is queued in the signup's transaction; when the address's limit of
+        confirmations is full, the whole signup is rolled back: nothing done, nothing sent.
+        """
+        _ = translator(state.lang).gettext
+        if not self._mails():
+            # Nothing can tell the person at the address, so nothing is done in their name.
+            return Turn(
+                _(
+                    "I cannot sign you up with that address here in the chat. "
+                    "Please write to the secretariat."
+                )
+            )
+        email = state.answers.get("email", "")
+
+        async def tell_the_address(session: AsyncSession, result: Result) -> None:
+            reached = await self.limits.take_confirmation(session, email, now)
+            if reached is not None:
+                raise _LimitFull(reached)
+            await self._queue_confirmation(session, event, state, result, now)
+
+        try:
+            await self.service.signup(
+                event, form, channel=self.channel, now=now, also=tell_the_address
+            )
+        except _LimitFull as full:
+            return Turn(limit_text(full.reached, state.lang, contact_email(event)))
+        return Turn(
+            _(
+                "Thank you. We have sent a confirmation to that address. "
+                "It tells you whether you are signed up."
+            )
+        )
+
+    async def _queue_confirmation(
+        self,
+        session: AsyncSession,
+        event: Event,
+        state: DialogueState,
+        result: Result,
+        now: datetime,
+    ) -> None:
+        """The outcome, by e-mail to the address, in the language of the person it names."""
+        assert self.delivery is not None
+        info = result.registration
+        lang = normalise_lang(info.lang) if info else state.lang
+        message = message_for(result, event, lang=lang, channel=EMAIL)
+        _ = translator(lang).gettext
+        why = _(
+            "You get this e-mail because this address was given when signing up in our chat. "
+            "If that was not you, please reply to this e-mail and tell us."
+        )
+        await self.delivery.queue(
+            session,
+            Recipient(EMAIL, state.answers.get("email", ""), lang, info.name if info else None),
+            f"{message.text}\n\n{why}",
+            kind="confirmation",
+            now=now,
+            subject=message.subject,
+            event=event.id,
+            ics=message.ics,
+            ics_filename=message.ics_filename,
+        )
+
+
+class _LimitFull(Exception):
+    """Raised inside a signup's transaction to roll it back: the address's limit is full."""
+
+    def __init__(self, reached: Reached) -> None:
+        super().__init__(reached.kind)
+        self.reached = reached
 
 
 def _code_hash(state: DialogueState, code: str) -> str:

@@ -21,14 +21,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    String,
-    Text,
     UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base
+from bot.storage.safetext import SafeString, SafeText
 
 ACTIVE_CONDITION = "status <> 'cancelled'"
 
@@ -47,9 +46,9 @@ class Participant(Base):
     __tablename__ = "participants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str | None] = mapped_column(String(200))
-    organisation: Mapped[str | None] = mapped_column(String(200))
-    lang: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str | None] = mapped_column(SafeString(200))
+    organisation: Mapped[str | None] = mapped_column(SafeString(200))
+    lang: Mapped[str] = mapped_column(SafeString(8))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -66,8 +65,8 @@ class ParticipantIdentity(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    value: Mapped[str] = mapped_column(String(320))
+    kind: Mapped[str] = mapped_column(SafeString(16))
+    value: Mapped[str] = mapped_column(SafeString(320))
     created_at: Mapped[datetime]
 
 
@@ -76,7 +75,7 @@ class RegistrationEvent(Base):
 
     __tablename__ = "registration_events"
 
-    slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    slug: Mapped[str] = mapped_column(SafeString(100), primary_key=True)
     last_queue_no: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
 
@@ -103,16 +102,16 @@ class Registration(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_slug: Mapped[str] = mapped_column(ForeignKey("registration_events.slug"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(SafeString(16))
     # Order of signing up within the event; the waiting list is the waitlisted rows in this order.
     queue_no: Mapped[int]
-    session_key: Mapped[str | None] = mapped_column(String(40))
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(320))
-    organisation: Mapped[str] = mapped_column(String(200))
-    needs: Mapped[str | None] = mapped_column(Text)
-    lang: Mapped[str] = mapped_column(String(8))
-    channel: Mapped[str] = mapped_column(String(16))
+    session_key: Mapped[str | None] = mapped_column(SafeString(40))
+    name: Mapped[str] = mapped_column(SafeString(200))
+    email: Mapped[str] = mapped_column(SafeString(320))
+    organisation: Mapped[str] = mapped_column(SafeString(200))
+    needs: Mapped[str | None] = mapped_column(SafeText)
+    lang: Mapped[str] = mapped_column(SafeString(8))
+    channel: Mapped[str] = mapped_column(SafeString(16))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
@@ -125,12 +124,12 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
-    event_slug: Mapped[str] = mapped_column(String(100), index=True)
+    event_slug: Mapped[str] = mapped_column(SafeString(100), index=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
-    action: Mapped[str] = mapped_column(String(24))
-    old_status: Mapped[str | None] = mapped_column(String(16))
-    new_status: Mapped[str] = mapped_column(String(16))
-    channel: Mapped[str] = mapped_column(String(16))
-    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(SafeString(24))
+    old_status: Mapped[str | None] = mapped_column(SafeString(16))
+    new_status: Mapped[str] = mapped_column(SafeString(16))
+    channel: Mapped[str] = mapped_column(SafeString(16))
+    actor: Mapped[str] = mapped_column(SafeString(100))
     at: Mapped[datetime]
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(SafeText)

@@ -20,6 +20,10 @@ How a change stays correct under concurrency and crashes:
 Waiting-list order is the order of signing up (``queue_no``, counted per event under the lock).
 When a seat frees up, the first waiting person who fits (event and session capacity) is promoted;
 promoted registrations are returned in ``Result.promoted`` so that channels can tell them.
+
+A signup updates the person's stored details (name, organisation, language) only when it comes
+from the person: a chat signup made on an address alone, which the chat did not prove, leaves
+them as they are (``_speaks_for_the_person``).
 """
 
 from __future__ import annotations
@@ -417,10 +421,11 @@ class RegistrationService:
         if participant is None:
             participant = Participant(created_at=change.now)
             session.add(participant)
-        participant.name = form.name
-        participant.organisation = form.organisation
-        participant.lang = form.lang
-        participant.updated_at = change.now
+        if new or _speaks_for_the_person(change.channel, who):
+            participant.name = form.name
+            participant.organisation = form.organisation
+            participant.lang = form.lang
+            participant.updated_at = change.now
         await session.flush()
         if new:
             for kind, value in who.pairs():
@@ -749,6 +754,21 @@ class RegistrationService:
         await change.session.flush()
         info = await self._info(change.session, reg, telegram) if reg is not None else None
         return Result(outcome, slug, info, await self._promoted_infos(change), deadline)
+
+
+def _speaks_for_the_person(channel: Channel, who: Identity) -> bool:
+    """Whether a signup may change the stored details (name, organisation, language) of the
+    person it finds.
+
+    Not a chat signup made on an address alone: the chat did not prove the address (the dialogue
+    passes the chat's Telegram id only when it may link the chat to the address, see
+    ``bot.registrations.dialogue``), so what it typed is anyone's word about that person. It is
+    kept on its own registration, and the person's record stays as it was; nothing is filled in
+    either, since a participant always has a name from their first signup, and a stranger's text
+    must not become it. An e-mail (the From address is the person's own), a chat linked to
+    the person, and staff update the details as always.
+    """
+    return not (channel == TELEGRAM and who.telegram_id is None)
 
 
 def _snapshot(reg: Registration, position: int | None, telegram_id: int | None) -> RegistrationInfo:

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base
+from bot.storage.safetext import SafeString
 
 REMINDER, UNFINISHED, DEADLINE = "reminder", "unfinished", "deadline"
 
@@ -31,13 +32,13 @@ class SentNotice(Base):
     __tablename__ = "reminder_notices"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(255), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))  # reminder | unfinished | deadline
-    event_slug: Mapped[str] = mapped_column(String(100), index=True)
+    key: Mapped[str] = mapped_column(SafeString(255), unique=True)
+    kind: Mapped[str] = mapped_column(SafeString(16))  # reminder | unfinished | deadline
+    event_slug: Mapped[str] = mapped_column(SafeString(100), index=True)
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="CASCADE"), index=True
     )
     # Where it went: the channel, and for a chat the chat id (e-mail addresses are not kept here).
-    channel: Mapped[str | None] = mapped_column(String(16))
-    chat_id: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(SafeString(16))
+    chat_id: Mapped[str | None] = mapped_column(SafeString(64))
     queued_at: Mapped[datetime]

@@ -8,11 +8,14 @@ simply stops answering. Such a chat is reminded when:
   is open;
 - the dialogue has been quiet longer than its timeout (the person left; someone answering just
   now is not interrupted);
-- the person is not signed up for the event (registered or waiting) by this chat's Telegram id
-  or by the address typed in the dialogue;
+- the person is not signed up for the event (registered or waiting) by this chat's Telegram id,
+  or by the address typed in the dialogue if the chat proved it with the code sent to it;
 - the chat was not reminded about the event before (``reminder_notices``).
 
 The text says to write /tilmeld, which starts the dialogue afresh.
+
+An address merely typed is never looked up: it may be anyone's, and a reminder that came or not
+as its owner is signed up or not would tell the chat what the signup dialogue keeps from it.
 """
 
 from __future__ import annotations
@@ -98,13 +101,25 @@ async def _signed_up(
 ) -> bool:
     if not chat_id.lstrip("-").isdigit():
         return True  # not a person's chat; nobody to remind
-    typed = dict(state.get("answers") or {}).get("email")
     try:
-        who = Identity(email=typed or None, telegram_id=int(chat_id))
+        who = Identity(email=_proven_address(state), telegram_id=int(chat_id))
     except ValueError:  # the address typed was refused by the dialogue too
         who = Identity(telegram_id=int(chat_id))
     mine = await services.registrations.registrations_of(who, now=now)
     return any(info.event_slug == event.id for info in mine)
+
+
+def _proven_address(state: dict[str, Any]) -> str | None:
+    """The address typed in the dialogue if the chat gave the code sent to it, else None.
+
+    An address that is already the chat's own needs no code; it is found by the chat's
+    Telegram id all the same.
+    """
+    answers = dict(state.get("answers") or {})
+    # The dialogue's mark of a code given right (``SignupDialogue._check_code``).
+    if answers.get("verified") != "yes":
+        return None
+    return str(answers.get("email") or "") or None
 
 
 async def _remind(

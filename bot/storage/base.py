@@ -3,7 +3,9 @@
 One ``Base`` (one ``MetaData``) for the whole project, so that Alembic sees every table: a feature
 that needs tables defines its models on ``Base``, lists its module in ``MODEL_MODULES`` and adds a
 numbered migration under ``bot/storage/migrations/versions``. Constraint names follow a fixed
-naming convention so that migrations can refer to them on SQLite and PostgreSQL alike.
+naming convention so that migrations can refer to them on SQLite and PostgreSQL alike. Every
+string and JSON column is of a type from ``bot.storage.safetext`` (``SafeString``, ``SafeText``,
+``SafeJSON``), which makes what comes from outside storable on both databases.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from sqlalchemy import DateTime, Dialect, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from bot.storage.safetext import SafeString
+
 # Modules that define tables; imported before Alembic compares or creates the schema.
 MODEL_MODULES: tuple[str, ...] = (
     "bot.registrations.models",
+    "bot.registrations.limits",
     "bot.conversations.models",
     "bot.cases.models",
     "bot.channels.mail.models",
@@ -66,7 +71,8 @@ class Base(DeclarativeBase):
     """The base class of every table in the bot's database."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime}
+    # A ``Mapped[str]`` without a type of its own gets the safe one too (see bot.storage.safetext).
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, str: SafeString}
 
 
 def load_models() -> MetaData:

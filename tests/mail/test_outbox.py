@@ -289,7 +289,9 @@ async def test_a_sender_stopped_mid_batch_sends_nothing_twice_and_gives_back_the
     assert ids_of(smtp.messages) == queued[:1]
     left = await rows(db)
     assert [r.status for r in left] == ["sent"] + ["pending"] * 4
-    assert all(r.next_attempt_at <= now() for r in left[1:])  # not held by a lease
+    # Given back: due, held by no one, never begun.
+    assert all(r.next_attempt_at <= now() for r in left[1:])
+    assert all(r.lease_owner is None and r.sending_since is None for r in left)
 
     second = Running(OutboxSender(db, smtp.config(), **FAST_SENDER))
     await until(lambda: len(smtp.messages) == 5, 5, "the other four")
@@ -319,9 +321,14 @@ async def test_a_crash_between_send_and_mark_resends_with_the_same_message_id(
         await asyncio.wait_for(crashing.task, 10)
     assert len(smtp.messages) == 1
 
+    # The row says it was being sent: whoever sends it next knows it may be a copy.
+    first = (await rows(db))[0]
+    assert (first.status, first.attempts) == ("pending", 1) and first.sending_since is not None
+
     after = Running(OutboxSender(db, smtp.config(), lease_seconds=0.5, **FAST_SENDER))
     await until(lambda: len(smtp.messages) == 4, 5, "the rest, and the first again")
     await after.halt()
+    assert after.sender.stats.resent_after_doubt == 1
     ids = ids_of(smtp.messages)
     assert sorted(ids) == sorted([queued[0], *queued])
     assert ids.count(queued[0]) == 2 and ids.count(queued[1]) == 1 and ids.count(queued[2]) == 1

@@ -17,8 +17,11 @@ import pytest
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.schema import Event
 from bot.registrations.service import RegistrationService
+from bot.services import Services
+from bot.settings import Settings
 from bot.storage import Database
 from tests.conftest import postgres_schema
+from tests.registrations.events import make_event
 
 BACKENDS = ["sqlite", "postgresql"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,3 +88,25 @@ def events(knowledge: KnowledgeBase) -> dict[str, Event]:
 @pytest.fixture
 def service(db: Database, events: dict[str, Event]) -> RegistrationService:
     return RegistrationService(db, events.get)
+
+
+@pytest.fixture
+async def bot_services(
+    target: Target, tmp_path: Path, knowledge: KnowledgeBase
+) -> AsyncIterator[Services]:
+    """The bot's services as ``python -m bot run`` wires them (couriers included), on the
+    test's database: the real knowledge base, plus a day of one seat and another open day."""
+    settings = Settings(
+        knowledge_dir=ROOT / "knowledge",
+        data_dir=tmp_path,
+        database_url=target.url,
+        database_schema=target.schema,
+        mail_from="sekretariat@example.dk",
+    )
+    extra = [make_event("fuld-dag", capacity=1), make_event("anden-dag")]
+    kb = KnowledgeBase([*knowledge.sources.values(), *extra])
+    services = await Services.start(settings, kb=kb)
+    try:
+        yield services
+    finally:
+        await services.close()

@@ -24,13 +24,24 @@ message key in ``mail_inbound`` and only filed. Handled messages have been moved
 re-read is normally only what was still waiting. (The alternative, skipping everything present
 at the change, could lose a message that arrived in the same moment.)
 
+One message never stops the others. Whatever goes wrong about one message (the handler raises,
+its data is refused by the database, it cannot be parsed) is that message's failure, never a
+lost connection: the messages after it in the batch are handled at once. Only the IMAP
+connection failing, or the database being unreachable (:func:`database_unreachable`), ends the
+pass and reconnects with back-off; then nothing is counted against the message. Text from the
+message is stored through the safe column types (``bot.storage.safetext``), so a NUL or a raw
+8-bit byte in a header cannot make its lookups or its failure record fail, and an unusable
+Message-ID gets a hashed key (:func:`message_key`).
+
 A message the handler raises on: its transaction rolled back, so :func:`record_failure` counts
 the attempt and keeps the error (and the raw message) in ``mail_inbound`` in a transaction of its
 own; it is tried again after a back-off, and after ``max_attempts`` it is flagged (``\\Flagged``)
 and left in the folder for staff, with status ``failed``. It is never dropped, and never tried
 again once given up. So the handler must count only a ``done`` row as "handled before", and
-make a ``retry`` row its record when it succeeds. A handler's verdict ``done=False`` leaves the
-message in the folder as it is, not tried again.
+make a ``retry`` row its record when it succeeds. Should even that record be refused, the
+message is flagged and left for staff at once (the flag in the mailbox is then its only
+record), with a warning that names its UID and the kinds of error, and the worker goes on. A
+handler's verdict ``done=False`` leaves the message in the folder as it is, not tried again.
 
 The first run (no ``mailbox_state`` yet) reads everything in the folder: point the worker at a
 folder that holds only mail for the bot, or file old mail away before the first start.
@@ -60,7 +71,7 @@ import logging
 import random
 import socket
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -74,6 +85,7 @@ import imapclient
 from imapclient.exceptions import IMAPClientError
 from pydantic import SecretStr
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from bot.channels.mail.models import InboundMail, MailboxState
@@ -90,6 +102,8 @@ T = TypeVar("T")
 
 # mail_inbound.status values written here (the handler writes "done").
 DONE, RETRY, FAILED = "done", "retry", "failed"
+# What becomes of a message in the folder after a pass (None: it stays as it is).
+FILE, FLAG = "file", "flag"
 MAX_ERROR_CHARS = 2000
 # An idle_check that returns nothing sooner than this share of its time-out: probably EOF.
 EARLY_EMPTY_SHARE = 0.5
@@ -231,6 +245,8 @@ class WorkerStats:
     passes: int = 0
     resyncs: int = 0
     idle_wakeups: int = 0
+    # Failures that could not even be recorded (flagged in the mailbox, and left for staff).
+    unrecorded: int = 0
 
 
 class _Connection:
@@ -267,6 +283,14 @@ def _keepalive(sock: socket.socket) -> None:
 
 def _reconnectable(exc: BaseException) -> bool:
     return isinstance(exc, Exception) and not isinstance(exc, asyncio.CancelledError)
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """A failure of the database itself (gone, refused, locked), not of one message's data:
+    such an error ends the pass and is waited out like a lost connection."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError)
 
 
 class MailboxWorker:
@@ -494,27 +518,14 @@ class MailboxWorker:
             if isinstance(raw, bytes):
                 raws[int(uid)] = raw
         self._seen_in_pass.update(raws)
-        keys = {uid: self.key_of(raw) for uid, raw in raws.items()}
-        given_up = await self._given_up(keys.values())
         to_file: list[int] = []
         to_flag: list[int] = []
         for uid in sorted(raws):
-            raw, key = raws[uid], keys[uid]
-            if key in given_up:
-                to_flag.append(uid)  # given up before; only the flag may be missing
-                continue
-            try:
-                handled = await self.handler.handle(raw, folder=folder, uid=uid, now=self.clock())
-            except Exception as exc:
-                if await self._failed(raw, key, uid, exc):
-                    to_flag.append(uid)
-                continue
-            if handled.duplicate:
-                self.stats.duplicates += 1
-            else:
-                self.stats.handled += 1
-            if handled.done:
+            verdict = await self._handle_one(raws[uid], folder, uid)
+            if verdict == FILE:
                 to_file.append(uid)
+            elif verdict == FLAG:
+                to_flag.append(uid)
         # Filing comes only now, after every handler above has committed.
         if to_file:
             await self._file(connection, to_file)
@@ -532,19 +543,54 @@ class MailboxWorker:
                 max(raws),
             )
 
+    async def _handle_one(self, raw: bytes, folder: str, uid: int) -> str | None:
+        """Handle one message: FILE it, FLAG it for staff, or leave it (None).
+
+        Whatever goes wrong here is this message's failure and is recorded with it; only an
+        unreachable database is raised (see the module docstring).
+        """
+        key = self.key_of(raw)
+        try:
+            if await self._given_up(key):
+                return FLAG  # given up before; only the flag may be missing
+            handled = await self.handler.handle(raw, folder=folder, uid=uid, now=self.clock())
+        except Exception as exc:
+            return FLAG if await self._failed(raw, key, uid, exc) else None
+        if handled.duplicate:
+            self.stats.duplicates += 1
+        else:
+            self.stats.handled += 1
+        return FILE if handled.done else None
+
     async def _failed(self, raw: bytes, key: str, uid: int, exc: Exception) -> bool:
         """Record a failed attempt; True if the message is now given up."""
         self.stats.failures += 1
-        row = await record_failure(
-            self.db,
-            raw,
-            key=key,
-            folder=self.config.folder,
-            uid=uid,
-            error=f"{type(exc).__name__}: {exc}",
-            now=self.clock(),
-            max_attempts=self.max_attempts,
-        )
+        try:
+            row = await record_failure(
+                self.db,
+                raw,
+                key=key,
+                folder=self.config.folder,
+                uid=uid,
+                error=f"{type(exc).__name__}: {exc}",
+                now=self.clock(),
+                max_attempts=self.max_attempts,
+            )
+        except Exception as problem:
+            if database_unreachable(problem):
+                raise  # not this message's fault: the pass ends and is tried again later
+            self.stats.given_up += 1
+            self.stats.unrecorded += 1
+            log.warning(
+                "imap: handling UID %d failed (%s) and the failure could not be recorded (%s); "
+                "flagged and left for staff",
+                uid,
+                type(exc).__name__,
+                type(problem).__name__,
+            )
+            log.debug("imap: handler error", exc_info=exc)
+            log.debug("imap: recording error", exc_info=problem)
+            return True
         given_up = row.status == FAILED
         if given_up:
             self.stats.given_up += 1
@@ -657,17 +703,14 @@ class MailboxWorker:
             )
         self._last_uid = max(self._last_uid, last_uid)
 
-    async def _given_up(self, keys: Iterable[str]) -> set[str]:
-        wanted = list(set(keys))
-        if not wanted:
-            return set()
+    async def _given_up(self, key: str) -> bool:
         async with self.db.session() as session:
-            found = await session.scalars(
-                select(InboundMail.message_key).where(
-                    InboundMail.message_key.in_(wanted), InboundMail.status == FAILED
+            found = await session.scalar(
+                select(InboundMail.id).where(
+                    InboundMail.message_key == key, InboundMail.status == FAILED
                 )
             )
-            return set(found)
+            return found is not None
 
     async def _retry_rows(self) -> Sequence[tuple[int, int, datetime]]:
         async with self.db.session() as session:

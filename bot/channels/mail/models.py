@@ -19,19 +19,18 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
     Index,
     Integer,
     LargeBinary,
-    String,
-    Text,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.delivery.lease import Leased
 from bot.storage.base import Base
+from bot.storage.safetext import SafeJSON, SafeString, SafeText
 
 
 class InboundMail(Base):
@@ -41,19 +40,19 @@ class InboundMail(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Message-ID as given (angle brackets stripped), or "sha256:<hex>" of the raw message.
-    message_key: Mapped[str] = mapped_column(String(512), unique=True)
-    folder: Mapped[str | None] = mapped_column(String(200))
+    message_key: Mapped[str] = mapped_column(SafeString(512), unique=True)
+    folder: Mapped[str | None] = mapped_column(SafeString(200))
     uid: Mapped[int | None] = mapped_column(BigInteger)
-    sender: Mapped[str | None] = mapped_column(String(320))
-    subject: Mapped[str | None] = mapped_column(Text)
+    sender: Mapped[str | None] = mapped_column(SafeString(320))
+    subject: Mapped[str | None] = mapped_column(SafeText)
     received_at: Mapped[datetime]
     # new | done | failed (kept for staff after too many attempts) | retry
-    status: Mapped[str] = mapped_column(String(16))
-    action: Mapped[str | None] = mapped_column(String(16))
-    result: Mapped[str | None] = mapped_column(String(32))
-    event_slug: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(SafeString(16))
+    action: Mapped[str | None] = mapped_column(SafeString(16))
+    result: Mapped[str | None] = mapped_column(SafeString(32))
+    event_slug: Mapped[str | None] = mapped_column(SafeString(100))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(SafeText)
     raw: Mapped[bytes | None] = mapped_column(LargeBinary)  # kept while not done, for a retry
     updated_at: Mapped[datetime]
 
@@ -63,34 +62,34 @@ class MailThread(Base):
 
     __tablename__ = "mail_threads"
 
-    message_id: Mapped[str] = mapped_column(String(512), primary_key=True)
-    event_slug: Mapped[str | None] = mapped_column(String(100))
+    message_id: Mapped[str] = mapped_column(SafeString(512), primary_key=True)
+    event_slug: Mapped[str | None] = mapped_column(SafeString(100))
     created_at: Mapped[datetime]
 
 
-class OutboxMail(Base):
+class OutboxMail(Leased, Base):
     """A message waiting to be sent, or sent."""
 
     __tablename__ = "mail_outbox"
     __table_args__ = (Index("ix_mail_outbox_status", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[str] = mapped_column(String(512), unique=True)
-    to_address: Mapped[str] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(Text)
-    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(SafeString(512), unique=True)
+    to_address: Mapped[str] = mapped_column(SafeString(320))
+    subject: Mapped[str] = mapped_column(SafeText)
+    body: Mapped[str] = mapped_column(SafeText)
     # Extra headers (In-Reply-To, References, Auto-Submitted, ...), as a JSON object.
-    headers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    headers: Mapped[dict[str, Any]] = mapped_column(SafeJSON)
     ics: Mapped[bytes | None] = mapped_column(LargeBinary)
-    ics_filename: Mapped[str | None] = mapped_column(String(200))
-    event_slug: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(16))  # pending | sent | failed
+    ics_filename: Mapped[str | None] = mapped_column(SafeString(200))
+    event_slug: Mapped[str | None] = mapped_column(SafeString(100))
+    status: Mapped[str] = mapped_column(SafeString(16))  # pending | sent | failed
     # Privacy mail (a data export, "your data is deleted"): emptied once the server took it, so
     # no copy of a person's data, nor the address of someone erased, stays behind.
     forget_when_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(SafeText)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
 
@@ -100,7 +99,7 @@ class MailboxState(Base):
 
     __tablename__ = "mailbox_state"
 
-    folder: Mapped[str] = mapped_column(String(200), primary_key=True)
+    folder: Mapped[str] = mapped_column(SafeString(200), primary_key=True)
     uidvalidity: Mapped[int] = mapped_column(BigInteger)
     last_uid: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime]
@@ -111,8 +110,8 @@ class UndeliverableAddress(Base):
 
     __tablename__ = "mail_undeliverable"
 
-    email: Mapped[str] = mapped_column(String(320), primary_key=True)
-    reason: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str] = mapped_column(SafeString(320), primary_key=True)
+    reason: Mapped[str | None] = mapped_column(SafeText)
     at: Mapped[datetime]
 
 
@@ -123,5 +122,5 @@ class AutoReply(Base):
     __table_args__ = (Index("ix_mail_autoreplies_email_at", "email", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(320))
+    email: Mapped[str] = mapped_column(SafeString(320))
     at: Mapped[datetime]

@@ -12,21 +12,34 @@ stored without angle brackets, like ``mail_inbound.message_key``.
 
 Sending (:class:`OutboxSender`) takes due rows oldest first and sends them over one SMTP
 connection; it is woken when a transaction that queued mail commits, and also looks every
-``poll_seconds`` (for rows queued by another process, and retries that fall due).
+``poll_seconds`` (for rows queued by another process, retries that fall due, and leases of a
+sender that died running out).
 
-Never twice, as far as SMTP allows:
+Never twice to a live sender, and a dead one's mail sent within seconds: rows are held by a lease
+of a few seconds that the sender renews while it works (``bot/delivery/lease.py``, shared with the
+chat outbox):
 
-1. *Claim*: in a short transaction the due rows are leased (``next_attempt_at`` moved a lease
-   ahead), so another sender (a second bot process) leaves them alone; on SQLite the write lock
-   and on PostgreSQL ``FOR UPDATE SKIP LOCKED`` keep two claims apart.
-2. *Send* one message; the server's 250 after DATA is the moment it is accepted.
-3. *Mark* it sent at once, in its own short transaction.
+1. *Claim*: the oldest due rows no one holds are leased to this sender (its owner id and a lease
+   ``outbox_lease_seconds`` ahead on the database's clock); the heartbeat renews them.
+2. *Begin*: just before DATA, one compare-and-set checks that the row is still this sender's,
+   renews its lease, counts the attempt and records ``sending_since``.
+3. *Send* it, under the lease's deadline; the server's 250 after DATA is the moment it is
+   accepted.
+4. *Mark* it sent at once, in its own small transaction (one UPDATE), before the next message.
 
-A crash between 2 and 3 (milliseconds) sends the message again when its lease runs out: that is
-the remaining at-least-once window, which no SMTP client can close (the server has the mail
-before the client can record it). The resent copy has the same Message-ID, Date and body, so
-receiving servers and mail clients recognise it as the same message. A sender that is stopped
-gives back the leases it did not use; only a hard crash leaves them to run out.
+The remaining at-least-once window is between 3 and 4: it opens when the server has taken the
+message (after the final "." of DATA, before its 250 arrives) and closes when the mark is
+committed (reading the 250 and committing one UPDATE by primary key, nothing else in between:
+about a millisecond on loopback, most of it the commit's flush to disk; longer while another
+writer holds SQLite's lock). A
+process that dies in it, a connection that breaks after the final "." and before the 250, and a
+send cancelled by its lease's deadline while it waits for the 250 all leave the same doubt. The
+row is then left with ``sending_since`` set, and the sender that takes it over when the lease has
+run out (a few seconds later) logs that it may have gone out and sends it again: the same bytes,
+with the same Message-ID, Date and body, so receiving servers and mail clients can recognise the
+copy. The window cannot be closed from the client side (the server has the mail before the
+client can record it); a message is never lost for it. A sender that is stopped gives back the
+leases it did not use at once; only a hard crash leaves them to run out.
 
 Retries: a server that cannot be reached or refuses the login touches no row (the sender waits,
 doubling up to ``connect_backoff_max``, and tries again: mail waits out an SMTP outage, however
@@ -50,18 +63,17 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.mail.models import MailThread, OutboxMail
 from bot.channels.mail.smtp import SmtpConfig, SmtpConnection, SmtpFailure
 from bot.clock import now as clock_now
+from bot.delivery.lease import FAILED, PENDING, LeaseLost, OutboxLease
 from bot.storage import Database
 from bot.waiting import wait_for
 
 log = logging.getLogger(__name__)
 
-PENDING, SENT, FAILED = "pending", "sent", "failed"
 # Reply prefixes of mail clients (Danish SV, English Re, German AW, Dutch Antw, Outlook's VS/Fw
 # for forwards); a reply gets one "SV: " in front of the topic, never "SV: SV: Re:".
 REPLY_PREFIX = re.compile(r"^\s*(?:(?:sv|re|aw|antw|vs|fw|fwd|vb)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
@@ -222,6 +234,8 @@ class SenderStats:
     retried: int = 0
     failed: int = 0
     connection_failures: int = 0
+    # Rows taken over from a sender that stopped while sending them (they may arrive twice).
+    resent_after_doubt: int = 0
 
 
 class OutboxSender:
@@ -239,7 +253,7 @@ class OutboxSender:
         retry_max: float = 3600.0,
         connect_backoff_initial: float = 2.0,
         connect_backoff_max: float = 300.0,
-        lease_seconds: float = 300.0,
+        lease_seconds: float | None = None,
         linger_seconds: float = 10.0,
         clock: Callable[[], datetime] = clock_now,
     ) -> None:
@@ -252,14 +266,16 @@ class OutboxSender:
         self.retry_max = retry_max
         self.connect_backoff_initial = connect_backoff_initial
         self.connect_backoff_max = connect_backoff_max
-        self.lease_seconds = lease_seconds
+        # None: the ``outbox_lease_seconds`` setting.
+        self.lease = OutboxLease(
+            db, OutboxMail, name="mail outbox", seconds=lease_seconds, max_attempts=max_attempts
+        )
         self.linger_seconds = linger_seconds
         self.clock = clock
         self.wakeup = wakeup_of(db)
         self.stats = SenderStats()
         self._connection: SmtpConnection | None = None
         self._last_used = 0.0
-        self._due_at: dict[int, datetime] = {}
         self._stop: asyncio.Event | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -300,17 +316,21 @@ class OutboxSender:
         """Send every row that is due now, batch by batch; how many were sent.
 
         Raises :class:`SmtpFailure` (``connection``) when the server cannot be reached; no row
-        is counted against for that.
+        is counted against for that. The leases taken are renewed meanwhile, and what was not
+        used is given back at the end.
         """
         sent = 0
-        while not self._stopping():
-            rows = await self._claim()
-            if not rows:
-                break
-            batch_sent, finished = await self._send_batch(rows)
-            sent += batch_sent
-            if not finished:  # stopped before the first row: the rest waits for the next run
-                break
+        async with self.lease.kept():
+            while not self._stopping():
+                rows = await self.lease.claim(
+                    OutboxMail.next_attempt_at <= self.clock(), self.batch_size
+                )
+                if not rows:
+                    break
+                batch_sent, finished = await self._send_batch(rows)
+                sent += batch_sent
+                if not finished:  # stopped, or the lease lost: the rest is given back
+                    break
         return sent
 
     def _stopping(self) -> bool:
@@ -318,72 +338,49 @@ class OutboxSender:
 
     # ------------------------------------------------------------------------- one batch
 
-    async def _claim(self) -> list[OutboxMail]:
-        """Lease the oldest due rows, so that no other sender takes them meanwhile."""
-        now = self.clock()
-        async with self.db.transaction() as session:
-            rows = list(
-                await session.scalars(
-                    select(OutboxMail)
-                    .where(OutboxMail.status == PENDING, OutboxMail.next_attempt_at <= now)
-                    .order_by(OutboxMail.id)
-                    .limit(self.batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            )
-            if rows:
-                # What each was due at, to give back unused leases as they were.
-                self._due_at.update({r.id: r.next_attempt_at for r in rows})
-                await session.execute(
-                    update(OutboxMail)
-                    .where(OutboxMail.id.in_([r.id for r in rows]))
-                    .values(next_attempt_at=now + timedelta(seconds=self.lease_seconds))
-                    .execution_options(synchronize_session=False)
-                )
-        return rows
-
-    async def _send_batch(self, rows: list[OutboxMail]) -> tuple[int, int]:
-        """Send claimed rows in order; (sent, finished: sent or counted as failed)."""
-        # Stop taking rows of this lease while a slow server could still outlast it.
-        margin = max(self.lease_seconds / 2, self.lease_seconds - 4 * self.config.timeout)
-        deadline = time.monotonic() + margin
-        done: set[int] = set()
+    async def _send_batch(self, rows: list[OutboxMail]) -> tuple[int, bool]:
+        """Send claimed rows in order, each marked as it goes; (sent, went through them all)."""
         sent = 0
-        try:
-            for row in rows:
-                if self._stopping() or (done and time.monotonic() > deadline):
-                    break
-                connection = await self._connect()
-                try:
-                    message = build_message(row, self.config.mail_from)
-                except (ValueError, TypeError) as exc:  # a header no message may carry
-                    done.add(row.id)
-                    failure = SmtpFailure(f"cannot build the message: {exc}", permanent=True)
-                    await asyncio.shield(self._failed(row, failure))
-                    continue
-                try:
+        for row in rows:
+            if self._stopping():
+                return sent, False
+            connection = await self._connect()
+            try:
+                message = build_message(row, self.config.mail_from)
+            except (ValueError, TypeError) as exc:  # a header no message may carry
+                failure = SmtpFailure(f"cannot build the message: {exc}", permanent=True)
+                await asyncio.shield(self._failed(row, failure))
+                continue
+            if row.sending_since is not None:
+                self.stats.resent_after_doubt += 1
+                log.warning(
+                    "mail outbox: message %d was being sent when its sender stopped; sending it "
+                    "again with the same Message-ID (it may arrive twice)", row.id,
+                )  # fmt: skip
+            try:
+                async with self.lease.sending(row, self.clock()):
                     await connection.send(message, to=row.to_address)
-                except SmtpFailure as exc:
-                    done.add(row.id)
-                    await asyncio.shield(self._failed(row, exc))
-                    if exc.connection:
-                        await self._disconnect()
-                        raise
+            except LeaseLost as lost:
+                if not lost.interrupted:  # taken over by another sender: not ours to send
+                    log.info("mail outbox: message %d is another sender's now", row.id)
                     continue
-                finally:
-                    self._last_used = time.monotonic()
-                # Accepted: from here on the row must be marked, even if the task is cancelled.
-                done.add(row.id)
-                await asyncio.shield(self._mark_sent(row))
-                sent += 1
-        finally:
-            for row_id in done:
-                self._due_at.pop(row_id, None)
-            left = [r for r in rows if r.id not in done]
-            if left:
-                # Give back what this lease did not use: due again at once.
-                await asyncio.shield(self._release(left))
-        return sent, len(done)
+                # The lease could not be renewed in time: the send was cancelled, and the
+                # connection is dropped before another sender may take the row.
+                self._abort()
+                log.warning("mail outbox: lease on message %d lost while sending", row.id)
+                return sent, False
+            except SmtpFailure as exc:
+                await asyncio.shield(self._failed(row, exc))
+                if exc.connection:
+                    await self._disconnect()
+                    raise
+                continue
+            finally:
+                self._last_used = time.monotonic()
+            # Accepted: from here on the row must be marked, even if the task is cancelled.
+            await asyncio.shield(self._mark_sent(row))
+            sent += 1
+        return sent, True
 
     async def _connect(self) -> SmtpConnection:
         if self._connection is not None:
@@ -402,22 +399,21 @@ class OutboxSender:
         if connection is not None:
             await connection.close()
 
+    def _abort(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.abort()
+
     async def _mark_sent(self, row: OutboxMail) -> None:
-        now = self.clock()
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = {"sent_at": self.clock(), "attempts": row.attempts + 1}
         if row.forget_when_sent:
             # The person has it now; the database keeps no copy (see bot/privacy).
-            values = {"to_address": "", "subject": "", "body": "", "headers": {}, "ics": None}
-        async with self.db.transaction() as session:
-            await session.execute(
-                update(OutboxMail)
-                .where(OutboxMail.id == row.id)
-                .values(
-                    status=SENT, sent_at=now, attempts=row.attempts + 1, last_error=None, **values
-                )
-            )
+            values |= {"to_address": "", "subject": "", "body": "", "headers": {}, "ics": None}
+        if await self.lease.finish(row.id, values):
+            log.info("mail outbox: sent message %d", row.id)
+        else:  # erased meanwhile, or a sender that took it over marked it first
+            log.warning("mail outbox: message %d was sent, but was no longer waiting", row.id)
         self.stats.sent += 1
-        log.info("mail outbox: sent message %d", row.id)
 
     async def _failed(self, row: OutboxMail, failure: SmtpFailure) -> None:
         now = self.clock()
@@ -428,18 +424,17 @@ class OutboxSender:
         delay = (
             0.0 if failure.connection else _backoff(attempts, self.retry_initial, self.retry_max)
         )
-        retry_at = now + timedelta(seconds=delay)
-        async with self.db.transaction() as session:
-            await session.execute(
-                update(OutboxMail)
-                .where(OutboxMail.id == row.id)
-                .values(
-                    status=FAILED if give_up else PENDING,
-                    attempts=attempts,
-                    last_error=str(failure),
-                    next_attempt_at=now if give_up else retry_at,
-                )
-            )
+        settled = await self.lease.settle(
+            row.id,
+            {
+                "status": FAILED if give_up else PENDING,
+                "attempts": attempts,
+                "last_error": str(failure),
+                "next_attempt_at": now if give_up else now + timedelta(seconds=delay),
+            },
+        )
+        if not settled:  # another sender holds it now; what it does counts
+            return
         if give_up:
             self.stats.failed += 1
             log.warning(
@@ -453,28 +448,10 @@ class OutboxSender:
                 row.id, failure.code, attempts + 1, self.max_attempts,
             )  # fmt: skip
 
-    async def _release(self, rows: list[OutboxMail]) -> None:
-        async with self.db.transaction() as session:
-            for row in rows:
-                await session.execute(
-                    update(OutboxMail)
-                    .where(OutboxMail.id == row.id, OutboxMail.status == PENDING)
-                    .values(next_attempt_at=self._due_at.pop(row.id, row.next_attempt_at))
-                )
-
     async def _sleep_seconds(self) -> float:
-        """Until the next retry falls due, or the poll interval, whichever is sooner."""
-        async with self.db.session() as session:
-            soonest = await session.scalar(
-                select(OutboxMail.next_attempt_at)
-                .where(OutboxMail.status == PENDING)
-                .order_by(OutboxMail.next_attempt_at)
-                .limit(1)
-            )
-        if soonest is None:
-            return self.poll_seconds
-        until = (soonest - self.clock()).total_seconds()
-        return max(0.0, min(self.poll_seconds, until))
+        """Until a row can be claimed (a retry due, a lease run out), at most the poll interval."""
+        until = await self.lease.seconds_until_claimable(self.clock())
+        return self.poll_seconds if until is None else min(self.poll_seconds, until)
 
 
 def _backoff(attempt: int, initial: float, maximum: float) -> float:

@@ -871,7 +871,11 @@ def message_key(raw: bytes) -> str:
     """The message's identity: its Message-ID without brackets, or ``sha256:<hex>`` of it all.
 
     One rule for the whole channel: the worker uses it before reading a message, and
-    ``read_message`` uses it too. Only the header is parsed.
+    ``read_message`` uses it too. Only the header is parsed. A Message-ID that cannot be kept as
+    it is (longer than ``MAX_KEY_CHARS``, or holding a NUL, a raw 8-bit byte or another
+    character that is not printable) is keyed by its hash, ``message-id-sha256:<hex>``: the
+    same message always gets the same key, two messages never share one, and it fits the
+    column on every database.
     """
     try:
         headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
@@ -879,14 +883,23 @@ def message_key(raw: bytes) -> str:
     except Exception:  # a header the parser cannot take: the hash identifies the message
         value = None
     if value:
-        value = _FOLD_RE.sub(" ", value)[:MAX_HEADER_CHARS].strip()
+        value = _FOLD_RE.sub(" ", value).strip()
+        if len(value) > MAX_HEADER_CHARS:
+            return _hashed_id(value)
         found = _MSGID_RE.findall(value) or [
             v.strip("<>,;") for v in value.split() if "@" in v or len(v) > 8
         ]
-        for item in found:
-            if item:
-                return str(item)[:MAX_KEY_CHARS]
+        item = next((str(i) for i in found if i), None)
+        if item is not None:
+            kept = len(item) <= MAX_KEY_CHARS and item.isprintable()
+            return item if kept else _hashed_id(item)
     return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def _hashed_id(message_id: str) -> str:
+    # Raw header bytes come out of the parser as surrogates; surrogateescape gives them back.
+    data = message_id.encode("utf-8", errors="surrogateescape")
+    return "message-id-sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def read_message(raw: bytes) -> ReadMail:

@@ -18,6 +18,7 @@ Errors come out as :class:`SmtpFailure`, sorted for the outbox's retry policy:
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from email.message import EmailMessage
 from ssl import SSLContext
@@ -181,6 +182,17 @@ class SmtpConnection:
             pass
         finally:
             smtp.close()
+
+    def abort(self) -> None:
+        """Drop the connection at once, without QUIT and without sending what is still
+        buffered (a message cut off this way is discarded by the server)."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        transport = smtp.transport
+        if isinstance(transport, asyncio.WriteTransport) and not transport.is_closing():
+            transport.abort()
+        smtp.close()
 
     async def __aenter__(self) -> SmtpConnection:
         await self.open()

@@ -3,10 +3,10 @@
 ``build_application`` assembles it: the handlers of ``staff`` (first, so staff commands and the
 staff chat never reach the participants' handlers), ``entry``, ``privacy`` and ``chat``
 (fallbacks last), a rate limiter that keeps to Telegram's limits, updates processed in order per
-chat and concurrently across chats, an error handler that logs and keeps going, and the command
-menu in Danish and English. ``serve`` runs it by long polling, or by webhook behind a reverse
-proxy when ``BOT_TELEGRAM_WEBHOOK_URL`` is set, inside an asyncio program that may run other
-channels too.
+chat and concurrently across chats (a chat that floods the bot is told once to wait, and slows
+only itself), an error handler that logs and keeps going, and the command menu in Danish and
+English. ``serve`` runs it by long polling, or by webhook behind a reverse proxy when
+``BOT_TELEGRAM_WEBHOOK_URL`` is set, inside an asyncio program that may run other channels too.
 
 Beside the Application, ``run_beside`` puts the staff chat on the staff desk (when
 ``BOT_STAFF_CHAT_ID`` is set) and runs the sender of the chat outbox: the messages the bot sends
@@ -29,7 +29,7 @@ from telegram.ext import Application, ApplicationBuilder
 from bot.channels.telegram import chat, entry, privacy, staff
 from bot.channels.telegram.common import CHANNEL, Context, conversation, lang_of, reply, send_html
 from bot.channels.telegram.limits import ChatRateLimiter
-from bot.channels.telegram.ordering import PerChatUpdateProcessor
+from bot.channels.telegram.ordering import PerChatUpdateProcessor, flood_notice, without_slot
 from bot.clock import now as clock_now
 from bot.delivery.sender import ChatOutboxSender
 from bot.i18n import Lang, translator
@@ -124,11 +124,17 @@ def build_application(
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
         .concurrent_updates(
-            PerChatUpdateProcessor(max_concurrent_updates=settings.telegram_max_concurrent_updates)
+            PerChatUpdateProcessor(
+                max_concurrent_updates=settings.telegram_max_concurrent_updates,
+                notice_after=settings.telegram_flood_notice_after,
+                notify=flood_notice(services),
+            )
         )
     )
     if rate_limits:
-        builder = builder.rate_limiter(ChatRateLimiter(per_chat_rate=per_chat_rate, max_retries=3))
+        builder = builder.rate_limiter(
+            ChatRateLimiter(per_chat_rate=per_chat_rate, max_retries=3, outside_slot=without_slot)
+        )
     api = base_url or settings.telegram_api_url
     if api:
         builder = builder.base_url(api).base_file_url(api.replace("/bot", "/file/bot"))

@@ -37,6 +37,7 @@ from bot.knowledge.schema import Event
 from bot.registrations.confirmation import message_for, my_registrations_text, promotion_message
 from bot.registrations.dialogue import DialogueState, SignupDialogue, Turn
 from bot.registrations.identity import Identity
+from bot.registrations.limits import SendLimits
 from bot.registrations.results import RegistrationInfo, Result
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ def dialogue(context: Context) -> SignupDialogue:
         CHANNEL,
         delivery=svc.delivery,
         prove_new_addresses=bool(svc.settings.imap_host),
+        limits=SendLimits.from_settings(svc.settings),
     )
 
 
@@ -187,7 +189,9 @@ async def signup_command(update: Update, context: Context) -> None:
 
 
 async def begin_signup(update: Update, context: Context, event: Event, lang: Lang) -> None:
-    turn = dialogue(context).start(event, lang, now(context))
+    chat = update.effective_chat
+    assert chat is not None
+    turn = await dialogue(context).start(event, lang, now(context), chat_id=chat.id)
     await show_turn(update, context, turn)
 
 

@@ -7,10 +7,12 @@ second in any one chat, which ``ChatRateLimiter`` adds.
 
 from __future__ import annotations
 
+import asyncio
+import math
 from collections.abc import Callable, Coroutine
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram.constants import MessageLimit
 from telegram.ext import AIORateLimiter
 
@@ -18,23 +20,48 @@ JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
 MAX_TRACKED_CHATS = 4096
 
 
+class _Spacing:
+    """When the last message went to one chat; one send to it at a time, in order."""
+
+    def __init__(self) -> None:
+        self.turn = asyncio.Lock()
+        self.last = -math.inf
+
+    def idle(self, now: float, interval: float) -> bool:
+        return not self.turn.locked() and now - self.last >= interval
+
+
 class ChatRateLimiter(AIORateLimiter):
-    """``AIORateLimiter`` plus at most ``per_chat_rate`` messages a second in each chat."""
+    """``AIORateLimiter`` plus at most ``per_chat_rate`` messages a second in each chat.
 
-    def __init__(self, per_chat_rate: float = 1.0, max_retries: int = 3, **kwargs: Any) -> None:
+    A message to a chat waits for the chat's turn (one send at a time, first come first served),
+    then for the chat's spacing, then for the overall limits, and is sent. All of that happens
+    inside ``outside_slot()``: the bot passes ``ordering.without_slot``, so the update being
+    handled gives its shared slot back meanwhile, and a chat whose answers queue up at one a
+    second holds up no other chat.
+    """
+
+    def __init__(
+        self,
+        per_chat_rate: float = 1.0,
+        max_retries: int = 3,
+        *,
+        outside_slot: Callable[[], AbstractAsyncContextManager[Any]] = nullcontext,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(max_retries=max_retries, **kwargs)
-        self._per_chat_rate = per_chat_rate
-        self._chat_limiters: dict[int | str, AsyncLimiter] = {}
+        self._interval = 1 / per_chat_rate
+        self._outside_slot = outside_slot
+        self._chats: dict[int | str, _Spacing] = {}
 
-    def _chat_limiter(self, chat_id: int | str) -> AsyncLimiter:
-        if len(self._chat_limiters) > MAX_TRACKED_CHATS:
-            # Forget idle chats; a limiter with spare capacity holds no state worth keeping.
-            for key, limiter in list(self._chat_limiters.items()):
-                if limiter.has_capacity():
-                    del self._chat_limiters[key]
-        if chat_id not in self._chat_limiters:
-            self._chat_limiters[chat_id] = AsyncLimiter(1, 1 / self._per_chat_rate)
-        return self._chat_limiters[chat_id]
+    def _spacing(self, chat_id: int | str) -> _Spacing:
+        if len(self._chats) > MAX_TRACKED_CHATS:
+            # Forget idle chats; their spacing has run out, so there is nothing worth keeping.
+            now = asyncio.get_running_loop().time()
+            for key, spacing in list(self._chats.items()):
+                if spacing.idle(now, self._interval):
+                    del self._chats[key]
+        return self._chats.setdefault(chat_id, _Spacing())
 
     async def process_request(
         self,
@@ -46,14 +73,24 @@ class ChatRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> JSONResult:
         chat_id = data.get("chat_id")
-        if chat_id is None:
+        if chat_id is None or endpoint.startswith("get"):  # asking about a chat is no message
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )
-        async with self._chat_limiter(chat_id):
-            return await super().process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args
-            )
+        loop = asyncio.get_running_loop()
+        # The slot is given back before the chat's turn is waited for and taken again only after
+        # the turn is let go, so no one ever holds a slot while waiting for a turn, nor a turn
+        # while waiting for a slot.
+        async with self._outside_slot():
+            spacing = self._spacing(chat_id)
+            async with spacing.turn:
+                wait = spacing.last + self._interval - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                spacing.last = loop.time()
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
