@@ -43,8 +43,8 @@ from bot.answering.lexicon import (
     VENUE_PATTERNS,
     WHEN_PATTERNS,
 )
-from bot.answering.text import Vocabulary, clean, is_clock, stem, tokens
 from bot.knowledge.schema import ItemKind
+from bot.understanding.text import Vocabulary, clean, is_clock, stem, tokens
 
 # Words that name the kind of event: no topic in context, but they help to find the event.
 EVENT_TYPE_WORDS = frozenset(

@@ -9,8 +9,8 @@ the question to staff: silence is never filled with a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import datetime, time, timedelta
 
 from bot.clock import TZ
 from bot.i18n import Lang, fmt_date, fmt_datetime, fmt_time, join_names, translator
@@ -53,7 +53,7 @@ def relevant_sentences(text: str | None, keys: Sequence[str], limit: int = MAX_S
     if not text:
         return ""
     from bot.answering.index import words_of
-    from bot.answering.text import stem
+    from bot.understanding.text import stem
 
     found = sentences(text)
     wanted = set(keys)
@@ -84,16 +84,25 @@ def event_when(event: Event, lang: Lang) -> str:
     )
 
 
-def date_answer(event: Event, lang: Lang, now: datetime | None = None) -> str:
-    """When the event is; "today" or "tomorrow" said too, counted in Copenhagen."""
+def date_answer(event: Event, lang: Lang, now: datetime | None = None, named: bool = True) -> str:
+    """When the event is; "today" or "tomorrow" said too, counted in Copenhagen; a past event
+    in the past tense. ``named``: say the event's title (the chat is not already about it)."""
     offset = days_until(event, now) if now is not None else None
-    if offset in (0, 1) and now is not None and event.end > now:
-        return gettext(lang, "{title} is {day}: {when}.").format(
-            title=event.title, day=relative_word(offset, lang), when=event_when(event, lang)
-        )
-    return gettext(lang, "{title} is on {when}.").format(
-        title=event.title, when=event_when(event, lang)
-    )
+    when = event_when(event, lang)
+    if now is not None and event.end <= now:
+        if named:
+            return gettext(lang, "{title} was on {when}.").format(title=event.title, when=when)
+        return gettext(lang, "It was on {when}.").format(when=when)
+    if offset in (0, 1) and now is not None:
+        day = relative_word(offset, lang)
+        if named:
+            return gettext(lang, "{title} is {day}: {when}.").format(
+                title=event.title, day=day, when=when
+            )
+        return gettext(lang, "It is {day}: {when}.").format(day=day, when=when)
+    if named:
+        return gettext(lang, "{title} is on {when}.").format(title=event.title, when=when)
+    return gettext(lang, "It is on {when}.").format(when=when)
 
 
 def days_until(event: Event, now: datetime) -> int:
@@ -139,10 +148,12 @@ def arrival_item(event: Event) -> ProgrammeItem | None:
     return next((i for i in event.programme if i.kind == ItemKind.ARRIVAL), None)
 
 
-def start_answer(event: Event, lang: Lang) -> str:
-    text = gettext(lang, "The day starts at {time} on {date}.").format(
-        time=fmt_time(event.start, lang), date=fmt_date(event.start, lang)
-    )
+def start_answer(event: Event, lang: Lang, now: datetime | None = None) -> str:
+    if now is not None and event.end <= now:
+        message = gettext(lang, "The day started at {time} on {date}.")
+    else:
+        message = gettext(lang, "The day starts at {time} on {date}.")
+    text = message.format(time=fmt_time(event.start, lang), date=fmt_date(event.start, lang))
     arrival = arrival_item(event)
     if arrival and arrival.start < event.start.time():
         text += " " + gettext(lang, "Arrival is from {time} ({title}).").format(
@@ -151,16 +162,18 @@ def start_answer(event: Event, lang: Lang) -> str:
     return text
 
 
-def end_answer(event: Event, lang: Lang) -> str:
-    return gettext(lang, "The day ends at {time} on {date}.").format(
-        time=fmt_time(event.end, lang), date=fmt_date(event.end, lang)
-    )
+def end_answer(event: Event, lang: Lang, now: datetime | None = None) -> str:
+    if now is not None and event.end <= now:
+        message = gettext(lang, "The day ended at {time} on {date}.")
+    else:
+        message = gettext(lang, "The day ends at {time} on {date}.")
+    return message.format(time=fmt_time(event.end, lang), date=fmt_date(event.end, lang))
 
 
-def arrival_answer(event: Event, lang: Lang) -> str:
+def arrival_answer(event: Event, lang: Lang, now: datetime | None = None) -> str:
     arrival = arrival_item(event)
     if arrival is None:
-        return start_answer(event, lang)
+        return start_answer(event, lang, now)
     return gettext(lang, "Arrival is at {time}: {title}.").format(
         time=fmt_time(event.item_start(arrival), lang), title=arrival.title
     )
@@ -176,21 +189,74 @@ def place_text(event: Event, lang: Lang) -> str | None:
     return gettext(lang, "online")
 
 
-def venue_answer(event: Event, lang: Lang) -> str | None:
+def venue_answer(
+    event: Event, lang: Lang, now: datetime | None = None, named: bool = True
+) -> str | None:
+    """Where: the place and address, or online (said once, with how to join)."""
     venue = event.venue
     if venue is None:
         return None
     if venue.online and not (venue.name or venue.address):
-        text = gettext(lang, "{title} is held online.").format(title=event.title)
-        if venue.online_details:
-            text += " " + venue.online_details
-        return text
-    text = gettext(lang, "{title} is held at {place}.").format(
-        title=event.title, place=place_text(event, lang)
-    )
+        return online_answer(event, lang, now)
+    past = now is not None and event.end <= now
+    place = place_text(event, lang)
+    if named and past:
+        text = gettext(lang, "{title} was held at {place}.").format(title=event.title, place=place)
+    elif named:
+        text = gettext(lang, "{title} is held at {place}.").format(title=event.title, place=place)
+    elif past:
+        text = gettext(lang, "It was held at {place}.").format(place=place)
+    else:
+        text = gettext(lang, "It is held at {place}.").format(place=place)
     if venue.online:
         text += " " + gettext(lang, "You can also take part online.")
     return text
+
+
+def online_answer(event: Event, lang: Lang, now: datetime | None = None) -> str:
+    """An online event: that it is online, and how to join where the source says."""
+    venue = event.venue
+    past = now is not None and event.end <= now
+    text = gettext(lang, "It was held online.") if past else gettext(lang, "It is held online.")
+    if venue is not None and venue.online_details:
+        text += " " + venue.online_details
+    return text
+
+
+def signup_how_answer(event: Event, lang: Lang, now: datetime) -> str | None:
+    """How to sign up, as the source says it, with the deadline; or that it is too late."""
+    registration = event.registration
+    if registration is None:
+        return None
+    deadline = registration.deadline_at
+    if deadline is not None and now > deadline:
+        return deadline_answer(event, lang, now)
+    # Said the same in a chat and in an e-mail reply: writing it to the bot signs one up.
+    parts = [gettext(lang, 'You can sign up by writing "sign me up" to me.')]
+    if registration.how:
+        parts.append(registration.how)
+    elif registration.url:
+        parts.append(gettext(lang, "Or use the link: {url}").format(url=registration.url))
+    elif registration.email:
+        parts.append(gettext(lang, "Or write to {email}.").format(email=registration.email))
+    shown = deadline_text(event, lang)
+    if shown is not None:
+        parts.append(
+            gettext(lang, "The deadline for signing up is {deadline}.").format(deadline=shown)
+        )
+    return " ".join(parts)
+
+
+def choose_session_answer(event: Event, lang: Lang) -> str | None:
+    """How and when participants choose their session, where the source says it."""
+    registration = event.registration
+    if registration is None or not registration.sessions:
+        return None
+    if registration.choose_session == "at_signup":
+        return gettext(lang, "You choose your session when you sign up.")
+    if registration.choose_session == "on_the_day":
+        return gettext(lang, "You choose your session on the day.")
+    return None
 
 
 def deadline_text(event: Event, lang: Lang) -> str | None:
@@ -298,18 +364,22 @@ def capacity_answer(event: Event, lang: Lang) -> str | None:
     return gettext(lang, "There is room for {n} participants.").format(n=capacity)
 
 
-def audience_answer(event: Event, lang: Lang) -> str | None:
+def audience_answer(event: Event, lang: Lang, named: bool = True) -> str | None:
     if not event.audience:
         return None
-    return gettext(lang, "{title} is for: {audience}.").format(
-        title=event.title, audience=event.audience.rstrip(".")
-    )
+    if named:
+        return gettext(lang, "{title} is for: {audience}.").format(
+            title=event.title, audience=event.audience.rstrip(".")
+        )
+    return gettext(lang, "It is for: {audience}.").format(audience=event.audience.rstrip("."))
 
 
-def organiser_answer(event: Event, lang: Lang) -> str:
-    return gettext(lang, "{title} is organised by {organiser}.").format(
-        title=event.title, organiser=event.organiser
-    )
+def organiser_answer(event: Event, lang: Lang, named: bool = True) -> str:
+    if named:
+        return gettext(lang, "{title} is organised by {organiser}.").format(
+            title=event.title, organiser=event.organiser
+        )
+    return gettext(lang, "It is organised by {organiser}.").format(organiser=event.organiser)
 
 
 def summary_answer(event: Event, lang: Lang) -> str | None:
@@ -446,7 +516,7 @@ def sessions_answer(event: Event, lang: Lang) -> str | None:
         header = gettext(lang, "There are {n} workshops to choose between:")
     else:
         header = gettext(lang, "There are {n} sessions to choose between:")
-    lines = [header.format(n=len(sessions))]
+    lines = [header.format(n=count_word(len(sessions), lang))]
     for session in sessions:
         speakers = [s for s in session.speakers if s.part.value == "speaker"]
         line = f"{session.key}. {session.title}"
@@ -480,8 +550,88 @@ def person_answer(person: Person, lang: Lang, named: bool) -> str:
     return speaker_text(person) + "."
 
 
-def fact_answer(fact: Fact, keys: Sequence[str]) -> str:
+def fact_answer(fact: Fact, keys: Sequence[str], lang: Lang = "da") -> str:
+    if lang == "en" and fact.text_en:
+        return relevant_sentences(fact.text_en, keys, limit=3) or fact.text_en
     return relevant_sentences(fact.text, keys, limit=3) or fact.text
+
+
+def speakers_answer(event: Event, lang: Lang, past: bool = False) -> str | None:
+    """Everyone who speaks or performs in the programme or a session, each named once."""
+    seen: dict[str, SpeakerRef] = {}
+    for speakers in [i.speakers for i in event.programme] + [s.speakers for s in event.sessions]:
+        for speaker in speakers:
+            if speaker.part.value in ("speaker", "host", "panel", "performer"):
+                seen.setdefault(speaker.name, speaker)
+    if not seen:
+        return None
+    names = speakers_text(list(seen.values()), lang)
+    if past:
+        return gettext(lang, "The speakers were: {names}.").format(names=names)
+    return gettext(lang, "The speakers are: {names}.").format(names=names)
+
+
+NUMBER_WORDS = {
+    "da": ("nul", "en", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti"),
+    "en": ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+}
+
+
+def count_word(n: int, lang: Lang) -> str:
+    """A small count in words ("fire workshops"), as people say it; larger ones in digits."""
+    words = NUMBER_WORDS.get(lang, NUMBER_WORDS["da"])
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
+def people_answer(event: Event, lang: Lang) -> str | None:
+    """The people the source names, with their roles (an event without a timed programme)."""
+    if not event.people:
+        return None
+    return join_names([speaker_text(p) for p in event.people], lang) + "."
+
+
+def chairs_answer(event: Event, lang: Lang, sessions: bool = False) -> str | None:
+    """Who chairs or facilitates the programme, or (``sessions``) the sessions."""
+    lines: list[str] = []
+    for item in event.programme:
+        people = [s for s in item.speakers if s.part.value in ("moderator", "facilitator")]
+        if people:
+            lines.append(f"{item.title.rstrip('.')}: {speakers_text(people, lang)}")
+    if sessions:
+        lines = []
+        for session in event.sessions:
+            people = [s for s in session.speakers if s.part.value in ("moderator", "facilitator")]
+            if people:
+                lines.append(f"{session.title.rstrip('.')}: {speakers_text(people, lang)}")
+    if not lines:
+        return None
+    return "\n".join(lines)
+
+
+def at_clock_answer(event: Event, items: Sequence[ProgrammeItem], clock: time, lang: Lang) -> str:
+    """What is on at a given time: the item running then, or when the programme begins."""
+    current = [i for i in items if i.start <= clock]
+    if not current:
+        return programme_starts(event, items[0], lang)
+    return item_at_answer(event, current[-1], lang, ())
+
+
+def now_next_answer(
+    event: Event, items: Sequence[ProgrammeItem], now: datetime, lang: Lang, wants_next: bool
+) -> str:
+    """On the day: what is on now, or next; on another day, when the day is and begins."""
+    local = now.astimezone(TZ)
+    if local.date() != event.day:
+        return not_today(event, items[0], lang)
+    started = [i for i in items if event.item_start(i) <= local]
+    upcoming = [i for i in items if event.item_start(i) > local]
+    if wants_next:
+        if not upcoming:
+            return no_more_items(lang)
+        return item_at_answer(event, upcoming[0], lang, ())
+    if not started:
+        return programme_starts(event, items[0], lang)
+    return item_at_answer(event, started[-1], lang, ())
 
 
 def faq_answer(qa: QA, lang: Lang) -> str:
@@ -506,6 +656,12 @@ def escalation_text(lang: Lang) -> str:
     )
 
 
+def partly_passed_text(lang: Lang) -> str:
+    return gettext(
+        lang, "The rest of your question I have passed on to the secretariat, who will answer you."
+    )
+
+
 def empty_text(lang: Lang) -> str:
     return gettext(lang, "Please write your question, for example: When is lunch?")
 
@@ -520,21 +676,3 @@ def greeting_text(lang: Lang) -> str:
 
 def thanks_text(lang: Lang) -> str:
     return gettext(lang, "You are welcome.")
-
-
-# Event-level intents and the sentence that answers each; None means the knowledge is silent.
-TOPIC_ANSWERS: dict[str, Callable[[Event, Lang, datetime], str | None]] = {
-    "deadline": deadline_answer,
-    "price": lambda event, lang, _now: price_answer(event, lang),
-    "audience": lambda event, lang, _now: audience_answer(event, lang),
-    "organiser": lambda event, lang, _now: organiser_answer(event, lang),
-    "capacity": lambda event, lang, _now: capacity_answer(event, lang),
-    "venue": lambda event, lang, _now: venue_answer(event, lang),
-    "date": date_answer,
-    "start": lambda event, lang, _now: start_answer(event, lang),
-    "end": lambda event, lang, _now: end_answer(event, lang),
-    "arrival": lambda event, lang, _now: arrival_answer(event, lang),
-    "programme": lambda event, lang, _now: programme_answer(event, lang),
-    "sessions": lambda event, lang, _now: sessions_answer(event, lang),
-    "summary": lambda event, lang, _now: summary_answer(event, lang),
-}

@@ -1,60 +1,155 @@
-"""The answering core: (question, event or none, language, now) -> what is true, or a hand-off.
+"""The answering core: (message, event or none, language, now) -> what is true, or a hand-off.
 
 How an answer is found:
 
-1. The question is analysed (``analysis``): canonical words, intent cues, times, topic words.
-2. The event is the one given, or found from the question: its name, place, year or organiser,
-   or else the only event whose knowledge covers the question. When several fit, the answer says
-   so and names them instead of guessing.
-3. Every topic word must be found in that event's knowledge (or its background). A question about
-   something the knowledge base never mentions (wifi, parking, an interpreter) is handed to staff.
-4. The intent decides which structured fact answers it, and ``compose`` turns that fact into a
-   sentence. When the fact is missing (no price given), the question is handed to staff too.
+1. The message is cut into the pieces it asks (``understanding.segments``); greetings,
+   signatures and the situation around a question are not questions.
+2. Each piece gets its kind and a confidence from the classifier learned from the corpus
+   (``understanding.classifier``). Unsure, or two kinds nearly as likely: the piece goes to staff.
+3. The event is the one given, or the one the message names; otherwise the events still to
+   come are asked, and when more than one knows an answer the bot asks which, naming them.
+4. The kind decides which fact answers (``replies``): a structured field, or a note of that same
+   kind. Where the event's knowledge does not state it, the piece goes to staff; a fact of
+   another kind never answers. A question about something the knowledge never mentions (a
+   "julefrokost") goes to staff too.
+5. The pieces' answers are joined, the key fact first; what was passed on is said.
 
-Nothing here knows about Telegram or e-mail; channels call :meth:`Answerer.answer`.
+Nothing here knows about Telegram, e-mail or the web; channels call :meth:`Answerer.answer`.
 """
 
 from __future__ import annotations
 
+import bisect
+import logging
+import re
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.answering import compose
 from bot.answering.analysis import Query, analyse
-from bot.answering.index import KEYWORD, MIN_PARTIAL, KnowledgeIndex, SourceIndex, Unit
+from bot.answering.index import KEYWORD, UNIT_THRESHOLD, KnowledgeIndex, SourceIndex
+from bot.answering.notes import Note, NoteSearch, note_kinds
+from bot.answering.replies import (
+    REPLIES,
+    WHAT_KINDS,
+    WHEN_KINDS,
+    WHO_KINDS,
+    Asked,
+    about_subject,
+    find_subject,
+    holds_all,
+)
 from bot.i18n import Lang
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.schema import (
-    QA,
-    Background,
-    Contact,
-    Event,
-    Fact,
-    Person,
-    ProgrammeItem,
-    Session,
-)
+from bot.knowledge.schema import QA, Background, Event
+from bot.understanding.classifier import Guess, KindClassifier, default_classifier
+from bot.understanding.kinds import ACTIONS, TIME_KINDS, TOPICS
+from bot.understanding.normalise import fold_word
+from bot.understanding.segments import Segment, segments
+from bot.understanding.text import clean, skeleton, stem, tokens
 
-# A unit must match at least this well (a title or name word, roughly) to be what is asked about.
-UNIT_THRESHOLD = 2.0
-# Intents that are about the event as a whole; their cue outweighs a weak match on some item.
-# Words that stand for "how many" in the facts: participants, and numbers of them.
-HOW_MANY_KEYS = ("deltag", "deltog", "antal", "ca")
-# How well a question must name an event (title words, place, year) to be about it.
+log = logging.getLogger(__name__)
+
+# Below this probability the kind is not trusted: the piece goes to staff (Rasa's fallback).
+MIN_CONFIDENCE = 0.6
+# Two kinds this close are two readings of the piece: neither is trusted.
+MIN_MARGIN = 0.05
+# Asked about a named item or person, the summed probability of a family of kinds (when, who,
+# what) is what must be trusted.
+FAMILIES = (WHEN_KINDS, WHO_KINDS, WHAT_KINDS)
+FAMILY_CONFIDENCE = 0.30
+FAMILY_KINDS = WHEN_KINDS | WHO_KINDS | WHAT_KINDS
+QUESTION_FAMILIES = {
+    "when": WHEN_KINDS,
+    "who": WHO_KINDS,
+    "what": WHAT_KINDS,
+    "why": frozenset({"purpose", "fact"}),
+}
+# Kinds a question word rules out: "why" and "who" never ask for a time, "when" never for a
+# person or a place.
+_CLOCK_KINDS = TIME_KINDS | {"programme-at", "now-next"}
+QUESTION_CONFLICTS: dict[str, frozenset[str]] = {
+    "why": _CLOCK_KINDS,
+    "who": _CLOCK_KINDS | {"venue", "address", "price", "choose-session", "sessions"},
+    "when": WHO_KINDS | {"venue", "address", "price", "organiser", "audience", "contact"},
+}
+# Kinds answered by one field of the event; a list (speakers, programme) may be narrowed by a part.
+ONE_FACT_KINDS = frozenset(
+    {
+        "date",
+        "start",
+        "end",
+        "arrival",
+        "venue",
+        "address",
+        "deadline",
+        "can-signup",
+        "price",
+        "contact",
+        "organiser",
+        "audience",
+        "capacity",
+    }
+)
+# "Hvad sker der efter frokosten?" names lunch but asks about what follows it.
+NEIGHBOUR_KINDS = frozenset({"after", "before", "signup", "cancel"})
+# Kinds about signing up, where "i dag" is part of the question ("kan jeg nå det i dag?").
+SIGNUP_KINDS = frozenset({"deadline", "can-signup", "signup-how"})
+# How likely the act must be for a statement about it to be the act ("tilmeld mig, hvis ...").
+STATED_ACT = 0.01
+# Above this the kind is sure: a common word alone does not turn the question to a part of the day.
+SURE = 0.9
+# A second kind this likely in a clause that joins two things is a second question.
+SECOND_KIND = 0.2
+ABOUT_PART = "about a named part"
+ABOUT_KIND = "about a part of the kind named"
+# Longer than this, a message is a matter for a person (and is not read further).
+MAX_MESSAGE_CHARS = 2000
+# At most this many questions of one message are answered; the rest is for staff.
+MAX_PIECES = 3
+# How well a message must name an event (title words, place, year) to be about it.
 IDENTITY_MIN = 2.5
-# Beyond this many candidate events, comparing their programmes is not worth it: ask instead.
+# Sources named nearly as well as the best (this share of its score) compete with it.
+CLOSE_NAMES = 0.6
+# Events compared for a question without an event, nearest in time first.
 MAX_COMPARED = 50
 MAX_CANDIDATES = 6
-# "What is on today?": the words that ask what happens on a day, not about something else.
-HAPPENING_WORDS = frozenset({"sker", "foregår", "happens", "happening", "on", "going"})
-EVENT_TOPICS = ("deadline", "price", "contact", "audience", "organiser", "capacity")
+# Kinds whose question may hold words nobody knows: a name asked about, a signature.
+NAMING_KINDS = frozenset({"who-is", "signup", "cancel", "decline", "my-registration"})
+# Kinds whose answer is about a named thing; a word the knowledge never mentions sends them to
+# staff ("hvornår er der julefrokost?" is not answered with the day's start).
+THING_KINDS = frozenset(
+    {
+        "date",
+        "start",
+        "end",
+        "arrival",
+        "programme-at",
+        "after",
+        "before",
+        "food",
+        "speakers",
+        "chair",
+        "sessions",
+        "fact",
+        "purpose",
+        "capacity",
+        "contact",
+    }
+)
+
+
+# Notes of plain knowledge answer any question of knowledge whose words they hold.
+PLAIN_NOTES = frozenset({"fact", "purpose"})
+# Practical matters of a day (parking, diet): never answered from background knowledge.
+LOGISTICS = TOPICS - {"fact"}
 
 
 @dataclass(frozen=True)
 class Answer:
-    """What the core says about one question."""
+    """What the core says about one message."""
 
     event: str | None
     intent: str
@@ -62,6 +157,8 @@ class Answer:
     escalate: bool
     confidence: float
     candidates: tuple[str, ...] = field(default=())
+    # Answered about a part the question names (an item, a person), not the event as a whole.
+    grounded: bool = field(default=False, compare=False)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -73,93 +170,170 @@ class Answer:
         }
 
 
+@dataclass(frozen=True)
+class Piece:
+    """One question of a message, read."""
+
+    segment: Segment
+    guess: Guess
+    query: Query
+    second: bool = False  # the second of two things asked in one clause
+
+    @property
+    def kind(self) -> str:
+        return self.guess.kind
+
+    @property
+    def trusted(self) -> bool:
+        if self.second:
+            return self.guess.confidence >= SECOND_KIND
+        return self.guess.confidence >= MIN_CONFIDENCE and self.guess.margin >= MIN_MARGIN
+
+
+@dataclass(frozen=True)
+class Said:
+    """What the core says about one piece: a text, or None when it goes to staff."""
+
+    kind: str
+    text: str | None
+    confidence: float
+    why: str = ""  # which rule decided, for the debug log
+
+
 class Answerer:
     """Answers questions from one loaded knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, classifier: KindClassifier | None = None) -> None:
         self.kb = kb
         self.index = KnowledgeIndex(kb)
+        self.classifier = classifier or default_classifier()
+        self.notes = note_kinds(list(kb.sources.values()), self.classifier)
+        self.note_search = NoteSearch([n for notes in self.notes.values() for n in notes])
+        # Words the corpus taught: a participant's own words, never a topic the bot lacks.
+        self.known_words = self.classifier.vocabulary
+        self._known_sorted = sorted(self.known_words)
 
     # -- entry point -------------------------------------------------------------------------
 
     def answer(self, question: str, event: str | None, lang: Lang, now: datetime) -> Answer:
-        """Answer one question; ``event`` is the slug the conversation is about, if any."""
-        query = analyse(question, self.index.vocabulary)
+        """Answer one message; ``event`` is the slug the conversation is about, if any."""
         source = self.kb.get(event) if event else None
-        if query.empty:
-            return Answer(event, "empty", compose.empty_text(lang), False, 1.0)
-        if _is_smalltalk(query):
-            text = compose.thanks_text(lang) if query.has("thanks") else compose.greeting_text(lang)
-            return Answer(event if source else None, "smalltalk", text, False, 0.9)
+        if len(question) > MAX_MESSAGE_CHARS:
+            return Answer(event, "unknown", compose.escalation_text(lang), True, 0.0)
+        context = analyse(question, self.index.vocabulary)
+        named = source is None
         if source is None:
-            return self._without_event(query, lang, now)
-        return self._about(source, query, lang, now)
+            source = self._named_source(context)
+        # The event's own name ("konferencen om fremtidens specialiserede socialområde") says
+        # which event, not what kind of question: it is left out when the kind is read.
+        # The kind of event ("temadagen", "konferencen") stays: it is how the corpus asks too.
+        hide = self.index.sources[source.id].specific_names if source else frozenset()
+        pieces, social = self.read(question, hide)
+        if social is not None and self._gibberish(question):
+            return Answer(
+                event if source else None, "unknown", compose.escalation_text(lang), True, 0.0
+            )
+        if not pieces:
+            if social is None:
+                return Answer(event, "empty", compose.empty_text(lang), False, 1.0)
+            text = compose.thanks_text(lang) if _thanks(social) else compose.greeting_text(lang)
+            return Answer(event if event and source else None, "smalltalk", text, False, 0.9)
+        if source is None:
+            return self._without_event(context, pieces, lang, now)
+        answer = self._about(source, pieces, context, lang, now, named=named)
+        if named and not answer.escalate:
+            return Answer(answer.event, answer.intent, answer.text, False, answer.confidence * 0.9)
+        return answer
+
+    def read(
+        self, message: str, hide: frozenset[str] = frozenset()
+    ) -> tuple[list[Piece], str | None]:
+        """The questions of a message (at most a few, in order), or the social text it is.
+
+        ``hide``: stems of words left out when the kind is read (the event's own name).
+        """
+        found = segments(message)
+        if not found:
+            return [], None
+        guesses = self.classifier.guess_many([_without(s.text, hide) for s in found])
+        read = list(zip(found, guesses, strict=True))
+        asked = [
+            (s, g) for s, g in read if s.asks and (g.kind != "smalltalk" or self._timed(s.text))
+        ]
+        if not asked:
+            # "Tilmeld mig venligst", "parkering", "Jeg er syg. Afmeld mig.": the one thing said.
+            acting = [(s, g) for s, g in read if g.kind in ACTIONS and g.confidence >= 0.5]
+            content = [(s, g) for s, g in read if g.kind != "smalltalk"]
+            if acting:
+                asked = acting[-1:]
+            elif content:
+                whole = Segment(" ".join(s.text for s, _g in content), False)
+                asked = [(whole, self.classifier.guess(_without(whole.text, hide)))]
+        if not asked:
+            return [], " ".join(s.text for s in found)
+        # A statement is not a question: "Jeg vil gerne tilmelde mig, hvis der stadig er plads"
+        # signs up; read as a question it would be "can I still sign up?".
+        asked = [(s, _as_statement(g) if not s.asks else g) for s, g in asked]
+        pieces: list[Piece] = []
+        for segment, guess in asked:
+            query = analyse(segment.text, self.index.vocabulary)
+            for reading in (guess, *_second_reading(segment, guess)):
+                if not any(p.kind == reading.kind for p in pieces):  # asked twice: once
+                    pieces.append(Piece(segment, reading, query, second=reading is not guess))
+        return pieces[:MAX_PIECES], None
+
+    def _named_source(self, context: Query) -> Event | Background | None:
+        """The one source a message clearly names (title words, place, year), if any."""
+        ranked = self._identity_ranking(context)
+        if (
+            ranked
+            and ranked[0][1] >= IDENTITY_MIN
+            and (len(ranked) == 1 or ranked[1][1] < CLOSE_NAMES * ranked[0][1])
+        ):
+            return self.kb.sources[ranked[0][0]]
+        return None
 
     # -- finding the event -------------------------------------------------------------------
 
-    def _without_event(self, query: Query, lang: Lang, now: datetime) -> Answer:
-        chosen, candidates = self._resolve(query, now)
-        if chosen is not None:
-            answer = self._about(chosen, query, lang, now)
-            return Answer(
-                answer.event,
-                answer.intent,
-                answer.text,
-                answer.escalate,
-                answer.confidence * 0.9,
-            )
-        if not candidates:
-            return self._escalate(None, "unknown", lang)
-        events = [c for c in candidates if isinstance(c, Event)]
-        if not events:
-            return self._escalate(None, "unknown", lang)
-        # Ask each candidate, nearest in time first; the ones that know the answer compete.
-        events.sort(key=lambda e: abs((e.start - now).total_seconds()))
-        answers: list[tuple[Event, Answer]] = []
-        for event in events[:MAX_COMPARED]:
-            answer = self._about(event, query, lang, now)
-            if not answer.escalate:
-                answers.append((event, answer))
-            if len(answers) == MAX_CANDIDATES:
-                break
-        if not answers:
-            return self._escalate(None, "unknown", lang)
-        if len(answers) == 1:
-            event, answer = answers[0]
-            return Answer(event.id, answer.intent, answer.text, False, answer.confidence * 0.8)
-        text = compose.candidates_answer(
-            [e for e, _a in answers], lang, [_first_lines(a.text) for _e, a in answers]
-        )
-        intent = answers[0][1].intent
-        return Answer(None, intent, text, False, 0.5, tuple(e.id for e, _a in answers))
-
-    def _resolve(
-        self, query: Query, now: datetime
-    ) -> tuple[Event | Background | None, list[Event | Background]]:
-        """The source a question is about, or the candidates when it is not clear."""
-        ranked = self._identity_ranking(query)
-        named = bool(ranked) and ranked[0][1] >= IDENTITY_MIN
-        if named and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
-            return self.kb.sources[ranked[0][0]], []
-        covering = [self.kb.sources[sid] for sid in sorted(self._covering(query))]
-        if named:  # several events' names fit: only they compete
+    def _without_event(
+        self, context: Query, pieces: list[Piece], lang: Lang, now: datetime
+    ) -> Answer:
+        ranked = self._identity_ranking(context)
+        if ranked and ranked[0][1] >= IDENTITY_MIN:
             top = ranked[0][1]
-            close = {sid for sid, score in ranked if score >= 0.6 * top}
-            covering = [s for s in covering if s.id in close] or covering
-        # People ask about what is coming; past events compete only when nothing is.
-        coming = [s for s in covering if not isinstance(s, Event) or s.end >= now]
-        if any(isinstance(s, Event) for s in coming):
-            covering = coming
-        if len(covering) == 1:
-            return covering[0], []
-        if _topic_keys(query) and 1 < len(covering) <= MAX_COMPARED:
-            best = self._best_by_units(query, covering)
-            if best is not None:
-                return best, []
-        return None, covering
+            pool = [self.kb.sources[sid] for sid, score in ranked if score >= CLOSE_NAMES * top]
+        else:
+            pool = list(self.kb.sources.values())
+        events = [s for s in pool if isinstance(s, Event)]
+        coming = sorted((e for e in events if e.end >= now), key=lambda e: e.start)
+        past = sorted((e for e in events if e.end < now), key=lambda e: e.start, reverse=True)
+        backgrounds = [s for s in pool if isinstance(s, Background)]
+        for group in (coming, past, backgrounds):
+            answers: list[tuple[Event | Background, Answer]] = []
+            for source in group[:MAX_COMPARED]:
+                answer = self._about(source, pieces, context, lang, now, named=True)
+                if not answer.escalate:
+                    answers.append((source, answer))
+                if len(answers) == MAX_CANDIDATES:
+                    break
+            # "Hvornår er plenum?": the event whose programme has a plenum, not every event's date.
+            if any(a.grounded for _s, a in answers):
+                answers = [(s, a) for s, a in answers if a.grounded]
+            if len(answers) == 1:
+                source, answer = answers[0]
+                return Answer(source.id, answer.intent, answer.text, False, answer.confidence * 0.8)
+            if answers:
+                shown = [(s, a) for s, a in answers if isinstance(s, Event)]
+                text = compose.candidates_answer(
+                    [s for s, _a in shown], lang, [_first_lines(a.text) for _s, a in shown]
+                )
+                return Answer(
+                    None, answers[0][1].intent, text, False, 0.5, tuple(s.id for s, _a in shown)
+                )
+        return Answer(None, pieces[0].kind, compose.escalation_text(lang), True, 0.0)
 
     def _identity_ranking(self, query: Query) -> list[tuple[str, float]]:
-        """Sources by how well the question names them (title words, place, year, organiser)."""
+        """Sources by how well the message names them (title words, place, year, organiser)."""
         scores: dict[str, float] = defaultdict(float)
         for key in set(query.identity):
             idf = self.index.identity_idf.get(key, 0.0)
@@ -184,561 +358,334 @@ class Answerer:
             return None
         return ranked[0][0]
 
-    def _covering(self, query: Query) -> set[str]:
-        """Ids of the sources whose knowledge covers every topic word of the question."""
-        found = set(self.kb.sources)
-        for alternatives in query.topic:
-            found &= set().union(*(self.index.sources_covering(k) for k in alternatives))
-        for key, kind in query.kind_words:
-            found &= self.index.kind_sources.get(kind, set()) | self.index.sources_covering(key)
-        return found
-
-    def _best_by_units(
-        self, query: Query, sources: Sequence[Event | Background]
-    ) -> Event | Background | None:
-        """The one source whose own text is about the question's words, if only one is.
-
-        "Hvornår er plenum?" is about the day whose programme says "Plenum", not about another
-        that merely has a closing discussion; but lunch on two days is lunch on two days.
-        """
-        keys = _match_keys(query)
-        strong = [
-            source
-            for source in sources
-            if max(self.index.sources[source.id].score_units(keys).values(), default=0.0)
-            >= UNIT_THRESHOLD
-        ]
-        return strong[0] if len(strong) == 1 else None
-
     # -- answering about one source ----------------------------------------------------------
 
     def _indices(self, source: Event | Background) -> list[SourceIndex]:
         indices = [self.index.sources[source.id]]
         if isinstance(source, Event):
-            indices += [self.index.sources[b] for b in source.background]
+            indices += [self.index.sources[b] for b in source.background if b in self.index.sources]
         return indices
 
-    def _about(self, source: Event | Background, query: Query, lang: Lang, now: datetime) -> Answer:
-        indices = self._indices(source)
-        uncovered = _uncovered(query, indices)
-        # A plain "I'd like to sign up, and bring my dog" is still a signup; a question with
-        # words the knowledge base does not know is a question for staff.
-        if isinstance(source, Event) and not (uncovered and query.asks):
-            if "deadline" in query.patterns:
-                return self._topic(source, "deadline", query, lang, now)
-            if "cancel" in query.patterns or (query.has("cancel") and not query.qword):
-                return Answer(source.id, "cancel", compose.cancel_answer(source, lang), False, 0.9)
-            topic = _event_intent(query)
-            plain_signup = query.has("signup") and not query.topic and topic not in EVENT_TOPICS
-            # "Who do I send my signup to?" and "how do I sign up?" are answered by how to sign up.
-            how_to = query.qword in ("who", "how", "where") and "audience" not in query.patterns
-            if "signup" in query.patterns or (plain_signup and (not query.qword or how_to)):
-                return Answer(
-                    source.id, "signup", compose.signup_answer(source, lang, now), False, 0.9
-                )
-        if uncovered or "abbreviation" in query.patterns:
-            return self._escalate(source.id, "unknown", lang)
-        # The source's own curated answers first; its background is consulted after its facts.
-        faq = self._faq(indices[:1], query)
-        if faq is not None:
-            qa, score = faq
-            return Answer(source.id, "faq", compose.faq_answer(qa, lang), False, min(1.0, score))
-        if isinstance(source, Background):
-            return self._from_notes(source, indices, query, lang)
-        return self._about_event(source, indices, query, lang, now)
-
-    def _about_event(
-        self,
-        event: Event,
-        indices: list[SourceIndex],
-        query: Query,
-        lang: Lang,
-        now: datetime,
-    ) -> Answer:
-        topic = _event_intent(query)
-        if query.relative_day is not None and _asks_which_day(query, topic):
-            if query.qword == "what":  # "hvad sker der i dag?": the day's programme, if it is
-                if compose.days_until(event, now) == query.relative_day and event.end > now:
-                    return self._topic(event, "programme", query, lang, now)
-                return Answer(event.id, "date", compose.date_answer(event, lang, now), False, 0.8)
-            text = compose.relative_day_answer(event, query.relative_day, lang, now)
-            return Answer(event.id, "date", text, False, 0.9)
-        if topic in EVENT_TOPICS:
-            return self._topic(event, topic, query, lang, now)
-        if query.qword == "how_many" or topic == "summary":
-            # "How many came?", "what was the main point?": a stated fact, or nothing.
-            notes = self._from_notes(event, indices, query, lang, with_cues=True)
-            if not notes.escalate or query.qword == "how_many":
-                return notes
-        if query.session_key is not None:
-            session = next((s for s in event.sessions if s.key == query.session_key), None)
-            if session is None:
-                return self._escalate(event.id, "sessions", lang)
-            return self._unit_answer(event, session, query, lang, 1.0)
-        at = self._programme_at(event, query, lang, now)
-        if at is not None:
-            return at
-        if query.mentions_session and not _topic_keys(query) and event.sessions:
-            holder = next((i for i in event.programme if i.sessions), None)
-            choosing = any(w in query.words for w in ("vælge", "vælger", "choose", "valg"))
-            if (
-                holder is not None
-                and not choosing
-                and (query.qword == "when" or query.has("start"))
-            ):
-                return Answer(
-                    event.id, "sessions", compose.item_when_answer(event, holder, lang), False, 0.9
-                )
-            return self._topic(event, "sessions", query, lang, now)
-        if (
-            query.topic
-            and _holds_all(indices[0], indices[0].units[0], query)
-            and (query.qword in ("when", "where") or topic in ("date", "start", "end", "venue"))
-        ):
-            # "When is the conference on the future of the social area?" names the event itself.
-            return self._topic(
-                event, topic or ("venue" if query.qword == "where" else "date"), query, lang, now
-            )
-        unit, score = self._best_unit(indices[0], query)
-        if unit is not None and score >= UNIT_THRESHOLD and _holds_all(indices[0], unit, query):
-            return self._unit_answer(event, unit.ref, query, lang, min(1.0, score / 6))
-        if topic is not None:
-            return self._topic(event, topic, query, lang, now)
-        if _topic_keys(query):
-            notes = self._from_notes(event, indices, query, lang)
-            if not notes.escalate:
-                return notes
-        if query.qword == "when":
-            return Answer(event.id, "date", compose.date_answer(event, lang, now), False, 0.8)
-        if query.qword == "where":
-            return self._topic(event, "venue", query, lang, now)
-        return self._escalate(event.id, "unknown", lang)
-
-    def _topic(self, event: Event, topic: str, query: Query, lang: Lang, now: datetime) -> Answer:
-        """Answer an event-level intent from the event's structured facts, or hand it over."""
-        text: str | None
-        if topic == "contact":  # a contact the question names, else all of them
-            text = compose.contact_answer(event, lang, self._named_contacts(event, query))
-        else:
-            build = compose.TOPIC_ANSWERS.get(topic)
-            text = build(event, lang, now) if build else None
-        if text is None:
-            return self._escalate(event.id, topic, lang)
-        return Answer(event.id, topic, text, False, 0.9)
-
-    def _named_contacts(self, event: Event, query: Query) -> list[Contact]:
-        if not query.topic:
-            return []
-        scores = self.index.sources[event.id].score_units(_match_keys(query))
-        units = self.index.sources[event.id].units
-        return [
-            ref
-            for i, s in scores.items()
-            if s >= UNIT_THRESHOLD and isinstance(ref := units[i].ref, Contact)
-        ]
-
-    # -- programme by time -------------------------------------------------------------------
-
-    def _programme_at(self, event: Event, query: Query, lang: Lang, now: datetime) -> Answer | None:
-        items = sorted(event.programme, key=lambda i: i.start)
-        if not items:
-            return None
-        if query.clock is not None and not _topic_keys(query):
-            current = [i for i in items if i.start <= query.clock]
-            if not current:
-                text = compose.programme_starts(event, items[0], lang)
-                return Answer(event.id, "programme_at", text, False, 0.8)
-            item = current[-1]
-            return Answer(
-                event.id,
-                "programme_at",
-                compose.item_at_answer(event, item, lang, _topic_keys(query)),
-                False,
-                0.9,
-            )
-        wants_now, wants_next = query.has("now"), query.has("next")
-        if (wants_now or wants_next) and not _topic_keys(query):
-            local = now.astimezone(event.start.tzinfo)
-            if local.date() != event.day:
-                text = compose.not_today(event, items[0], lang)
-                return Answer(event.id, "programme_now", text, False, 0.8)
-            started = [i for i in items if event.item_start(i) <= local]
-            upcoming = [i for i in items if event.item_start(i) > local]
-            if wants_next:
-                if not upcoming:
-                    text = compose.no_more_items(lang)
-                    return Answer(event.id, "programme_next", text, False, 0.8)
-                text = compose.item_at_answer(event, upcoming[0], lang, ())
-                return Answer(event.id, "programme_next", text, False, 0.9)
-            if not started:
-                text = compose.programme_starts(event, items[0], lang)
-            else:
-                text = compose.item_at_answer(event, started[-1], lang, ())
-            return Answer(event.id, "programme_now", text, False, 0.9)
-        if query.daypart is not None and not _topic_keys(query):
-            low, high = query.daypart
-            part = [i for i in items if low <= i.start < high]
-            if part:
-                text = "\n".join(compose.item_line(event, i, lang) for i in part)
-                return Answer(event.id, "programme_at", text, False, 0.85)
-        if (query.has("after") or query.has("before")) and query.qword != "who":
-            anchor: ProgrammeItem | None = None
-            if _topic_keys(query):
-                unit, score = self._best_unit(self.index.sources[event.id], query, kinds=("item",))
-                if unit is not None and score >= UNIT_THRESHOLD:
-                    anchor = unit.ref if isinstance(unit.ref, ProgrammeItem) else None
-            elif query.mentions_session:
-                anchor = next((i for i in items if i.sessions), None)
-            if anchor is None:
-                return None
-            position = items.index(anchor)
-            step = 1 if query.has("after") else -1
-            if 0 <= position + step < len(items):
-                other = items[position + step]
-                return Answer(
-                    event.id,
-                    "programme_at",
-                    compose.item_at_answer(event, other, lang, ()),
-                    False,
-                    0.85,
-                )
-        return None
-
-    # -- units -------------------------------------------------------------------------------
-
-    def _best_unit(
-        self,
-        index: SourceIndex,
-        query: Query,
-        kinds: Sequence[str] = ("item", "session", "person", "contact", "fact", "faq"),
-    ) -> tuple[Unit | None, float]:
-        # Context words the knowledge knows ("Ulrik Wilbek er med. Hvornår kommer han på?")
-        # help to find the item; unknown ones (a town, an illness) are left out.
-        context = (
-            [k for k in query.context if index.covers(k)] if _event_intent(query) is None else []
-        )
-        scores = index.score_units(_topic_keys(query) + context)
-        if query.kinds:  # "when is lunch?" is about the meal item, whatever it is called
-            for i, unit in enumerate(index.units):
-                if isinstance(unit.ref, ProgrammeItem) and unit.ref.kind in query.kinds:
-                    scores[i] = scores.get(i, 0.0) + 3.0
-        best: tuple[Unit | None, float] = (None, 0.0)
-        for i, score in scores.items():
-            unit = index.units[i]
-            if unit.kind not in kinds:
-                continue
-            if query.qword == "who":
-                # Asked who, an item that names nobody is a poor answer; a person a good one.
-                if unit.kind == "person":
-                    score += 0.5
-                elif isinstance(unit.ref, ProgrammeItem | Session) and not unit.ref.speakers:
-                    score *= 0.5
-            if score > best[1]:
-                best = (unit, score)
-        return best
-
-    def _unit_answer(
-        self, event: Event, ref: object, query: Query, lang: Lang, confidence: float
-    ) -> Answer:
-        keys = _topic_keys(query)
-        qword = query.qword
-        if isinstance(ref, ProgrammeItem):
-            if qword == "who" or query.parts:
-                text = compose.item_who_answer(event, ref, lang, query.parts)
-                if text is None:
-                    return self._escalate(event.id, "who", lang)
-                return Answer(event.id, "who", text, False, confidence)
-            if qword in ("when", None) or query.has("start") or query.has("end"):
-                return Answer(
-                    event.id,
-                    "programme_item",
-                    compose.item_when_answer(event, ref, lang),
-                    False,
-                    confidence,
-                )
-            return Answer(
-                event.id,
-                "programme_item",
-                compose.item_at_answer(event, ref, lang, keys),
-                False,
-                confidence,
-            )
-        if isinstance(ref, Session):
-            if qword == "when":
-                holder = next((i for i in event.programme if ref.key in i.sessions), None)
-                if holder is None:
-                    return self._escalate(event.id, "sessions", lang)
-                return Answer(
-                    event.id,
-                    "sessions",
-                    compose.item_when_answer(event, holder, lang),
-                    False,
-                    confidence,
-                )
-            text = compose.session_answer(ref, lang, keys, query.parts)
-            return Answer(
-                event.id, "who" if qword == "who" else "sessions", text, False, confidence
-            )
-        if isinstance(ref, Person):
-            named = _names_person(ref, query)
-            if qword == "when":
-                slots = [i for i in event.programme if any(s.name == ref.name for s in i.speakers)]
-                if slots:
-                    return Answer(
-                        event.id,
-                        "programme_item",
-                        compose.item_when_answer(event, slots[0], lang),
-                        False,
-                        confidence,
-                    )
-            return Answer(
-                event.id, "who", compose.person_answer(ref, lang, named), False, confidence
-            )
-        if isinstance(ref, Contact):
-            return Answer(
-                event.id,
-                "contact",
-                compose.contact_answer(event, lang, [ref]) or "",
-                False,
-                confidence,
-            )
-        if isinstance(ref, Fact):
-            return Answer(event.id, "fact", compose.fact_answer(ref, keys), False, confidence)
-        if isinstance(ref, QA):
-            return Answer(event.id, "faq", compose.faq_answer(ref, lang), False, confidence)
-        return self._escalate(event.id, "unknown", lang)
-
-    def _faq(self, indices: list[SourceIndex], query: Query) -> tuple[QA, float] | None:
-        """A curated question-and-answer entry whose questions match the question closely.
-
-        Only the entry's questions and keywords count: an answer that happens to mention the
-        same words is not a match ("who are the citizens?" is not "what is the purpose?").
-        """
-        keys = set(query.content)
-        if not keys:
-            return None
-        best: tuple[QA, float] | None = None
-        for index in indices:
-            for i, score in index.score_units(keys).items():
-                unit = index.units[i]
-                if not isinstance(unit.ref, QA):
-                    continue
-                if query.qword and unit.qwords and query.qword not in unit.qwords:
-                    continue  # an entry written for "when?" does not answer "who?"
-                asked = sum(1 for k in keys if _asked_in(index, i, k)) / len(keys)
-                if (
-                    asked >= 0.6
-                    and score >= 2 * UNIT_THRESHOLD
-                    and (best is None or score > best[1])
-                ):
-                    best = (unit.ref, score / 8)
-        return best
-
-    def _from_notes(
+    def _about(
         self,
         source: Event | Background,
-        indices: list[SourceIndex],
-        query: Query,
+        pieces: list[Piece],
+        context: Query,
         lang: Lang,
-        with_cues: bool = False,
+        now: datetime,
+        named: bool,
     ) -> Answer:
-        """Answer from facts and Q&A entries (background sources, or an event's own notes)."""
-        keys = _match_keys(query) or query.content
-        if with_cues:
-            keys = [*keys, *query.content]
-        if query.qword == "how_many":
-            keys = [*keys, *HOW_MANY_KEYS]
-        best: tuple[Fact | QA, float, SourceIndex] | None = None
+        said = [self._say(source, piece, context, lang, now, named) for piece in pieces]
+        if any(s.text is not None for s in said):
+            # An unsure piece beside an answered one is most likely context ("jeg har en
+            # togbillet kl 16.30, når jeg den?"); a sure one that cannot be answered is passed on.
+            said = [s for s, p in zip(said, pieces, strict=True) if s.text is not None or p.trusted]
+        action = next((s for s in said if s.kind in ("signup", "cancel")), None)
+        answered = [s for s in said if s.text is not None]
+        passed = [s for s in said if s.text is None]
+        if action is not None and isinstance(source, Event):
+            text = "\n".join(s.text for s in answered if s.text)
+            return Answer(source.id, action.kind, text, False, action.confidence)
+        if not answered:
+            return Answer(source.id, said[0].kind, compose.escalation_text(lang), True, 0.0)
+        text = "\n".join(s.text for s in answered if s.text)
+        confidence = min(s.confidence for s in answered)
+        grounded = any(s.why == ABOUT_PART for s in answered)
+        if passed:
+            text += "\n" + compose.partly_passed_text(lang)
+            return Answer(source.id, answered[0].kind, text, True, confidence, grounded=grounded)
+        return Answer(source.id, answered[0].kind, text, False, confidence, grounded=grounded)
+
+    def _say(self, *args: Any) -> Said:
+        said = self._decide(*args)
+        # The decision, without the words of the question (they may be personal).
+        log.debug(
+            "piece read as %s (%.2f), %s: %s",
+            said.kind,
+            said.confidence,
+            said.why,
+            "answered" if said.text is not None else "for staff",
+        )
+        return said
+
+    def _decide(
+        self,
+        source: Event | Background,
+        piece: Piece,
+        context: Query,
+        lang: Lang,
+        now: datetime,
+        named: bool,
+    ) -> Said:
+        guess = piece.guess
+        kind, confidence = guess.kind, guess.confidence
+        trusted = piece.trusted
+        query = piece.query
+        if kind in QUESTION_CONFLICTS.get(query.qword or "", ()):
+            # "Hvem afslutter dagen?" is not asking when it ends, whatever the classifier reads:
+            # the question word and the kind disagree, so the likeliest kind the question word
+            # allows is taken, and trusted only if it is likely enough.
+            allowed = QUESTION_FAMILIES[query.qword or ""]
+            kind = max(allowed, key=guess.probability)
+            confidence = guess.probability(kind)
+            trusted = confidence >= FAMILY_CONFIDENCE
+        # Times said in the question decide between the kinds about time: "er det i dag?" asks
+        # which day, "hvad sker der nu?" what is on now, "/program næste" what is next.
+        timed = False
+        if (
+            not query.topic
+            and (kind in WHEN_KINDS or kind == "programme" or not trusted)
+            and kind not in ACTIONS | SIGNUP_KINDS
+        ):
+            if query.relative_day is not None and query.qword in (None, "when", "what"):
+                kind, trusted, timed = "date", True, True
+            elif query.has("now") or query.has("next"):
+                kind, trusted, timed = "now-next", True, True
+        indices = self._indices(source)
+        notes = [n for index in indices for n in self.notes.get(index.source.id, [])]
+        if isinstance(source, Event) and _another_time(source, piece, kind, indices[0].names):
+            return Said(
+                kind, None, confidence, "another edition"
+            )  # "næste års temadag", "en temadag i 2025"
+        if isinstance(source, Background):
+            return Said(
+                kind, self._from_background(piece, indices, notes, lang), confidence, "background"
+            )
+        asked = Asked(
+            event=source,
+            kind=kind,
+            query=piece.query,
+            context=context,
+            indices=indices,
+            notes=notes,
+            lang=lang,
+            now=now,
+            named=named,
+            # The event's own name says which event, not which part of it.
+            keys=[k for k in _keys(piece.query) if k not in indices[0].names],
+            common=self.common,
+            text=piece.segment.text,
+            search=self.note_search.best,
+            sure=(
+                trusted
+                and confidence >= SURE
+                and kind in ONE_FACT_KINDS
+                and kind in QUESTION_FAMILIES.get(query.qword or "", ONE_FACT_KINDS)
+            ),
+        )
+        # A sure kind outside the families (contact, price) is answered as that kind: "hvem kan
+        # jeg kontakte om teknikken?" is not about the workshop that mentions technology.
+        about_part = kind in FAMILY_KINDS or not trusted or bool(piece.query.session_key)
+        asked.subject = find_subject(asked) if about_part and kind not in NEIGHBOUR_KINDS else None
+        if asked.subject is not None:
+            # "Hvornår er plenum?": the item is named; that the question asks *when* is enough,
+            # whichever of the time kinds the classifier prefers.
+            family, likely = max(
+                ((f, sum(guess.probability(k) for k in f)) for f in FAMILIES),
+                key=lambda fp: fp[1],
+            )
+            # The question word says which family outright: "hvornår" asks when, "hvem" who.
+            asked_family = QUESTION_FAMILIES.get(piece.query.qword or "")
+            if asked_family is not None and kind not in ACTIONS:
+                family, likely = asked_family, max(likely, FAMILY_CONFIDENCE)
+            if likely >= FAMILY_CONFIDENCE and kind not in ACTIONS:
+                asked.kind = max(family, key=guess.probability)
+                # Named but not stated ("who welcomes us?" where the welcome names nobody):
+                # staff, never the answer to the event-wide question.
+                why = ABOUT_KIND if asked.subject_by_kind else ABOUT_PART
+                return Said(asked.kind, about_subject(asked, asked.subject), likely, why)
+        if not trusted:
+            return Said(kind, None, confidence, "unsure")
+        if kind in ("signup", "cancel"):
+            build = compose.signup_answer if kind == "signup" else _cancel
+            return Said(kind, build(source, lang, now), confidence, "act")
+        if kind not in NAMING_KINDS and not timed and self._unknown_words(piece, indices):
+            return Said(kind, None, confidence, "strange words")
+        reply = REPLIES.get(kind)
+        if reply is None:
+            return Said(kind, None, confidence, "no reply for the kind")
+        return Said(kind, reply(asked), confidence, "reply")
+
+    def _from_background(
+        self,
+        piece: Piece,
+        indices: list[SourceIndex],
+        notes: list[Note],
+        lang: Lang,
+    ) -> str | None:
+        """A background source answers questions of knowledge from the note that holds every
+        topic word of the question, at least one of them as what the note is about (its topic
+        or keywords): a slide heading with no content is not answered from another slide."""
+        guess = piece.guess
+        if guess.confidence >= 0.5 and (
+            guess.kind in ACTIONS or guess.kind in ("other", "smalltalk") or guess.kind in LOGISTICS
+        ):
+            return None
+        if not piece.query.topic:
+            return None
+        keys = _keys(piece.query)
+        # Asked when, only a note that states a time answers ("Hvornår skal aftalen godkendes?"
+        # is not answered by who approves it).
+        when = piece.query.qword == "when" or guess.kind in TIME_KINDS
+        fitting: list[Note] = []
         for index in indices:
             for i, score in index.score_units(keys).items():
                 unit = index.units[i]
-                if (
-                    isinstance(unit.ref, Fact | QA)
-                    and (best is None or score > best[1])
-                    and _holds_all(index, unit, query)
-                    and (query.qword != "how_many" or _has_number(unit.ref))
-                ):
-                    best = (unit.ref, score, index)
-        if best is None or best[1] < UNIT_THRESHOLD:
-            return self._escalate(source.id, "unknown", lang)
-        ref, score, index = best
-        if isinstance(ref, QA):
-            text = compose.faq_answer(ref, lang)
-        else:
-            text = compose.fact_answer(ref, keys)
-        if index.source.id != source.id:
-            text += f" ({index.source.title})"
-        return Answer(source.id, "fact", text, False, min(1.0, score / 6))
+                note = next((n for n in notes if n.ref is unit.ref), None)
+                if note is None or score < UNIT_THRESHOLD or not holds_all(index, i, piece.query):
+                    continue
+                if when and not _STATES_TIME.search(_note_text_of(note)):
+                    continue
+                # Words of the source's own name ("det specialiserede socialområde") say which
+                # source, not what about it.
+                anchored = [
+                    any(
+                        unit.weights.get(m, 0.0) >= KEYWORD
+                        for k in alts
+                        for m, _f in index.expand(k)
+                    )
+                    for alts in piece.query.topic
+                    if not any(k in index.names for k in alts)
+                ]
+                if all(anchored) if guess.kind == "who-is" else any(anchored):
+                    fitting.append(note)
+        # Of the notes that hold the question's words, the one closest to how it is asked.
+        note, _similarity = self.note_search.best(piece.segment.text, fitting)
+        if note is None:
+            return None
+        if isinstance(note.ref, QA):
+            return compose.faq_answer(note.ref, lang)
+        return compose.fact_answer(note.ref, keys, lang)
 
-    def _escalate(self, event: str | None, intent: str, lang: Lang) -> Answer:
-        return Answer(event, intent, compose.escalation_text(lang), True, 0.0)
+    def _timed(self, text: str) -> bool:
+        """Whether a text names a day or a moment ("is it today?" is not small talk)."""
+        query = analyse(text, self.index.vocabulary)
+        return query.relative_day is not None or query.has("now") or query.has("next")
+
+    def _gibberish(self, text: str) -> bool:
+        """Whether no word of the text is one the corpus or the knowledge knows ("asdf qwerty")."""
+        words = [t for t in tokens(clean(text)) if t.isalpha()]
+        return bool(words) and not any(
+            fold_word(w) in self.known_words
+            or self.common(stem(w))
+            or self.index.vocabulary.canonical(w) is not None
+            for w in words
+        )
+
+    def common(self, key: str) -> bool:
+        """Whether participants use a word of this stem anyhow (the corpus has it): a way of
+        asking, or a reason around the question, rather than the name of a thing."""
+        folded = fold_word(key)
+        if len(folded) < 4:
+            return False
+        at = bisect.bisect_left(self._known_sorted, folded)
+        return at < len(self._known_sorted) and self._known_sorted[at].startswith(folded)
+
+    def _unknown_words(self, piece: Piece, indices: list[SourceIndex]) -> list[str]:
+        """Words of the piece that neither the corpus nor this event's knowledge knows."""
+        unknown = []
+        for token in tokens(clean(piece.segment.text)):
+            if not token.isalpha() or len(token) < 4:
+                continue
+            if fold_word(token) in self.known_words or self.common(stem(token)):
+                continue
+            canonical = self.index.vocabulary.canonical(token)
+            if canonical is not None and fold_word(canonical) in self.known_words:
+                continue
+            words = [canonical] if canonical else []
+            parts = self.index.vocabulary.split_compound(token)
+            words += parts or []
+            if any(index.covers(stem(w)) for w in words or [token] for index in indices):
+                continue
+            unknown.append(token)
+        return unknown
 
 
-# -- helpers on queries ------------------------------------------------------------------------
+_ANOTHER_TIME = re.compile(r"\bnæste (?:års?|gang)\b|\bnext (?:year|time)\b|\bigen\b|\bagain\b")
 
 
-def _match_keys(query: Query) -> list[str]:
-    """The stems a relevant fact should hold: topic keys, known context, dates ("juni 2022")."""
-    return _topic_keys(query) + query.context + query.dates
+def _another_time(event: Event, piece: Piece, kind: str, names: frozenset[str]) -> bool:
+    """Whether the piece asks about another edition: a year that is not the event's, or "next
+    year's" or "again" asked of its date."""
+    years = {w for w in piece.query.dates if w.isdigit() and len(w) == 4}
+    if years - {str(event.start.year), str(event.end.year)} - names:
+        return True
+    return kind == "date" and bool(_ANOTHER_TIME.search(piece.query.text))
 
 
-def _topic_keys(query: Query) -> list[str]:
-    """The stems to look for in the knowledge: topic words, their related words, item kinds."""
+_STATES_TIME = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:januar|februar|marts|april|maj|juni|juli|august|september"
+    r"|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec)\b"
+    r"|\bkl\.?\s*\d|\b\d{1,2}[.:]\d\d\b|\b(?:foråret|efteråret|sommeren|vinteren)\b",
+    re.IGNORECASE,
+)
+
+
+def _note_text_of(note: Note) -> str:
+    ref = note.ref
+    return ref.answer if isinstance(ref, QA) else ref.text
+
+
+_AND = re.compile(r"\s(?:og|and|samt|plus)\s|,|&")
+
+
+def _second_reading(segment: Segment, guess: Guess) -> list[Guess]:
+    """ "Vil De oplyse adressen og et telefonnummer?": two things asked in one clause, read as
+    the two kinds the classifier finds nearly as likely, where the clause joins two things."""
+    if len(guess.ranked) < 2 or not _AND.search(segment.text):
+        return []
+    second, likely = guess.ranked[1]
+    if likely < SECOND_KIND or second in ACTIONS or second in ("smalltalk", "other"):
+        return []
+    if guess.kind in ACTIONS:
+        return []
+    rest = tuple(kp for kp in guess.ranked if kp[0] != second)
+    return [Guess(((second, likely), *rest))]
+
+
+def _as_statement(guess: Guess) -> Guess:
+    """A statement about signing up or cancelling is the act itself, where the act is likely."""
+    acts = {
+        "can-signup": "signup",
+        "signup-how": "signup",
+        "deadline": "signup",
+        "choose-session": "signup",  # "Jeg deltager og vælger session 1"
+    }
+    act = acts.get(guess.kind)
+    if act is None or guess.probability(act) < STATED_ACT:
+        return guess
+    ranked = sorted(guess.ranked, key=lambda kp: (kp[0] != act, -kp[1]))
+    return Guess(((act, guess.confidence), *((k, p) for k, p in ranked[1:])))
+
+
+def _without(text: str, hide: frozenset[str]) -> str:
+    """The text without the words whose stems are hidden; the text itself if nothing is left."""
+    if not hide:
+        return text
+    # Short words ("dag", "i") are the question's own, even where a title has them too.
+    kept = [
+        w
+        for w in text.split()
+        if len(key := stem(clean(w).strip(".,;:!?\"'()"))) < 4 or key not in hide
+    ]
+    return " ".join(kept) if kept else text
+
+
+def _cancel(event: Event, lang: Lang, _now: datetime) -> str:
+    return compose.cancel_answer(event, lang)
+
+
+def _keys(query: Query) -> list[str]:
+    """The stems a matching unit should hold: the topic words and kinds of items asked."""
     keys = [k for alternatives in query.topic for k in alternatives]
     return keys + [key for key, _kind in query.kind_words]
 
 
-def _uncovered(query: Query, indices: Sequence[SourceIndex]) -> list[str]:
-    """Topic words of the question that none of the given sources mention.
-
-    A word for a kind of programme item ("lunch") is covered by an item of that kind too.
-    """
-    missing = []
-    for alternatives in query.topic:
-        if not any(index.covers(k) for index in indices for k in alternatives):
-            missing.append(alternatives[0])
-    kinds = {
-        item.kind
-        for index in indices
-        if isinstance(index.source, Event)
-        for item in index.source.programme
-    }
-    for key, kind in query.kind_words:
-        if kind not in kinds and not any(index.covers(key) for index in indices):
-            missing.append(key)
-    return missing
-
-
-def _holds_all(index: SourceIndex, unit: Unit, query: Query) -> bool:
-    """Whether one unit (with its event's name and place) mentions every topic word together.
-
-    Words scattered over several items ("meningen" here, "livet" there) do not make an answer.
-    """
-    position = index.units.index(unit)
-    return all(
-        any(_unit_has(index, position, k) or _unit_has(index, 0, k) for k in alternatives)
-        for alternatives in query.topic
-    )
-
-
-def _asked_in(index: SourceIndex, unit: int, key: str) -> bool:
-    """Whether a Q&A unit's questions or keywords (not its answer) hold ``key``.
-
-    Here a shorter word in the question also counts: "aftalen" in an entry of the socialaftale
-    source asks about the "socialaftale".
-    """
-    asked = {k for k, weight in index.units[unit].weights.items() if weight >= KEYWORD}
-    if any(matched in asked for matched, _f in index.expand(key)):
-        return True
-    return any(len(k) >= MIN_PARTIAL and key.endswith(k) for k in asked)
-
-
-def _unit_has(index: SourceIndex, unit: int, key: str) -> bool:
-    return any(any(i == unit for i, _w in index.postings[m]) for m, _f in index.expand(key))
-
-
-def _names_person(person: Person, query: Query) -> bool:
-    from bot.answering.index import words_of
-    from bot.answering.text import stem
-
-    name = {stem(w) for w in words_of(person.name)}
-    return bool(name & set(query.stems))
-
-
-NUMBER_WORDS = frozenset(
-    "en et to tre fire fem seks syv otte ni ti elleve tolv halvtreds hundrede "
-    "one two three four five six seven eight nine ten twelve hundred".split()
-)
-
-
-def _has_number(ref: Fact | QA) -> bool:
-    text = ref.text if isinstance(ref, Fact) else ref.answer
-    return any(c.isdigit() for c in text) or bool(NUMBER_WORDS & set(text.casefold().split()))
+def _thanks(text: str) -> bool:
+    folded = skeleton(text.casefold())
+    return any(w in folded for w in ("tak", "thank", "thanks"))
 
 
 def _first_lines(text: str, limit: int = 2) -> str:
     """The start of an answer, for a list of candidates: its first sentences, on one line."""
     return " ".join(compose.sentences(text.replace("\n", " "))[:limit])
-
-
-def _asks_which_day(query: Query, topic: str | None) -> bool:
-    """ "Is it today?", "er det i morgen?": the day itself, not something on it."""
-    return (
-        topic in (None, "date")
-        and not _topic_keys(query)
-        and not query.kinds
-        and query.clock is None
-        and not (query.has("now") or query.has("next"))
-        and (
-            query.qword in (None, "when")
-            # "hvad sker der i dag?", not "hvad bliver vejret i morgen?"
-            or (query.qword == "what" and any(w in HAPPENING_WORDS for w in query.words))
-        )
-    )
-
-
-def _is_smalltalk(query: Query) -> bool:
-    if not (query.has("greeting") or query.has("thanks")):
-        return False
-    return (
-        not query.topic
-        and not query.qword
-        and not (query.patterns & {"signup", "cancel", "deadline"})
-        and sum(query.cues.get(i, 0) for i in ("greeting", "thanks")) >= len(query.content) - 1
-    )
-
-
-def _event_intent(query: Query) -> str | None:
-    """The event-level topic a question asks about, strongest cue first."""
-    if query.qword == "how_many" and (
-        query.has("signup") or query.has("capacity") or "audience" in query.patterns
-    ):
-        return "capacity"  # "hvor mange kan deltage?" asks how many seats, not who may come
-    for pattern in ("deadline", "audience", "date"):
-        if pattern in query.patterns:
-            return pattern
-    order = (
-        "deadline",
-        "price",
-        "contact",
-        "audience",
-        "organiser",
-        "capacity",
-        "arrival",
-        "end",
-        "start",
-        "venue",
-        "programme",
-        "sessions",
-        "summary",
-        "date",
-    )
-    present = [i for i in order if query.cues.get(i)]
-    if query.qword == "who":  # "who gives the opening address?" asks for a person
-        present = [i for i in present if i not in ("venue", "date", "start", "end", "arrival")]
-    if not present:
-        return None
-    if "venue" in present and "contact" in present and query.qword != "where":
-        present.remove("venue")
-    if query.qword == "where" and "venue" in present:
-        return "venue"  # "where do I show up?" asks for the place, not the time
-    if "date" in present and len(present) > 1:
-        present.remove("date")
-    if (
-        "deadline" in present
-        and query.cues.get("deadline", 0) == 1
-        and not query.has("signup")  # "hvornår lukker tilmeldingen"
-        and not any(
-            w in query.words
-            for w in (
-                "frist",
-                "fristen",
-                "tilmeldingsfrist",
-                "tilmeldingsfristen",
-                "senest",
-                "deadline",
-            )
-        )
-    ):
-        present.remove("deadline")
-    return present[0] if present else None

@@ -28,7 +28,6 @@ from bot.answering.lexicon import (
     STOPWORDS_DA,
     STOPWORDS_EN,
 )
-from bot.answering.text import Vocabulary, clean, stem, tokens
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import (
     QA,
@@ -42,6 +41,7 @@ from bot.knowledge.schema import (
     Session,
     SpeakerRef,
 )
+from bot.understanding.text import Vocabulary, clean, stem, tokens
 
 UnitKind = Literal["event", "item", "session", "person", "contact", "fact", "faq"]
 UnitRef = Event | Background | ProgrammeItem | Session | Person | Contact | Fact | QA
@@ -49,6 +49,8 @@ UnitRef = Event | Background | ProgrammeItem | Session | Person | Contact | Fact
 TITLE, NAME, ROLE, KEYWORD, BODY = 3.0, 2.5, 2.0, 2.0, 1.0
 PARTIAL = 0.6
 MIN_PARTIAL = 4
+# A unit must match at least this well (a title or name word, roughly) to be what is asked about.
+UNIT_THRESHOLD = 2.0
 
 
 def words_of(text: str | None) -> list[str]:
@@ -130,6 +132,15 @@ def _units_of_event(event: Event) -> list[Unit]:
     return units
 
 
+def _name_texts(source: Event | Background) -> list[str | None]:
+    texts: list[str | None] = [source.title, *source.aliases, source.organiser]
+    if isinstance(source, Event):
+        texts += [source.event_type]
+        if source.venue is not None:
+            texts += [source.venue.name, source.venue.address]
+    return texts
+
+
 def _units_of_notes(source: Event | Background) -> list[Unit]:
     units: list[Unit] = []
     for fact in source.facts:
@@ -195,6 +206,19 @@ class SourceIndex:
         n = len(self.units)
         self.idf = {k: math.log(1 + n / len(p)) for k, p in self.postings.items()}
         self.identity: dict[str, float] = dict(self.units[0].weights) if self.units else {}
+        # The words that name the source itself (title, aliases, kind, place, organiser): a
+        # question holding them is about the source, not about a part of it.
+        self.names: frozenset[str] = frozenset(
+            stem(word)
+            for text in _name_texts(source)
+            for word in words_of(text)
+        )
+        # The same without the kind of event ("temadag", "konference"): the words that say which
+        # event, not that it is one.
+        kind_words = {stem(w) for w in words_of(getattr(source, "event_type", None))}
+        self.specific_names: frozenset[str] = frozenset(
+            k for k in self.names if len(k) >= 4 and k not in kind_words and not k.isdigit()
+        )
         if isinstance(source, Event):
             self.identity[str(source.start.year)] = TITLE
 

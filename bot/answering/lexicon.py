@@ -219,7 +219,7 @@ STOPWORDS_DA = frozenset(
     byder spiller står laver giver leder taler oplæg oplægget oplægsholder oplægsholderen
     oplægsholdere vært værten forhåbentlig hurtigt spørge ligger beliggende findes
     pls plz please venter vente ord ordet sal salen salene lokalet henne inde ude selve by
-    løs gang fået faaet beskæftige beskæftiger sidder sidde medlem bestemt bestemte hele
+    løs gang fået faaet sidder sidde medlem bestemt bestemte hele
     undskyld beklager pga grund grundet derfor fordi ellers alligevel jo sidste
     se ser så set hedder hed hedde kaldes betyder betyde gang gange går gik gået komme kommer
     kom lade lad lader sige sagde sagt vise viser vist holde holdt hører høre læse læser

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from bot.clock import TZ, at, localize
+from bot.understanding.kinds import KINDS
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -71,6 +72,15 @@ def _parse_datetime(value: Any) -> Any:
 
 def _speaker(value: Any) -> Any:
     return {"name": value} if isinstance(value, str) else value
+
+
+def _kind(value: Any) -> Any:
+    if value is not None and value not in KINDS:
+        raise ValueError(f"{value!r} is not a kind of question; known: {', '.join(sorted(KINDS))}")
+    return value
+
+
+NoteKind = Annotated[str | None, BeforeValidator(_kind)]
 
 
 def _listify(value: Any) -> Any:
@@ -257,6 +267,7 @@ class QA(_Strict):
     answer: str = Field(min_length=1)
     answer_en: str | None = None
     keywords: Phrases = Field(default_factory=list)
+    kind: NoteKind = Field(default=None, description="The kind of question it answers")
 
 
 class Fact(_Strict):
@@ -264,7 +275,9 @@ class Fact(_Strict):
 
     topic: str = Field(min_length=1)
     text: str = Field(min_length=1)
+    text_en: str | None = None
     keywords: Phrases = Field(default_factory=list)
+    kind: NoteKind = Field(default=None, description="The kind of question it answers")
 
 
 class SourceRef(_Strict):

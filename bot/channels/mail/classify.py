@@ -36,9 +36,9 @@ from typing import Literal
 from bot.answering import Answer, Answerer
 from bot.answering.analysis import analyse
 from bot.answering.lexicon import CUES
-from bot.answering.text import clean, tokens
 from bot.channels.mail.reading import ReadMail
 from bot.i18n import Lang
+from bot.understanding.text import clean, tokens
 
 Action = Literal["signup", "cancel", "decline", "question", "ignore"]
 
@@ -95,6 +95,10 @@ _CONTACT_RE = re.compile(
 _ENTRY_RE = re.compile(
     r"^\s*(tilmelding|tilmeldt|tilmelder|navn|name|deltager|registration)\s*[:：]\s*(?P<rest>.+)$",
     re.IGNORECASE,
+)
+# An entry line that signs up (a "Navn:" line alone does not).
+_ENTRY_SIGNUP_RE = re.compile(
+    r"^\s*(?:tilmelding|tilmeldt|tilmelder|registration)\s*[:：].+$", re.IGNORECASE | re.MULTILINE
 )
 # Legal and privacy notices that some organisations append; they are nobody's words.
 _NOTICE_RE = re.compile(
@@ -380,7 +384,10 @@ def classify(
             )
         return _ignore(reason, name, organisation)
 
-    answer = answerer.answer(message, event, lang, now)
+    # "Tilmelding: Søren Ærø, Handicaprådet i Brønderslev" is the invitation's form filled in:
+    # it says "I sign up". The name and place on it are the sender's, not a question's words.
+    asked = _ENTRY_SIGNUP_RE.sub(_signup_sentence(lang), message)
+    answer = answerer.answer(asked, event, lang, now)
     sentences = _sentences(message)
     questions = tuple(s for s in sentences if s.endswith("?"))
     statements = [s for s in sentences if not s.endswith("?")]
@@ -404,7 +411,9 @@ def classify(
     # A decline stands unless the reply also signs up in so many words ("Nej tak til frokost,
     # men jeg deltager gerne") or asks a question the core can answer.
     if declined is not None:
-        signs_up = answer.intent == "signup" and _states_signup(sentences, answerer)
+        signs_up = _states_signup(sentences, answerer)
+        if signs_up and answer.intent != "cancel":
+            return decided("signup", f"signs up, declining something else: {declined!r}")
         unanswered = answer.escalate and not questions
         if not signs_up and (
             answer.intent in ("signup", "cancel", "smalltalk", "empty") or unanswered
@@ -421,6 +430,11 @@ def classify(
     if answer.escalate:
         return decided("question", f"question the core cannot answer ({answer.intent})", True)
     return decided("question", f"question answered by the core ({answer.intent})")
+
+
+def _signup_sentence(lang: Lang) -> str:
+    # Read by the understanding, never shown: the words it knows for "I sign up".
+    return "I would like to sign up." if lang == "en" else "Jeg vil gerne tilmelde mig."
 
 
 def _declines(sentences: list[str], answerer: Answerer) -> str | None:
