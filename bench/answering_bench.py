@@ -298,7 +298,8 @@ def report_understanding() -> None:
     per_guess_ms = 1000 * (time.perf_counter() - t0) / len(texts)
     print(
         f"{'understanding':>22}: corpus of {len(examples)} read in {read_s:.2f} s, classifier "
-        f"trained in {train_s:.2f} s, {peak / 2**20:.0f} MiB at peak; one guess {per_guess_ms:.2f} ms"
+        f"trained in {train_s:.2f} s, {peak / 2**20:.0f} MiB at peak; "
+        f"one guess {per_guess_ms:.2f} ms"
     )
 
 

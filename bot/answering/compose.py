@@ -354,7 +354,10 @@ def price_answer(event: Event, lang: Lang) -> str | None:
         )
     else:
         text = ""
-    return " ".join(t for t in (text, price.note or "") if t)
+    note = price.note or ""
+    if note.strip(". ").casefold() == text.strip(". ").casefold():
+        note = ""  # the note says what the sentence says ("Det er gratis at deltage.")
+    return " ".join(t for t in (text, note) if t)
 
 
 def capacity_answer(event: Event, lang: Lang) -> str | None:

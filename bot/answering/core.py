@@ -116,8 +116,6 @@ CLOSE_NAMES = 0.6
 # Events compared for a question without an event, nearest in time first.
 MAX_COMPARED = 50
 MAX_CANDIDATES = 6
-# Kinds whose question may hold words nobody knows: a name asked about, a signature.
-NAMING_KINDS = frozenset({"who-is", "signup", "cancel", "decline", "my-registration"})
 # Kinds whose answer is about a named thing; a word the knowledge never mentions sends them to
 # staff ("hvornår er der julefrokost?" is not answered with the day's start).
 THING_KINDS = frozenset(
@@ -130,7 +128,6 @@ THING_KINDS = frozenset(
         "after",
         "before",
         "food",
-        "speakers",
         "chair",
         "sessions",
         "fact",
@@ -212,6 +209,8 @@ class Answerer:
         # Words the corpus taught: a participant's own words, never a topic the bot lacks.
         self.known_words = self.classifier.vocabulary
         self._known_sorted = sorted(self.known_words)
+        # Stems of the words that mostly mean one kind ("online"): never hidden with a name.
+        self._telling = frozenset(fold_word(stem(w)) for w in self.classifier.telling)
 
     # -- entry point -------------------------------------------------------------------------
 
@@ -227,7 +226,11 @@ class Answerer:
         # The event's own name ("konferencen om fremtidens specialiserede socialområde") says
         # which event, not what kind of question: it is left out when the kind is read.
         # The kind of event ("temadagen", "konferencen") stays: it is how the corpus asks too.
-        hide = self.index.sources[source.id].specific_names if source else frozenset()
+        hide = frozenset(
+            k
+            for k in (self.index.sources[source.id].specific_names if source else ())
+            if fold_word(k) not in self._telling
+        )
         pieces, social = self.read(question, hide)
         if social is not None and self._gibberish(question):
             return Answer(
@@ -398,6 +401,10 @@ class Answerer:
 
     def _say(self, *args: Any) -> Said:
         said = self._decide(*args)
+        piece: Piece = args[1]
+        if said.text is not None and piece.query.qword == "how_many" and not _has_number(said.text):
+            # "Hvor mange kommuner er med?" is answered with a number, or by staff.
+            said = Said(said.kind, None, said.confidence, "no number for how many")
         # The decision, without the words of the question (they may be personal).
         log.debug(
             "piece read as %s (%.2f), %s: %s",
@@ -499,7 +506,7 @@ class Answerer:
         if kind in ("signup", "cancel"):
             build = compose.signup_answer if kind == "signup" else _cancel
             return Said(kind, build(source, lang, now), confidence, "act")
-        if kind not in NAMING_KINDS and not timed and self._unknown_words(piece, indices):
+        if kind in THING_KINDS and not timed and self._unknown_words(piece, indices):
             return Said(kind, None, confidence, "strange words")
         reply = REPLIES.get(kind)
         if reply is None:
@@ -679,6 +686,17 @@ def _keys(query: Query) -> list[str]:
     """The stems a matching unit should hold: the topic words and kinds of items asked."""
     keys = [k for alternatives in query.topic for k in alternatives]
     return keys + [key for key, _kind in query.kind_words]
+
+
+_NUMBER = re.compile(
+    r"\d|\b(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|tyve|halvtreds|hundrede|one|two|three"
+    r"|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)\b",
+    re.IGNORECASE,
+)
+
+
+def _has_number(text: str) -> bool:
+    return bool(_NUMBER.search(text))
 
 
 def _thanks(text: str) -> bool:

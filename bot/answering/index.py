@@ -205,14 +205,17 @@ class SourceIndex:
         self.stems = StemSet(self.postings)
         n = len(self.units)
         self.idf = {k: math.log(1 + n / len(p)) for k, p in self.postings.items()}
-        self.identity: dict[str, float] = dict(self.units[0].weights) if self.units else {}
         # The words that name the source itself (title, aliases, kind, place, organiser): a
         # question holding them is about the source, not about a part of it.
         self.names: frozenset[str] = frozenset(
-            stem(word)
-            for text in _name_texts(source)
-            for word in words_of(text)
+            stem(word) for text in _name_texts(source) for word in words_of(text)
         )
+        # What finds the source from a message: its names (and subtitle), weighted as in the
+        # head unit; never its summary or audience ("Invitationen henvender sig til ..." does
+        # not make every "Re: Invitationen" about that event).
+        weights = self.units[0].weights if self.units else {}
+        named = self.names | {stem(w) for w in words_of(getattr(source, "subtitle", None))}
+        self.identity: dict[str, float] = {k: w for k, w in weights.items() if k in named}
         # The same without the kind of event ("temadag", "konference"): the words that say which
         # event, not that it is one.
         kind_words = {stem(w) for w in words_of(getattr(source, "event_type", None))}

@@ -53,11 +53,11 @@ LOGISTICS = frozenset(
 CLOSE_NOTE = 0.25
 # Asked for these, a contact answer must hold a phone number.
 PHONE_WORDS = ("ring", "telefon", "tlf", "phone", "call", "nummer", "number")
+MAIL_WORDS = ("mail", "email", "skrive til", "write to")
 # The object of an online question that only the link itself answers.
 ONLINE_OBJECTS = (
     ("link", "http", "url"),
     ("zoom", "teams", "skype", "webex", "platform"),
-    ("ipad", "tablet", "computer", "pc", "mobil", "telefon", "app", "browser"),
 )
 # An audience statement that lets anyone in also answers "may my husband come along?".
 OPEN_TO_ALL = re.compile(r"\balle\b.*\bvelkomne\b|\beveryone\b.*\bwelcome\b|\båben for alle\b")
@@ -234,9 +234,10 @@ def _speakers(a: Asked) -> str | None:
         holder = next((i for i in a.event.programme if i.kind == kind and i.speakers), None)
         if holder is not None:
             return compose.item_who_answer(a.event, holder, a.lang, set())
-    return compose.speakers_answer(a.event, a.lang, a.past) or compose.people_answer(
-        a.event, a.lang
-    )
+    people = compose.people_answer(a.event, a.lang)
+    if a.query.clock is not None:
+        people = None  # "hvem taler kl 9?" without a timed programme: not known
+    return compose.speakers_answer(a.event, a.lang, a.past) or people
 
 
 def _who_is(a: Asked) -> str | None:
@@ -276,12 +277,15 @@ def _chair(a: Asked) -> str | None:
 
 def _contact(a: Asked) -> str | None:
     text = compose.contact_answer(a.event, a.lang)
-    # Asked for a number to call, an answer with only e-mail addresses is not the answer.
-    if (
-        text is not None
-        and _asks_for(a, PHONE_WORDS)
-        and not any(c.phone for c in a.event.contacts)
-    ):
+    # Asked for a number to call, an answer with only e-mail addresses is not the answer; asked
+    # for an address to write to, one with only a phone number is not.
+    contacts = a.event.contacts
+    if text is not None and _asks_for(a, PHONE_WORDS) and not any(c.phone for c in contacts):
+        return None
+    emails = any(c.emails for c in contacts) or bool(
+        a.event.registration and a.event.registration.email
+    )
+    if text is not None and _asks_for(a, MAIL_WORDS) and not emails:
         return None
     return text
 
@@ -327,9 +331,13 @@ def _capacity(a: Asked) -> str | None:
 def _food(a: Asked) -> str | None:
     items = [i for i in a.event.programme if i.kind in FOOD_ITEMS and _mentions_food(i)]
     # Asked for lunch, a coffee break is not the answer: only items of the kind named.
-    named = {kind for _key, kind in a.query.kind_words}
+    named = a.query.kind_words
     if named:
-        items = [i for i in a.event.programme if i.kind in named]
+        items = [
+            i
+            for i in a.event.programme
+            if any(i.kind == kind or key in i.title.casefold() for key, kind in named)
+        ]
     note = _note_of_kind(a, "food")
     if note:
         return note
@@ -537,7 +545,8 @@ def find_subject(a: Asked) -> Unit | None:
     event's own name and place are not a subject (a question about the event is answered from
     its fields). "Session 3" names its session; "workshopperne" the item they run in.
     """
-    key = a.query.session_key
+    # "Jeg har valgt session 2. Hvem er ordstyrer?": the session said before the question.
+    key = a.query.session_key or a.context.session_key
     if key is not None:
         for index in a.indices[:1]:
             for unit in index.units:
@@ -599,11 +608,13 @@ def about_subject(a: Asked, subject: Unit) -> str | None:
     if isinstance(ref, ProgrammeItem):
         if kind in WHEN_KINDS:
             return compose.item_when_answer(a.event, ref, a.lang)
+        if kind == "who-is" and not _names_a_speaker(a, ref):
+            return None  # "hvad er SIND?": named only in a speaker's title, not explained
         if kind in WHO_KINDS:
             return compose.item_who_answer(a.event, ref, a.lang, a.query.parts)
-        if kind in WHAT_KINDS or kind == "food":
+        if kind == "food" or (kind in WHAT_KINDS and ref.description):
             return compose.item_at_answer(a.event, ref, a.lang, a.keys)
-        return None
+        return None  # "hvad handler foredraget om?": the programme gives only its title
     if isinstance(ref, Session):
         if kind in WHEN_KINDS:
             holder = next((i for i in a.event.programme if ref.key in i.sessions), None)
@@ -672,3 +683,14 @@ def _on_the_day(event: Event, clock: time) -> time:
         if later <= event.end.astimezone(event.start.tzinfo).time():
             return later
     return clock
+
+
+def _names_a_speaker(a: Asked, item: ProgrammeItem) -> bool:
+    """Whether the question names one of the item's people: by name, or (asked "who") by the
+    title they hold ("hvem er KKR-formand?"); "what is SIND?" is not answered by a speaker
+    whose title mentions SIND."""
+    people = [s.name for s in item.speakers]
+    if a.query.qword == "who":
+        people += [s.role or "" for s in item.speakers]
+    text = " ".join(people).casefold()
+    return any(k in text for k in a.keys)

@@ -4,9 +4,10 @@ staff have taught the bot.
 ``check`` validates every file and lists the sources. ``try SLUG`` asks the battery of questions
 in ``bot/knowledge/battery.yaml`` (every kind participants ask, several voices) about one event
 and prints what the bot would answer and what it would hand to staff, so a secretariat sees the
-gaps before it publishes; ``--now`` sets the moment asked (default: a week before the event). ``learned`` prints the answers staff saved
-with "Gem som svar" as ``faq`` entries, per knowledge file; with ``--write`` it adds the ones not
-yet written to the files (and marks them written), so curators can review them in version control.
+gaps before it publishes; ``--now`` sets the moment asked (default: a week before the event).
+``learned`` prints the answers staff saved with "Gem som svar" as ``faq`` entries, per knowledge
+file; with ``--write`` it adds the ones not yet written to the files (and marks them written), so
+curators can review them in version control.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ live with the answering core.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -91,6 +92,7 @@ class KindClassifier:
         self.kinds: list[str] = [str(k) for k in self.pipeline.classes_]
         words = self.pipeline.named_steps["features"].transformer_list[1][1].vocabulary_
         self.vocabulary: frozenset[str] = frozenset(w for w in words if " " not in w)
+        self.telling: frozenset[str] = _telling_words(single)
         self._lock = threading.Lock()  # scikit-learn estimators are not documented thread-safe
 
     def guess(self, text: str) -> Guess:
@@ -107,6 +109,23 @@ class KindClassifier:
             order = np.argsort(-row, kind="stable")[:5]
             guesses.append(Guess(tuple((self.kinds[i], float(row[i])) for i in order)))
         return guesses
+
+
+def _telling_words(
+    examples: Sequence[Example], least: int = 5, share: float = 0.55
+) -> frozenset[str]:
+    """Words (folded) that mostly appear in messages of one kind: "online", "parkering",
+    "teleslynge". Such a word says what is asked even where an event's name holds it too."""
+    by_word: dict[str, Counter[str]] = {}
+    for example in examples:
+        for word in set(for_classifier(example.text).split()):
+            by_word.setdefault(word, Counter())[example.kinds[0]] += 1
+    return frozenset(
+        word
+        for word, kinds in by_word.items()
+        if sum(kinds.values()) >= least
+        and kinds.most_common(1)[0][1] >= share * sum(kinds.values())
+    )
 
 
 @cache

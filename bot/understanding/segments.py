@@ -39,6 +39,7 @@ _YES_NO = re.compile(
     r"|should|could|must)\s+(?:jeg|man|vi|i|du|der|det|den|de|min|mit|mine|vores|it|there|we"
     r"|you|they|my|our|the)\b"
 )
+_INVERTED = re.compile(r"^[a-z]+ (?:det|der|man|jeg|vi|i|du|de|it|there|we|you|they)\b")
 _ASKS = re.compile(
     r"\b(?:hvornar|hvor|hvem|hvad|hvilk\w*|hvordan|hvorfor|when|where|who|what|which|how|why)\b"
 )
@@ -93,9 +94,15 @@ def _clauses(sentence: str) -> list[str]:
     clauses: list[str] = []
     start = 0
     for match in _CONJUNCTION.finditer(sentence):
-        after = sentence[match.end() :].split(None, 1)
+        rest = sentence[match.end() :]
+        after = rest.split(None, 1)
         before = sentence[start : match.start()]
-        if not after or skeleton(after[0]) not in _QUESTION_START or not _asks(before):
+        # A new question after "og": a question word, or a verb before its subject ("og
+        # koster det noget").
+        new_question = bool(after) and (
+            skeleton(after[0]) in _QUESTION_START or bool(_INVERTED.match(skeleton(rest)))
+        )
+        if not new_question or not _asks(before):
             continue
         clauses.append(before)
         start = match.end()

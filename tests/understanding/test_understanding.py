@@ -69,7 +69,7 @@ def test_the_corpus_has_every_kind_many_times() -> None:
 def test_a_corpus_entry_with_an_unknown_kind_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text('- {text: "hvornår", kinds: [whenever], lang: da, voice: terse}\n')
-    with pytest.raises(CorpusError, match="bad.yaml: entry 1: unknown kinds"):
+    with pytest.raises(CorpusError, match=r"bad\.yaml: entry 1: unknown kinds"):
         load_corpus([bad])
 
 
