@@ -1,14 +1,16 @@
-"""What a question asks: its words in canonical form, intent cues, times, and topic words.
+"""What a question names: its words in canonical form, its question word, times and days, the
+kinds of programme item and the parts people play, and its topic words.
 
-The analysis does not look at any particular event; deciding what is covered and what the answer
-is happens in ``core``. Everything here works on the canonical form of the words, so "hvornaar"
-and "tilmeldningsfristen" are read as "hvornår" and "tilmeldingsfristen", and an unknown compound
-is read as its parts ("velkomsttalen" as "velkomst talen").
+The kind of question comes from the classifier; this analysis finds what the question is about,
+for matching against the knowledge. It does not look at any particular event. Everything here
+works on the canonical form of the words, so "hvornaar" and "tilmeldningsfristen" are read as
+"hvornår" and "tilmeldingsfristen", and an unknown compound is read as its parts
+("velkomsttalen" as "velkomst talen").
 
 A message is split into its question and its context. "Goddag. Jeg sidder i handicaprådet i
-Thisted. Hvornår starter dagen?" asks when the day starts; Thisted is context. Only the words of
-the question must be found in the knowledge base; context words help to find the right item where
-the knowledge base knows them ("Jeg har læst at Ulrik Wilbek er med. Hvornår kommer han på?").
+Thisted. Hvornår starter dagen?" asks when the day starts; Thisted is context. Context words help
+to find the right item where the knowledge base knows them ("Jeg har læst at Ulrik Wilbek er med.
+Hvornår kommer han på?").
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from bot.answering.lexicon import (
     WHEN_PATTERNS,
 )
 from bot.knowledge.schema import ItemKind
+from bot.understanding.segments import sentences
 from bot.understanding.text import Vocabulary, clean, is_clock, stem, tokens
 
 # Words that name the kind of event: no topic in context, but they help to find the event.
@@ -63,11 +66,6 @@ EVENT_TYPE_WORDS = frozenset(
 )
 _SESSION_REF = re.compile(
     r"\b(?:session|workshop|spor|sess|ws)(?:en|pen|s)?\s*(?:nr\.?\s*|nummer\s*)?(\d+|[a-h])\b"
-)
-_SENTENCE_END = re.compile(r"[.!?]+\s+|\n+")
-# A full stop after these, or after a number ("31. maj"), does not end a sentence.
-_ABBREVIATIONS = frozenset(
-    "kl d ca nr v bl fx f eks pga mht jf evt ift tlf mv osv dvs inkl ekskl att vedr ang".split()
 )
 # Yes/no questions start with a verb and a subject: "kan jeg ...", "er der ...", "is it ...".
 _YES_NO = re.compile(
@@ -137,6 +135,12 @@ class Query:
     def empty(self) -> bool:
         return not self.words
 
+    def stems_asked(self) -> list[str]:
+        """The stems a unit of knowledge should hold: the topic words and the kinds of item."""
+        return [k for alternatives in self.topic for k in alternatives] + [
+            key for key, _kind in self.kind_words
+        ]
+
     def has(self, intent: str) -> bool:
         return self.cues.get(intent, 0) > 0 or intent in self.patterns
 
@@ -179,16 +183,16 @@ _RELATIVE_DAYS = tuple((offset, re.compile(pattern)) for offset, pattern in RELA
 def analyse(question: str, vocabulary: Vocabulary) -> Query:
     """Take a question apart into canonical words, cues and topic words."""
     text = clean(question)
-    sentences: list[tuple[list[str], bool]] = []
-    for part in _sentences(text):
+    read: list[tuple[list[str], bool]] = []
+    for part in sentences(text):
         words = _canonical_words(part, vocabulary)
         if words:
             joined = " ".join(words)
             asks = part.rstrip().endswith("?") or bool(_YES_NO.match(joined))
             asks = asks or any(p.search(joined) for p in _PATTERNS["when"])
-            sentences.append((words, asks))
-    all_words = [w for words, _asks in sentences for w in words]
-    focus, context, asks = _focus(sentences)
+            read.append((words, asks))
+    all_words = [w for words, _asks in read for w in words]
+    focus, context, asks = _focus(read)
     focus_text = " ".join(focus)
     query = Query(text=focus_text, words=focus, stems=[stem(w) for w in focus], asks=asks)
     if not all_words:
@@ -274,22 +278,6 @@ def analyse(question: str, vocabulary: Vocabulary) -> Query:
         (offset for offset, pattern in _RELATIVE_DAYS if pattern.search(focus_text)), None
     )
     return query
-
-
-def _sentences(text: str) -> list[str]:
-    """Split a message into sentences, keeping "kl. 13.00" and "31. maj" whole."""
-    parts: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        before = text[start : match.start()].rsplit(None, 1)
-        last = before[-1] if before else ""
-        line_break = "\n" in match.group()
-        if not line_break and (last.isdigit() or last.casefold() in _ABBREVIATIONS):
-            continue
-        parts.append(text[start : match.end()])
-        start = match.end()
-    parts.append(text[start:])
-    return [p for p in parts if p.strip()]
 
 
 def _is_filler(word: str, key: str) -> bool:

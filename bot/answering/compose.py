@@ -27,6 +27,7 @@ from bot.knowledge.schema import (
 )
 
 MAX_SENTENCES = 2
+ONLINE_WORDS = re.compile(r"\bonline\b|\bzoom\b|\bteams\b", re.IGNORECASE)
 
 
 def gettext(lang: Lang, message: str) -> str:
@@ -217,10 +218,28 @@ def online_answer(event: Event, lang: Lang, now: datetime | None = None) -> str:
     """An online event: that it is online, and how to join where the source says."""
     venue = event.venue
     past = now is not None and event.end <= now
+    details = venue.online_details if venue is not None else None
+    if details and lang == "da" and ONLINE_WORDS.search(details):
+        return details  # "Temamødet holdes online via Zoom." says it: online is said once
     text = gettext(lang, "It was held online.") if past else gettext(lang, "It is held online.")
-    if venue is not None and venue.online_details:
-        text += " " + venue.online_details
-    return text
+    return f"{text} {details}" if details else text
+
+
+def joined(*texts: str | None) -> str:
+    """Texts joined into one answer, each sentence said once."""
+    kept: list[str] = []
+    for text in texts:
+        for sentence in sentences(text or ""):
+            key = _sentence_key(sentence)
+            if any(key in _sentence_key(k) for k in kept):
+                continue  # said already, in these words or more
+            # A longer sentence that says a kept one and more takes its place.
+            kept = [k for k in kept if _sentence_key(k) not in key] + [sentence]
+    return " ".join(kept)
+
+
+def _sentence_key(sentence: str) -> str:
+    return " ".join(sentence.casefold().rstrip(".!").split())
 
 
 def signup_how_answer(event: Event, lang: Lang, now: datetime) -> str | None:
@@ -471,11 +490,14 @@ def item_who_answer(event: Event, item: ProgrammeItem, lang: Lang, parts: set[st
     people = who_in(item.speakers, parts)
     if not people:
         return None
-    return gettext(lang, "{title} ({time}): {names}.").format(
+    text = gettext(lang, "{title} ({time}): {names}.").format(
         title=item.title.rstrip("."),
         time=fmt_time(event.item_start(item), lang),
         names=speakers_text(people, lang),
     )
+    # What the programme says of them ("Videohilsen fra ... Astrid Krag"): how they take part.
+    about = [s for s in sentences(item.description or "") if any(p.name in s for p in people)]
+    return f"{text} {about[0]}" if about else text
 
 
 def session_answer(session: Session, lang: Lang, keys: Sequence[str], parts: set[str]) -> str:
@@ -674,6 +696,12 @@ def greeting_text(lang: Lang) -> str:
         lang,
         "Hello! Ask me about the time, place, programme or signup deadline, "
         "or write that you want to sign up or cancel.",
+    )
+
+
+def decline_text(event: Event, lang: Lang) -> str:
+    return gettext(lang, "Thank you for letting us know that you will not come to {title}.").format(
+        title=event.title
     )
 
 

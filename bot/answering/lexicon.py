@@ -1,9 +1,12 @@
-"""The words participants use, Danish first: what signals each intent, and what carries no topic.
+"""Function words of a question, Danish first: the words that are *how* it is asked, not *what*.
 
-Cue words are written in their plain forms; the analyser canonicalises and stems them the same
-way as questions, so inflections and typos of a cue are recognised too. A word that is neither a
-cue, a filler, nor found in the knowledge base makes the question "not covered", and such a
-question goes to staff instead of being answered with something near.
+The kind of question is learned by the classifier (``bot/understanding``), not from these lists.
+They serve the analysis of what a question names: question words ("hvornår" asks when), times and
+days ("i morgen", "nu"), the kinds of programme item ("frokost" is a meal), the parts people play
+("ordstyrer"), and the filler and cue words that are never the name of a thing, so that what is
+left of a question is what it names (an item, a person, a fact) to be matched in the knowledge.
+Words are written in their plain forms; the analyser canonicalises and stems them the same way as
+questions, so inflections and typos are recognised too.
 """
 
 from __future__ import annotations

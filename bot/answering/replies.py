@@ -28,26 +28,8 @@ from bot.knowledge.schema import (
     ProgrammeItem,
     Session,
 )
+from bot.understanding.kinds import LOGISTICS
 
-# Practical matters of a day: a note about them answers only a question about them.
-LOGISTICS = frozenset(
-    {
-        "transport",
-        "parking",
-        "companion",
-        "diet",
-        "accessibility",
-        "hearing-loop",
-        "interpreter",
-        "wifi",
-        "travel-costs",
-        "recording",
-        "accommodation",
-        "dress",
-        "weather",
-        "materials",
-    }
-)
 # How close (cosine of character n-grams) a note must be to answer a question of knowledge whose
 # words it does not hold.
 CLOSE_NOTE = 0.25
@@ -58,6 +40,9 @@ MAIL_WORDS = ("mail", "email", "skrive til", "write to")
 ONLINE_OBJECTS = (
     ("link", "http", "url"),
     ("zoom", "teams", "skype", "webex", "platform"),
+    # Which device works is a technical matter ("virker det på en ipad?"); joining from one's
+    # computer is what "online" says already.
+    ("ipad", "tablet", "smartphone", "mobil", "telefon", "app", "browser"),
 )
 # An audience statement that lets anyone in also answers "may my husband come along?".
 OPEN_TO_ALL = re.compile(r"\balle\b.*\bvelkomne\b|\beveryone\b.*\bwelcome\b|\båben for alle\b")
@@ -144,7 +129,7 @@ def _online(a: Asked) -> str | None:
     note = _note_of_kind(a, "online")
     if venue is None or not venue.online:
         return note
-    text = compose.online_answer(a.event, a.lang, a.now) + (f" {note}" if note else "")
+    text = compose.joined(compose.online_answer(a.event, a.lang, a.now), note)
     # Asked for the link itself, which platform ("teams eller zoom?") or which device, the
     # answer must name what was asked, or staff answer.
     said = text.casefold()
@@ -418,24 +403,8 @@ REPLIES: dict[str, Reply] = {
     "food": _food,
     "fact": _fact,
     "companion": _companion,
-    **{
-        kind: _topic(kind)
-        for kind in (
-            "transport",
-            "parking",
-            "diet",
-            "accessibility",
-            "hearing-loop",
-            "interpreter",
-            "wifi",
-            "travel-costs",
-            "recording",
-            "accommodation",
-            "dress",
-            "weather",
-            "materials",
-        )
-    },
+    # The practical matters a note answers (companion has its own, above).
+    **{kind: _topic(kind) for kind in sorted(LOGISTICS - {"companion"})},
 }
 
 

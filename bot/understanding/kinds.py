@@ -65,6 +65,10 @@ TOPICS: Final = frozenset(
     }
 )
 
+# Practical matters of a day: a note about one answers only a question about it, and never from
+# background knowledge.
+LOGISTICS: Final = TOPICS - {"fact"}
+
 # What the person wants done rather than told; the channel's conversation acts on these.
 ACTIONS: Final = frozenset({"signup", "cancel", "decline", "my-registration"})
 

@@ -58,7 +58,7 @@ class Segment:
 def segments(message: str) -> list[Segment]:
     """The pieces of a message in order, the signature cut off."""
     pieces: list[Segment] = []
-    for sentence in _sentences(clean(message)):
+    for sentence in sentences(clean(message)):
         folded = skeleton(sentence.strip(" ,;:-"))
         if _CLOSING.match(folded):
             break
@@ -71,7 +71,8 @@ def segments(message: str) -> list[Segment]:
     return pieces
 
 
-def _sentences(text: str) -> list[str]:
+def sentences(text: str) -> list[str]:
+    """A text cut into sentences; "kl. 13.00", "31. maj" and "ca. 90" stay whole."""
     parts: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):

@@ -416,7 +416,7 @@ def classify(
             return decided("signup", f"signs up, declining something else: {declined!r}")
         unanswered = answer.escalate and not questions
         if not signs_up and (
-            answer.intent in ("signup", "cancel", "smalltalk", "empty") or unanswered
+            answer.intent in ("signup", "cancel", "decline", "smalltalk", "empty") or unanswered
         ):
             if answer.intent == "cancel" and _withdraws(sentences, answerer):
                 return decided("cancel", f"cancels: {declined!r}")
