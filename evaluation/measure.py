@@ -50,6 +50,8 @@ def judge(case: dict[str, Any], out: dict[str, Any]) -> tuple[str, list[str]]:
         if not out["escalate"]:
             return "wrong", ["answered a question the knowledge does not answer", *problems]
         return ("wrong" if problems else "right"), problems
+    if out["escalate"]:
+        problems.append("handed over (all or part of) what it should answer")
     missing = [g for g in case.get("must", []) if not any(norm(a) in norm(answer) for a in g)]
     if missing:
         problems.append(f"lacks {missing}")

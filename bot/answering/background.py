@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.answering import compose
 from bot.answering.index import KEYWORD, UNIT_THRESHOLD, SourceIndex
@@ -31,9 +32,17 @@ def from_background(
         guess.kind in ACTIONS or guess.kind in ("other", "smalltalk") or guess.kind in LOGISTICS
     ):
         return None
-    if not piece.query.topic:
+    query = piece.query
+    if lang == "en":
+        # An English question about Danish knowledge: its English words cannot be found; the
+        # Danish names in it ("Institut for Syn og Hørelse") must be.
+        topic = [a for a in query.topic if any(index.covers(k) for k in a for index in indices)]
+        if 2 * len(topic) < len(query.topic):
+            return None  # mostly words the knowledge cannot hold: too little to go on
+        query = replace(query, topic=topic)
+    if not query.topic:
         return None
-    keys = piece.query.stems_asked()
+    keys = query.stems_asked()
     # Asked when, only a note that states a time answers ("Hvornår skal aftalen godkendes?"
     # is not answered by who approves it).
     when = piece.query.qword == "when" or guess.kind in TIME_KINDS
@@ -42,7 +51,7 @@ def from_background(
         for i, score in index.score_units(keys).items():
             unit = index.units[i]
             note = next((n for n in notes if n.ref is unit.ref), None)
-            if note is None or score < UNIT_THRESHOLD or not holds_all(index, i, piece.query):
+            if note is None or score < UNIT_THRESHOLD or not holds_all(index, i, query):
                 continue
             if when and not _STATES_TIME.search(_note_text_of(note)):
                 continue
@@ -50,7 +59,7 @@ def from_background(
             # source, not what about it.
             anchored = [
                 any(unit.weights.get(m, 0.0) >= KEYWORD for k in alts for m, _f in index.expand(k))
-                for alts in piece.query.topic
+                for alts in query.topic
                 if not any(k in index.names for k in alts)
             ]
             if all(anchored) if guess.kind == "who-is" else any(anchored):

@@ -68,7 +68,8 @@ QUESTION_CONFLICTS: dict[str, frozenset[str]] = {
     "why": _CLOCK_KINDS,
     "who": _CLOCK_KINDS | {"venue", "address", "price", "choose-session", "sessions"},
     "when": WHO_KINDS
-    | {"venue", "address", "price", "organiser", "audience", "contact", "my-registration"},
+    | {"venue", "address", "price", "organiser", "audience", "contact", "my-registration"}
+    | {"diet", "accessibility", "hearing-loop", "interpreter", "wifi", "dress", "companion"},
 }
 # What each question word allows in their place ("hvornår skal jeg være tilmeldt?": a deadline).
 QUESTION_ALLOWS: dict[str, frozenset[str]] = {
@@ -126,6 +127,12 @@ THING_KINDS = frozenset(
         "purpose",
         "capacity",
         "contact",
+        "price",
+        "venue",
+        "address",
+        "deadline",
+        "can-signup",
+        "organiser",
     }
 )
 
@@ -189,13 +196,8 @@ class Answerer:
         # The event's own name ("konferencen om fremtidens specialiserede socialområde") says
         # which event, not what kind of question: it is left out when the kind is read.
         # The kind of event ("temadagen", "konferencen") stays: it is how the corpus asks too.
-        hide = frozenset(
-            k
-            for k in (self.index.sources[source.id].specific_names if source else ())
-            if not self.reader.telling(k)
-        )
-        pieces, social = self.reader.read(question, hide)
-        if social is not None and self.reader.gibberish(question):
+        pieces, social = self._read_about(question, source, context)
+        if self.reader.gibberish(question):
             return Answer(
                 event if source else None, "unknown", compose.escalation_text(lang), True, 0.0
             )
@@ -205,7 +207,7 @@ class Answerer:
             text = compose.thanks_text(lang) if _thanks(social) else compose.greeting_text(lang)
             return Answer(event if event and source else None, "smalltalk", text, False, 0.9)
         if source is None:
-            return self._without_event(context, pieces, lang, now)
+            return self._without_event(question, context, pieces, lang, now)
         answer = self._about(source, pieces, context, lang, now, named=named)
         if named and not answer.escalate:
             return Answer(answer.event, answer.intent, answer.text, False, answer.confidence * 0.9)
@@ -213,15 +215,36 @@ class Answerer:
 
     # -- finding the event -------------------------------------------------------------------
 
-    # -- finding the event -------------------------------------------------------------------
+    def _read_about(
+        self, question: str, source: Event | Background | None, context: Query
+    ) -> tuple[list[Piece], str | None]:
+        """The message read with the source's own name left out.
+
+        The words of an event's name in the message ("konferencen om fremtidens specialiserede
+        socialområde") say which event, not what kind of question. Those participants use for
+        one kind of question ("online", "handicaprådene") may do both: the message is read with
+        and without them, and the reading the classifier is surer of is taken.
+        """
+        if source is None:
+            return self.reader.read(question)
+        said = set(context.stems) | set(context.identity)
+        names = {k for k in self.index.sources[source.id].specific_names if k in said}
+        always = frozenset(k for k in names if not self.reader.telling(k))
+        first = self.reader.read(question, always)
+        if always == names:
+            return first
+        second = self.reader.read(question, frozenset(names))
+        return max(first, second, key=lambda reading: _sureness(reading[0]))
 
     def _without_event(
-        self, context: Query, pieces: list[Piece], lang: Lang, now: datetime
+        self, question: str, context: Query, pieces: list[Piece], lang: Lang, now: datetime
     ) -> Answer:
         for group in self.events.pools(context, now):
             answers: list[tuple[Event | Background, Answer]] = []
             for source in group[:MAX_COMPARED]:
-                answer = self._about(source, pieces, context, lang, now, named=True)
+                # Read again without this source's own name, where the message holds it.
+                asked = self._read_about(question, source, context)[0]
+                answer = self._about(source, asked or pieces, context, lang, now, named=True)
                 if not answer.escalate:
                     answers.append((source, answer))
                 if len(answers) == MAX_CANDIDATES:
@@ -267,7 +290,13 @@ class Answerer:
         if any(s.text is not None for s in said):
             # An unsure piece beside an answered one is most likely context ("jeg har en
             # togbillet kl 16.30, når jeg den?"); a sure one that cannot be answered is passed on.
-            said = [s for s, p in zip(said, pieces, strict=True) if s.text is not None or p.trusted]
+            # Off-topic or advice beside an answered question ("skal jeg køre til Odense?" of an
+            # online meeting) is a thought around it, not a second question for staff.
+            said = [
+                s
+                for s, p in zip(said, pieces, strict=True)
+                if s.text is not None or (p.trusted and s.kind != "other")
+            ]
         action = next((s for s in said if s.kind in ("signup", "cancel")), None)
         answered = [s for s in said if s.text is not None]
         passed = [s for s in said if s.text is None]
@@ -313,6 +342,11 @@ class Answerer:
         kind, confidence = guess.kind, guess.confidence
         trusted = piece.trusted
         query = piece.query
+        # An act changes a registration: a message that says the opposite in so many words
+        # ("vil gerne melde fra") is never read as it.
+        opposite = {"signup": "cancel", "cancel": "signup"}.get(kind)
+        if opposite and opposite in query.patterns and kind not in query.patterns:
+            kind, confidence = opposite, guess.probability(opposite)
         if kind in QUESTION_CONFLICTS.get(query.qword or "", ()):
             # "Hvem afslutter dagen?" is not asking when it ends, whatever the classifier reads:
             # the question word and the kind disagree, so the likeliest kind the question word
@@ -335,6 +369,10 @@ class Answerer:
                 kind, trusted, timed = "now-next", True, True
         indices = self._indices(source)
         notes = [n for index in indices for n in self.notes.get(index.source.id, [])]
+        if "abbreviation" in query.patterns:
+            # "Hvad står DAS Social for?": the sources use abbreviations without spelling them
+            # out, so a sentence that merely holds one is not the answer.
+            return Said(kind, None, confidence, "abbreviation")
         if isinstance(source, Event) and _another_time(source, piece, kind, indices[0].names):
             return Said(
                 kind, None, confidence, "another edition"
@@ -438,6 +476,10 @@ _NUMBER = re.compile(
     r"|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)\b",
     re.IGNORECASE,
 )
+
+
+def _sureness(pieces: list[Piece]) -> float:
+    return min((p.guess.confidence for p in pieces), default=0.0)
 
 
 def _has_number(text: str) -> bool:

@@ -170,7 +170,7 @@ WHEN_PATTERNS = (
 )
 HOW_MANY_PATTERNS = (r"\bhvor mange\b", r"\bhow many\b", r"\bantal\w*\b")
 # Asking what an abbreviation stands for: the knowledge base rarely says, so staff answer.
-ABBREVIATION_PATTERNS = (r"\bhvad står \w+ for\b", r"\bwhat does \w+ stand for\b",
+ABBREVIATION_PATTERNS = (r"\bhvad står (?:\w+ ){1,3}for\b", r"\bwhat does (?:\w+ ){1,3}stand for\b",
                          r"\bhvad betyder forkortelsen\b")
 VENUE_PATTERNS = (r"\bin person\b", r"\bfysisk\w*\b", r"\bhvor holdes\b")
 

@@ -15,7 +15,7 @@ from datetime import datetime, time
 
 from bot.answering import compose
 from bot.answering.analysis import Query
-from bot.answering.index import UNIT_THRESHOLD, SourceIndex, Unit
+from bot.answering.index import ROLE, TITLE, UNIT_THRESHOLD, SourceIndex, Unit
 from bot.answering.notes import Note
 from bot.i18n import Lang
 from bot.knowledge.schema import (
@@ -30,6 +30,10 @@ from bot.knowledge.schema import (
 )
 from bot.understanding.kinds import LOGISTICS
 
+# Getting to a place: a question about it is answered, for a meeting only online, by that.
+TRAVEL = frozenset({"transport", "parking", "accommodation"})
+# Notes scoring within this share of the best are compared by how the question is asked.
+CLOSE_SUBJECT = 0.8
 # How close (cosine of character n-grams) a note must be to answer a question of knowledge whose
 # words it does not hold.
 CLOSE_NOTE = 0.25
@@ -301,10 +305,16 @@ def _organiser(a: Asked) -> str | None:
 
 def _purpose(a: Asked) -> str | None:
     # "Hvad er meningen med livet?" is not a question about the day's purpose: words beyond the
-    # event's name must be the event's own (its subtitle, summary).
+    # event's name must be what the event is called or about (its title, subtitle, kind), or in
+    # a note of its purpose; a word somewhere in its summary is not enough.
     head = a.indices[0]
-    if not all(any(_unit_has(head, 0, k) for k in alts) for alts in a.query.topic):
-        return None
+    purposes = [n for n in a.notes if n.kind == "purpose" and n.source_id == a.event.id]
+    for alts in a.query.topic:
+        in_name = any(
+            head.units[0].weights.get(m, 0.0) >= ROLE for k in alts for m, _f in head.expand(k)
+        )
+        if not in_name and not any(_holds_any_of(a, n, alts) for n in purposes):
+            return None
     # The event's own words first; the background's purpose is the background's, not the day's.
     return _note_of_kind(a, "purpose", own=True) or compose.summary_answer(a.event, a.lang)
 
@@ -331,6 +341,11 @@ def _food(a: Asked) -> str | None:
     return "\n".join(compose.item_line(a.event, i, a.lang, with_speakers=False) for i in items)
 
 
+def _online_only(event: Event) -> bool:
+    venue = event.venue
+    return venue is not None and venue.online and not (venue.name or venue.address)
+
+
 def _companion(a: Asked) -> str | None:
     note = _note_of_kind(a, "companion")
     if note is not None:
@@ -343,7 +358,11 @@ def _companion(a: Asked) -> str | None:
 
 def _topic(kind: str) -> Reply:
     def reply(a: Asked) -> str | None:
-        return _note_of_kind(a, kind, grounded=True)
+        note = _note_of_kind(a, kind, grounded=True)
+        if note is None and kind in TRAVEL and _online_only(a.event):
+            # "Skal jeg køre til Odense?", "er der parkering?" of a meeting held only online.
+            return compose.online_answer(a.event, a.lang, a.now)
+        return note
 
     return reply
 
@@ -534,18 +553,28 @@ def find_subject(a: Asked) -> Unit | None:
         for alts in topic
         if not any(a.common(k) for k in alts) and max(len(k) for k in alts) >= 4
     ]
-    # Named only by such common words, a unit is the subject only where the question is not
-    # surely about the event as a whole ("hvornår starter det, jeg skal nå toget": the start).
-    if not topic and not a.query.kind_words and a.sure:
-        keys = []
-    best: tuple[Unit | None, float] = (None, 0.0)
+    fitting: list[tuple[Unit, float]] = []
     if keys:
         for index in a.indices:
             for i, score in index.score_units(keys).items():
                 unit = index.units[i]
-                if unit.kind == "event" or score <= best[1]:
+                if unit.kind == "event" or score < UNIT_THRESHOLD:
                     continue
                 if not all(any(_unit_has(index, i, k) for k in alts) for alts in topic):
+                    continue
+                # Named only by common or short words: a programme item or session by its title
+                # ("frokosten" is the "Frokostpause"); anything else only where the question is
+                # not surely about the event as a whole ("hvornår starter det, jeg skal nå
+                # toget"), and holding the words as they are (a "meningsfuldt liv" is not the
+                # "mening med livet").
+                weak = [k for k, _kind in a.query.kind_words]
+                named_by = [k for k in keys if k not in weak]
+                if not topic and unit.kind in ("item", "session"):
+                    if not all(_title_has(unit, index, k) for k in named_by):
+                        continue
+                elif not topic and (
+                    a.sure or not all(_unit_has_exactly(index, i, k) for k in named_by)
+                ):
                     continue
                 # "Er der en pause?" names a break: only a break (or what says "pause") is it,
                 # unless the question names the item by its own words.
@@ -555,9 +584,16 @@ def find_subject(a: Asked) -> Unit | None:
                     for k, item_kind in a.query.kind_words
                 ):
                     continue
-                best = (unit, score)
-    if best[1] >= UNIT_THRESHOLD:
-        return best[0]
+                fitting.append((unit, score))
+    if fitting:
+        top = max(score for _u, score in fitting)
+        close = [u for u, score in fitting if score >= CLOSE_SUBJECT * top]
+        notes = [n for n in a.notes if any(n.ref is u.ref for u in close)]
+        # Several notes hold the words nearly as well: the one closest to how it is asked.
+        if len(close) > 1 and len(notes) == len(close) and a.search is not None:
+            note, _similarity = a.search(a.text, notes)
+            return next(u for u in close if note is not None and u.ref is note.ref)
+        return max(fitting, key=lambda us: us[1])[0]
     if not topic:  # "kaffepause hvornår?": the break, whatever the programme calls it
         for _key, item_kind in a.query.kind_words:
             for unit in head.units:
@@ -625,12 +661,35 @@ def holds_all(index: SourceIndex, unit: int, query: Query) -> bool:
     )
 
 
+def _title_has(unit: Unit, index: SourceIndex, key: str) -> bool:
+    """Whether the word is in the unit's title, or starts or ends a compound there."""
+    return any(unit.weights.get(m, 0.0) >= TITLE for m, _f in index.expand(key))
+
+
+def _unit_has_exactly(index: SourceIndex, unit: int, key: str) -> bool:
+    """Whether the unit holds the word itself or an inflection of it ("velkom", "velkomst"),
+    not a longer word built on it ("mening", "meningsfuld")."""
+    return any(
+        any(i == unit for i, _w in index.postings[m])
+        for m, _f in index.expand(key)
+        if len(m) - len(key) <= 2
+    )
+
+
 def _unit_has(index: SourceIndex, unit: int, key: str) -> bool:
     return any(any(i == unit for i, _w in index.postings[m]) for m, _f in index.expand(key))
 
 
 def _asks_for(a: Asked, words: Sequence[str]) -> bool:
     return any(w in a.query.text for w in words)
+
+
+def _holds_any_of(a: Asked, note: Note, keys: Sequence[str]) -> bool:
+    for index in a.indices:
+        for i, unit in enumerate(index.units):
+            if unit.ref is note.ref:
+                return any(_unit_has_exactly(index, i, k) for k in keys)
+    return False
 
 
 def _holds_any(a: Asked, note: Note) -> bool:

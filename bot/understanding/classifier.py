@@ -11,6 +11,7 @@ live with the answering core.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -111,20 +112,20 @@ class KindClassifier:
         return guesses
 
 
-def _telling_words(
-    examples: Sequence[Example], least: int = 5, share: float = 0.55
-) -> frozenset[str]:
-    """Words (folded) that mostly appear in messages of one kind: "online", "parkering",
-    "teleslynge". Such a word says what is asked even where an event's name holds it too."""
+def _telling_words(examples: Sequence[Example], least: int = 5) -> frozenset[str]:
+    """Words (folded) participants use in asking one kind of question more than any other:
+    "online", "parkering", "sekretariatet". Such a word may say what is asked even where an
+    event's name holds it too. Questions of knowledge ("hvad er socialaftalen?") are told by
+    their topic, not their words: a word mostly seen in them names a thing, and never counts."""
     by_word: dict[str, Counter[str]] = {}
     for example in examples:
-        for word in set(for_classifier(example.text).split()):
+        for word in set(re.findall(r"\w+", for_classifier(example.text))):
             by_word.setdefault(word, Counter())[example.kinds[0]] += 1
+    topical = {"fact", "purpose", "who-is", "other"}
     return frozenset(
         word
         for word, kinds in by_word.items()
-        if sum(kinds.values()) >= least
-        and kinds.most_common(1)[0][1] >= share * sum(kinds.values())
+        if sum(kinds.values()) >= least and kinds.most_common(1)[0][0] not in topical
     )
 
 

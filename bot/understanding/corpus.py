@@ -16,6 +16,8 @@ import yaml
 from bot.understanding.kinds import KINDS
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
+# libyaml's safe loader where PyYAML has it (ten times faster on 5,000 lines), else Python's.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ def load_corpus(paths: Iterable[Path] | None = None) -> list[Example]:
     files = sorted(paths) if paths is not None else sorted(CORPUS_DIR.glob("*.yaml"))
     examples: list[Example] = []
     for path in files:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or []
         if not isinstance(entries, list):
             raise CorpusError(f"{path.name}: a list of examples is expected")
         for n, entry in enumerate(entries, 1):

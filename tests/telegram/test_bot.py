@@ -141,6 +141,14 @@ async def test_free_text_signup_then_mine_then_cancel(running: Bot) -> None:
     assert "ikke tilmeldt" in mine.text
 
 
+async def test_am_i_registered_in_words_looks_it_up_and_opens_no_case(running: Bot) -> None:
+    await sign_up(running, 8, "ap@vesthimmerland.dk")
+    [mine] = await running.ask(8, "er jeg egentlig tilmeldt?")
+    assert "Temadag for Handicaprådene" in mine.text and "31. maj 2024" in mine.text
+    async with running.services.db.session() as session:
+        assert list(await session.scalars(select(Case))) == []
+
+
 async def test_signup_after_the_deadline_is_refused_with_the_deadline(running: Bot) -> None:
     running.clock.at = parse_aware("2024-04-20T09:00:00+02:00")
     await running.ask(7, f"/start {TEMADAG}")

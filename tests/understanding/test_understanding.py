@@ -110,3 +110,36 @@ def test_held_out_writers_are_read_well() -> None:
         right += sum(g.kind == e.kinds[0] for g, e in zip(guesses, tests, strict=True))
         total += len(tests)
     assert right / total >= 0.88, right / total
+
+
+def test_no_question_the_answers_are_measured_on_is_learned_from() -> None:
+    """The corpus holds none of the questions of the evaluation sets or the tests (nor a
+    near copy): what is measured was not learned, so the figures say how the kinds generalise."""
+    import yaml
+    from rapidfuzz import fuzz, process
+
+    root = CORPUS_DIR.parents[2]
+    sets = [
+        root / "tests" / "answering" / "questions.yaml",
+        root / "tests" / "answering" / "questions_voices.yaml",
+        root / "evaluation" / "heldback" / "questions.yaml",
+        root / "evaluation" / "heldback2" / "questions.yaml",
+        *(root.parent / "shared" / "eval").glob("**/*questions*.yaml"),
+        root.parent / "shared" / "eval" / "dev-voices.yaml",
+    ]
+    measured = sorted(
+        {
+            for_classifier(str(case["q"]))
+            for path in sets
+            if path.exists()
+            for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+        }
+    )
+    copies = [
+        e.text
+        for e in load_corpus()
+        if process.extractOne(
+            for_classifier(e.text), measured, scorer=fuzz.ratio, score_cutoff=90
+        )
+    ]
+    assert copies == []

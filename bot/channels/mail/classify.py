@@ -425,6 +425,8 @@ def classify(
         return decided("signup", "the core reads a signup")
     if answer.intent == "cancel":
         return decided("cancel", "the core reads a cancellation")
+    if answer.intent == "decline":  # read as a "no", though it says none in so many words
+        return decided("question", "the core reads a decline the reply does not state", True)
     if answer.intent in ("smalltalk", "empty"):
         return decided("question", "the core reads small talk, but the reply says more", True)
     if answer.escalate:

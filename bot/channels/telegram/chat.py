@@ -134,6 +134,9 @@ async def answer_question(
         action = begin_signup if answer.intent == "signup" else confirm_cancel
         await for_event(update, context, event, lang, action)
         return
+    if answer.intent == "my-registration":  # "er jeg tilmeldt?": the chat can look it up itself
+        await my_registrations(update, context)
+        return
     if answer.escalate:
         await svc.cases.open(
             channel=CHANNEL,
