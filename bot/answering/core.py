@@ -2,14 +2,17 @@
 
 How an answer is found:
 
-1. The message is cut into the pieces it asks (``understanding.segments``); greetings,
-   signatures and the situation around a question are not questions.
-2. Each piece gets its kind and a confidence from the classifier learned from the corpus
-   (``understanding.classifier``). Unsure, or two kinds nearly as likely: the piece goes to staff.
-3. The event is the one given, or the one the message names; otherwise the events still to
-   come are asked, and when more than one knows an answer the bot asks which, naming them.
-4. The kind decides which fact answers (``replies``): a structured field, or a note of that same
-   kind. Where the event's knowledge does not state it, the piece goes to staff; a fact of
+1. The message is read (``reading``): cut into the pieces it asks, greetings, signatures and the
+   situation around a question left out, each piece given its kind and a confidence by the
+   classifier learned from the corpus (``bot.understanding``). Unsure, or two kinds nearly as
+   likely: the piece goes to staff.
+2. The event is the one given, or the one the message names (``events``); otherwise the events
+   still to come are asked, and when more than one knows an answer the bot asks which.
+3. The question word may rule a kind out ("hvem afslutter dagen?" asks who, not when). A part the
+   question names (an item, a person, a note) is answered about when the kind fits it.
+4. Otherwise the kind decides which fact answers (``replies``): a structured field, or a note of
+   that same kind (``notes``); background knowledge answers questions of knowledge
+   (``background``). Where the knowledge does not state it, the piece goes to staff; a fact of
    another kind never answers. A question about something the knowledge never mentions (a
    "julefrokost") goes to staff too.
 5. The pieces' answers are joined, the key fact first; what was passed on is said.
@@ -23,7 +26,6 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from bot.answering import compose
 from bot.answering.analysis import Query, analyse
@@ -313,9 +315,16 @@ class Answerer:
             return Answer(source.id, answered[0].kind, text, True, confidence, grounded=grounded)
         return Answer(source.id, answered[0].kind, text, False, confidence, grounded=grounded)
 
-    def _say(self, *args: Any) -> Said:
-        said = self._decide(*args)
-        piece: Piece = args[1]
+    def _say(
+        self,
+        source: Event | Background,
+        piece: Piece,
+        context: Query,
+        lang: Lang,
+        now: datetime,
+        named: bool,
+    ) -> Said:
+        said = self._decide(source, piece, context, lang, now, named)
         if said.text is not None and piece.query.qword == "how_many" and not _has_number(said.text):
             # "Hvor mange kommuner er med?" is answered with a number, or by staff.
             said = Said(said.kind, None, said.confidence, "no number for how many")
@@ -482,8 +491,14 @@ def _sureness(pieces: list[Piece]) -> float:
     return min((p.guess.confidence for p in pieces), default=0.0)
 
 
+_CLOCK_OR_DATE = re.compile(
+    r"\bkl\.?\s*\d{1,2}[.:]\d{2}|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\.\s+\w+\s+\d{4}"
+)
+
+
 def _has_number(text: str) -> bool:
-    return bool(_NUMBER.search(text))
+    """Whether the text gives a count ("Kl. 12.35" or "3. februar 2020" is not one)."""
+    return bool(_NUMBER.search(_CLOCK_OR_DATE.sub(" ", text)))
 
 
 def _thanks(text: str) -> bool:

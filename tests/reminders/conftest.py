@@ -8,7 +8,9 @@ database, as a new process would after a restart.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.mail.models import OutboxMail
+from bot.channels.telegram.app import build_application, run_beside
 from bot.delivery.models import ChatOutboxMessage
+from bot.reminders.job import ReminderJob
 from bot.reminders.models import SentNotice
 from bot.services import Services
 from bot.settings import Settings
@@ -25,6 +29,8 @@ from tests.conftest import postgres_schema
 from tests.mail.conftest import smtp
 from tests.reminders.events import write_events
 from tests.telegram.conftest import bot_api
+from tests.telegram.fake_bot_api import FakeBotAPI, run_polling
+from tests.telegram.helpers import FAST, Bot, Clock
 
 __all__ = ["bot_api", "smtp"]  # the fake Bot API and aiosmtpd, for the end-to-end tests
 
@@ -103,3 +109,28 @@ async def mail_outbox(db: Database) -> list[OutboxMail]:
 async def notices(db: Database) -> list[str]:
     async with db.session() as session:
         return list(await session.scalars(select(SentNotice.key).order_by(SentNotice.id)))
+
+
+@asynccontextmanager
+async def bot_with_reminders(
+    bot_api: FakeBotAPI, settings: Settings, clock: Clock
+) -> AsyncIterator[Bot]:
+    """The bot as ``python -m bot run`` runs it for Telegram (the Application, what runs beside
+    it, and the reminder job) on the given settings and clock, until the block ends."""
+    services = await Services.start(settings)
+    app = build_application(services, clock=clock, per_chat_rate=FAST)
+    stop = asyncio.Event()
+    try:
+        async with run_polling(app):
+            beside = [
+                asyncio.create_task(run_beside(app, services, stop)),
+                asyncio.create_task(ReminderJob(services, clock, poll_seconds=0.05).run(stop)),
+            ]
+            try:
+                await bot_api.wait_for_call("getUpdates")
+                yield Bot(bot_api, services, clock, settings)
+            finally:
+                stop.set()
+                await asyncio.gather(*beside)
+    finally:
+        await services.close()

@@ -14,14 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.telegram.app import build_application, run_beside
 from bot.clock import parse_aware
-from bot.reminders.job import ReminderJob
-from bot.services import Services
-from tests.reminders.conftest import STAFF_CHAT, notices
+from tests.reminders.conftest import STAFF_CHAT, bot_with_reminders, notices
 from tests.reminders.events import EFTERAAR, PINSE, write_events
-from tests.telegram.fake_bot_api import FakeBotAPI, run_polling
-from tests.telegram.helpers import FAST, Bot, Clock, settings_for
+from tests.telegram.fake_bot_api import FakeBotAPI
+from tests.telegram.helpers import Bot, Clock, settings_for
 
 INGE = 701
 LEIF = 702
@@ -33,24 +30,9 @@ async def running(bot_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Bot]:
     settings = settings_for(tmp_path, bot_api).model_copy(
         update={"knowledge_dir": tmp_path / "knowledge", "staff_chat_id": STAFF_CHAT}
     )
-    services = await Services.start(settings)
     clock = Clock(parse_aware("2024-04-02T10:00:00+02:00"))
-    app = build_application(services, clock=clock, per_chat_rate=FAST)
-    stop = asyncio.Event()
-    try:
-        async with run_polling(app):
-            beside = [
-                asyncio.create_task(run_beside(app, services, stop)),
-                asyncio.create_task(ReminderJob(services, clock, poll_seconds=0.05).run(stop)),
-            ]
-            try:
-                await bot_api.wait_for_call("getUpdates")
-                yield Bot(bot_api, services, clock, settings)
-            finally:
-                stop.set()
-                await asyncio.gather(*beside)
-    finally:
-        await services.close()
+    async with bot_with_reminders(bot_api, settings, clock) as bot:
+        yield bot
 
 
 async def sign_up(bot: Bot, chat: int, slug: str, name: str, email: str) -> None:

@@ -12,13 +12,11 @@ test does the same through the real Telegram Application and the fake Bot API.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 from pydantic import SecretStr
 
-from bot.channels.telegram.app import build_application, run_beside
 from bot.clock import parse_aware
 from bot.knowledge.schema import Event
 from bot.registrations.dialogue import SKIP, SignupDialogue, Turn
@@ -27,10 +25,10 @@ from bot.reminders.job import ReminderJob
 from bot.services import Services
 from bot.settings import Settings
 from tests.registrations.chat_signup import codes_to, walk
-from tests.reminders.conftest import chat_outbox, notices
+from tests.reminders.conftest import bot_with_reminders, chat_outbox, notices
 from tests.reminders.events import EFTERAAR, PINSE
-from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI, run_polling
-from tests.telegram.helpers import FAST, Bot, Clock
+from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
+from tests.telegram.helpers import Bot, Clock
 
 KAREN = ("Karen Holmgaard", "karen.holmgaard@aalborg.dk")
 NOBODYS = "ny.adresse@example.dk"
@@ -154,24 +152,8 @@ async def running(bot_api: FakeBotAPI, settings: Settings) -> AsyncIterator[Bot]
     telegram = settings.model_copy(
         update={"telegram_token": SecretStr(TOKEN), "telegram_api_url": bot_api.base_url}
     )
-    services = await Services.start(telegram)
-    clock = Clock(STOPPED_AT)
-    app = build_application(services, clock=clock, per_chat_rate=FAST)
-    stop = asyncio.Event()
-    try:
-        async with run_polling(app):
-            beside = [
-                asyncio.create_task(run_beside(app, services, stop)),
-                asyncio.create_task(ReminderJob(services, clock, poll_seconds=0.05).run(stop)),
-            ]
-            try:
-                await bot_api.wait_for_call("getUpdates")
-                yield Bot(bot_api, services, clock, telegram)
-            finally:
-                stop.set()
-                await asyncio.gather(*beside)
-    finally:
-        await services.close()
+    async with bot_with_reminders(bot_api, telegram, Clock(STOPPED_AT)) as bot:
+        yield bot
 
 
 async def test_a_chat_that_typed_a_registered_persons_address_is_reminded_like_any_other(
