@@ -218,34 +218,42 @@ class Answerer:
     # -- finding the event -------------------------------------------------------------------
 
     def _read_about(
-        self, question: str, source: Event | Background | None, context: Query
+        self,
+        question: str,
+        source: Event | Background | None,
+        context: Query,
+        read: dict[frozenset[str], tuple[list[Piece], str | None]] | None = None,
     ) -> tuple[list[Piece], str | None]:
         """The message read with the source's own name left out.
 
         The words of an event's name in the message ("konferencen om fremtidens specialiserede
         socialområde") say which event, not what kind of question. Those participants use for
         one kind of question ("online", "handicaprådene") may do both: the message is read with
-        and without them, and the reading the classifier is surer of is taken.
+        and without them, and the reading the classifier is surer of is taken. ``read`` keeps
+        the readings already made for one message: events sharing a town name read alike.
         """
-        if source is None:
-            return self.reader.read(question)
+        read = {} if read is None else read
         said = set(context.stems) | set(context.identity)
-        names = {k for k in self.index.sources[source.id].specific_names if k in said}
-        always = frozenset(k for k in names if not self.reader.telling(k))
-        first = self.reader.read(question, always)
-        if always == names:
-            return first
-        second = self.reader.read(question, frozenset(names))
-        return max(first, second, key=lambda reading: _sureness(reading[0]))
+        names = frozenset(
+            k for k in (self.index.sources[source.id].specific_names if source else ()) if k in said
+        )
+        if names not in read:
+            always = frozenset(k for k in names if not self.reader.telling(k))
+            readings = [self.reader.read(question, always)]
+            if always != names:
+                readings.append(self.reader.read(question, names))
+            read[names] = max(readings, key=lambda reading: _sureness(reading[0]))
+        return read[names]
 
     def _without_event(
         self, question: str, context: Query, pieces: list[Piece], lang: Lang, now: datetime
     ) -> Answer:
+        read: dict[frozenset[str], tuple[list[Piece], str | None]] = {frozenset(): (pieces, None)}
         for group in self.events.pools(context, now):
             answers: list[tuple[Event | Background, Answer]] = []
             for source in group[:MAX_COMPARED]:
                 # Read again without this source's own name, where the message holds it.
-                asked = self._read_about(question, source, context)[0]
+                asked = self._read_about(question, source, context, read)[0]
                 answer = self._about(source, asked or pieces, context, lang, now, named=True)
                 if not answer.escalate:
                     answers.append((source, answer))
