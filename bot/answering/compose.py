@@ -288,11 +288,6 @@ def deadline_text(event: Event, lang: Lang) -> str | None:
     return fmt_date(registration.deadline, lang)
 
 
-def deadline_short(event: Event, lang: Lang) -> str | None:
-    shown = deadline_text(event, lang)
-    return gettext(lang, "signup deadline {deadline}").format(deadline=shown) if shown else None
-
-
 def deadline_answer(event: Event, lang: Lang, now: datetime) -> str | None:
     shown = deadline_text(event, lang)
     deadline = event.registration.deadline_at if event.registration else None

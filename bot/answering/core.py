@@ -296,7 +296,10 @@ class Answerer:
         now: datetime,
         named: bool,
     ) -> Answer:
-        said = [self._say(source, piece, context, lang, now, named) for piece in pieces]
+        said = [
+            self._checked(piece, self._decide(source, piece, context, lang, now, named))
+            for piece in pieces
+        ]
         if any(s.text is not None for s in said):
             # An unsure piece beside an answered one is most likely context ("jeg har en
             # togbillet kl 16.30, når jeg den?"); a sure one that cannot be answered is passed on.
@@ -323,16 +326,9 @@ class Answerer:
             return Answer(source.id, answered[0].kind, text, True, confidence, grounded=grounded)
         return Answer(source.id, answered[0].kind, text, False, confidence, grounded=grounded)
 
-    def _say(
-        self,
-        source: Event | Background,
-        piece: Piece,
-        context: Query,
-        lang: Lang,
-        now: datetime,
-        named: bool,
-    ) -> Said:
-        said = self._decide(source, piece, context, lang, now, named)
+    @staticmethod
+    def _checked(piece: Piece, said: Said) -> Said:
+        """The answer to one piece, checked against what was asked, and logged."""
         if said.text is not None and piece.query.qword == "how_many" and not _has_number(said.text):
             # "Hvor mange kommuner er med?" is answered with a number, or by staff.
             said = Said(said.kind, None, said.confidence, "no number for how many")

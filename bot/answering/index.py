@@ -35,7 +35,6 @@ from bot.knowledge.schema import (
     Contact,
     Event,
     Fact,
-    ItemKind,
     Person,
     ProgrammeItem,
     Session,
@@ -273,36 +272,20 @@ STOP_STEMS = frozenset(stem(w) for w in STOPWORDS_DA | STOPWORDS_EN)
 class KnowledgeIndex:
     """Indices for every source, the shared vocabulary, and what finds a source from a question.
 
-    Questions without an event are resolved through inverted indices (identity words, and which
-    sources mention a stem), so their cost follows the question, not the number of events.
+    Sources are found by their names through an inverted index of identity words, so the cost
+    of a question without an event follows the question, not the number of events.
     """
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.sources = {sid: SourceIndex(source) for sid, source in kb.sources.items()}
         words: set[str] = set(LEXICON_WORDS)
-        self.stem_sources: dict[str, set[str]] = defaultdict(set)
-        self.kind_sources: dict[ItemKind, set[str]] = defaultdict(set)
         self.identity_postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for sid, source_index in self.sources.items():
             for unit in source_index.units:
                 words.update(unit.words)
-            for key in source_index.postings:
-                self.stem_sources[key].add(sid)
             for key, weight in source_index.identity.items():
                 self.identity_postings[key].append((sid, weight))
-            source = source_index.source
-            if isinstance(source, Event):
-                for item in source.programme:
-                    self.kind_sources[item.kind].add(sid)
-        self.stems = StemSet(self.stem_sources)
         self.vocabulary = Vocabulary(words)
         n = max(len(self.sources), 1)
         self.identity_idf = {k: math.log(1 + n / len(p)) for k, p in self.identity_postings.items()}
-
-    def sources_covering(self, key: str) -> set[str]:
-        """Ids of the sources whose knowledge mentions ``key`` (or a compound of it)."""
-        found: set[str] = set()
-        for matched, _factor in self.stems.expand(key):
-            found |= self.stem_sources[matched]
-        return found

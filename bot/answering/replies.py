@@ -500,11 +500,6 @@ def _note_of_kind(a: Asked, kind: str, own: bool = False, grounded: bool = False
     return _note_text(a, chosen.ref, chosen.source_id)
 
 
-def _note_suffix(a: Asked, kind: str) -> str:
-    note = _note_of_kind(a, kind)
-    return f" {note}" if note else ""
-
-
 def _note_text(a: Asked, ref: Fact | QA, source_id: str) -> str:
     if isinstance(ref, QA):
         text = compose.faq_answer(ref, a.lang)

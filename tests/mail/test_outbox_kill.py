@@ -19,6 +19,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,17 +44,12 @@ TIMEOUT = 60.0
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def target(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Target]:
     """A migrated database that other processes can open too."""
-    if request.param == "sqlite":
-        found = Target("sqlite", f"sqlite+aiosqlite:///{tmp_path / 'outbox.sqlite3'}")
-        await found.connect().migrate()
-        try:
-            yield found
-        finally:
-            for db in found.opened:
-                await db.close()
-        return
-    async with postgres_schema("outbox_kill") as (url, schema):
-        found = Target("postgresql", url, schema)
+    async with AsyncExitStack() as stack:
+        if request.param == "sqlite":
+            found = Target("sqlite", f"sqlite+aiosqlite:///{tmp_path / 'outbox.sqlite3'}")
+        else:
+            url, schema = await stack.enter_async_context(postgres_schema("outbox_kill"))
+            found = Target("postgresql", url, schema)
         await found.connect().migrate()
         try:
             yield found

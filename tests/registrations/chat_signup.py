@@ -41,6 +41,16 @@ KAREN = Someone(
 MALLORY = Someone("Mallory Mørk", "mallory@example.net", "Ingen", "", 666)
 
 
+def chat_dialogue(services: Services, *, prove_new_addresses: bool = False) -> SignupDialogue:
+    """The dialogue as the Telegram channel builds it."""
+    return SignupDialogue(
+        services.registrations,
+        "telegram",
+        delivery=services.delivery,
+        prove_new_addresses=prove_new_addresses,
+    )
+
+
 def the_event(services: Services, slug: str = TEMADAG) -> Event:
     event = services.kb.event(slug)
     assert event is not None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from bot.registrations.confirmation import message_for
-from bot.registrations.dialogue import SKIP, YES, SignupDialogue, Turn
+from bot.registrations.dialogue import SKIP, YES, Turn
 from bot.registrations.form import SignupForm
 from bot.registrations.identity import Identity
 from bot.registrations.results import Outcome
@@ -23,6 +23,7 @@ from tests.registrations.chat_signup import (
     NOW,
     SENT_TO_THE_ADDRESS,
     Someone,
+    chat_dialogue,
     codes_to,
     confirmations_to,
     mails_to,
@@ -30,16 +31,6 @@ from tests.registrations.chat_signup import (
     unproven_answers,
     walk,
 )
-
-
-def chat_dialogue(services: Services, *, prove_new_addresses: bool = False) -> SignupDialogue:
-    """The dialogue as the Telegram channel builds it."""
-    return SignupDialogue(
-        services.registrations,
-        "telegram",
-        delivery=services.delivery,
-        prove_new_addresses=prove_new_addresses,
-    )
 
 
 async def karen_signs_up(services: Services, how: str) -> None:

@@ -29,6 +29,7 @@ from tests.registrations.chat_signup import (
     MALLORY,
     NOW,
     SENT_TO_THE_ADDRESS,
+    chat_dialogue,
     mails_to,
     the_event,
     unproven_answers,
@@ -38,16 +39,6 @@ from tests.registrations.chat_signup import (
 ANDEN_DAG = "anden-dag"  # another open day, where Karen is not signed up yet
 SECRETARIAT = "sekretariat@example.dk"
 KARENS = (KAREN.name, KAREN.organisation, "da")
-
-
-def chat_dialogue(services: Services, *, prove_new_addresses: bool = False) -> SignupDialogue:
-    """The dialogue as the Telegram channel builds it."""
-    return SignupDialogue(
-        services.registrations,
-        "telegram",
-        delivery=services.delivery,
-        prove_new_addresses=prove_new_addresses,
-    )
 
 
 async def stored_details(services: Services, address: str) -> tuple[str | None, str | None, str]:
