@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "mail": "bot.commands.mail",
     "invite": "bot.commands.invite",
     "changes": "bot.commands.changes",
+    "cases": "bot.commands.cases",
 }
 
 

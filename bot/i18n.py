@@ -81,6 +81,11 @@ def fmt_datetime(value: datetime, lang: Lang) -> str:
     return _("{date} at {time}").format(date=fmt_date(value, lang), time=fmt_time(value, lang))
 
 
+def N_(message: str) -> str:
+    """Mark a message for translation where it is defined; it is translated where shown."""
+    return message
+
+
 def join_names(items: list[str], lang: Lang) -> str:
     """'A, B og C' / 'A, B and C'."""
     if len(items) <= 1:

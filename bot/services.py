@@ -2,12 +2,14 @@
 
 Every channel (terminal, Telegram, mailbox) and every command that needs more than the knowledge
 base gets one ``Services`` and calls the same brain through it. Messages the bot sends on its own
-initiative (staff answers, notices, broadcasts) go through ``delivery``, where each channel has
-its courier; the staff desk shows cases on the boards the running channels add.
+initiative (staff answers, notices, broadcasts) go through ``delivery``, where each channel the
+settings enable has its courier (``bot.channels.registry``); the staff desk shows cases on the
+boards the running channels add.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -15,8 +17,9 @@ from bot.answering import Answerer
 from bot.cases import CaseService, Learned, StaffMember
 from bot.cases.staff import StaffDesk, StaffPolicy
 from bot.changes import ChangeService
+from bot.clock import now as clock_now
 from bot.conversations import ConversationStore
-from bot.delivery import ChatCourier, Delivery
+from bot.delivery import Delivery
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.learned import with_learned
 from bot.registrations.service import RegistrationService
@@ -44,18 +47,26 @@ class Services:
     changes: ChangeService
     # What the running channels report for /status (the mail worker sets ``health.mailbox``).
     health: Health = field(default_factory=Health)
+    # The time now; ``python -m bot run --now`` fixes it, to try the chat before an event.
+    clock: Callable[[], datetime] = clock_now
+    # What staff had taught when the knowledge was last put together (``apply_learned``): the
+    # knowledge watch compares it with the database to pick up what another process taught.
+    learned: list[Learned] = field(default_factory=list)
 
     @classmethod
     async def start(cls, settings: Settings, kb: KnowledgeBase | None = None) -> Services:
-        """Load the knowledge (raises KnowledgeError), connect and upgrade the database."""
-        from bot.channels.mail.courier import MailCourier
-        from bot.channels.mail.outbox import Outbox
+        """Load the knowledge (raises KnowledgeError), connect and upgrade the database.
+
+        Every channel the settings enable registers its courier, so the brain can reach a
+        person on their own channel.
+        """
+        from bot.channels.registry import enabled_channels
 
         curated = kb or load_knowledge(settings.knowledge_dir)
         db = Database.from_settings(settings)
         await db.migrate()
         delivery = Delivery()
-        registrations = RegistrationService(db, lambda slug: services.kb.event(slug))
+        registrations = RegistrationService(db, lambda slug: services.kb.event(slug), delivery)
         cases = CaseService(db, delivery, quiet=timedelta(minutes=settings.case_quiet_minutes))
         services = cls(
             settings=settings,
@@ -71,11 +82,10 @@ class Services:
             curated=curated,
             changes=ChangeService(registrations, delivery, settings),
         )
-        delivery.register("telegram", ChatCourier(db, "telegram"))
-        delivery.register(
-            "email",
-            MailCourier(Outbox(db, mail_from=settings.mail_from), services.organiser_of),
-        )
+        for channel in enabled_channels(settings):
+            courier = channel.courier(services)
+            if courier is not None:
+                delivery.register(channel.name, courier)
         services.apply_learned(await cases.learned())
         return services
 
@@ -88,6 +98,7 @@ class Services:
         """Answer from the curated knowledge plus everything staff have taught."""
         self.kb = with_learned(self.curated, learned)
         self.answerer = Answerer(self.kb)
+        self.learned = list(learned)
 
     async def use_knowledge(self, curated: KnowledgeBase) -> None:
         """Answer from newly loaded knowledge files (plus what staff taught) from now on."""

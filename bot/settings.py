@@ -10,7 +10,7 @@ import os
 import tomllib
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, SecretStr
 from pydantic_settings import (
@@ -19,7 +19,12 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+if TYPE_CHECKING:
+    from bot.registrations.identity import ChatId
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The channel of the staff chat and of the staff listed by chat id.
+STAFF_CHAT_CHANNEL = "telegram"
 
 
 class _TomlFileSource(PydanticBaseSettingsSource):
@@ -161,6 +166,47 @@ class Settings(BaseSettings):
     confirmations_per_address_per_day: int = Field(default=20, ge=1)
     signups_per_chat_per_hour: int = Field(default=10, ge=1)
     signups_per_chat_per_day: int = Field(default=30, ge=1)
+
+    # The web chat (issue 13): the chat on the event's own web page, served when web_port is
+    # set, on web_host (behind a reverse proxy with HTTPS in production).
+    web_port: int | None = None
+    web_host: str = "127.0.0.1"
+    # Signs the chat's session cookies and form tokens; when unset, one is made and kept in
+    # data_dir (web_secret), so the chats survive a restart.
+    web_secret: SecretStr | None = None
+    # Web sites (scheme://host[:port]) that may show the chat inside their pages (embed.js);
+    # every other site is refused by the browser (Content-Security-Policy frame-ancestors).
+    web_allowed_origins: list[str] = Field(default_factory=list)
+    # The chat's public address behind the proxy, e.g. "https://chat.example.dk": used for the
+    # embed code and the origin check; https here makes the cookies Secure.
+    web_public_url: str | None = None
+    # Messages one chat may send: on average per second, and at once after a pause. More gets
+    # a polite "you are writing very fast" and the text stays in the field.
+    web_session_rate: float = Field(default=1.0, gt=0)
+    web_session_burst: int = Field(default=10, ge=1)
+    # Requests from one client address (new chats and messages; a council's office shares
+    # one address): on average per second, and at once.
+    web_address_rate: float = Field(default=10.0, gt=0)
+    web_address_burst: int = Field(default=60, ge=1)
+    # Longest message, in characters, and the largest request, in bytes.
+    web_max_message_chars: int = Field(default=2000, ge=100)
+    web_max_body_bytes: int = Field(default=16_384, ge=1024)
+
+    @property
+    def staff_chat(self) -> ChatId | None:
+        """The staff chat (``staff_chat_id``, a Telegram group) as the chat the bot writes to."""
+        from bot.registrations.identity import ChatId  # settings load before everything else
+
+        if self.staff_chat_id is None:
+            return None
+        return ChatId(STAFF_CHAT_CHANNEL, str(self.staff_chat_id))
+
+    @property
+    def staff_chats(self) -> frozenset[ChatId]:
+        """The staff listed by chat (``staff_telegram_ids``), as a chat channel knows them."""
+        from bot.registrations.identity import ChatId
+
+        return frozenset(ChatId(STAFF_CHAT_CHANNEL, str(i)) for i in self.staff_telegram_ids)
 
     @property
     def effective_database_url(self) -> str:

@@ -6,8 +6,8 @@
   participant, and when it was announced to staff. The bot never deletes a case; a person closes it.
 - ``case_messages``: the conversation around the case: the question, what the participant wrote
   while a person had the case, and the staff answers relayed.
-- ``case_posts``: where staff saw the case or a message of it (a Telegram message id in the staff
-  chat, a Message-ID of a forward to the staff address), so a staff reply finds its case.
+- ``case_posts``: where staff saw the case or a message of it (a message id in the staff chat, a
+  Message-ID of a forward to the staff address), so a staff reply finds its case.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class CasePost(Base):
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("case_messages.id", ondelete="CASCADE")
     )
-    route: Mapped[str] = mapped_column(SafeString(16))  # telegram | email
+    route: Mapped[str] = mapped_column(SafeString(16))  # the board's channel
     ref: Mapped[str] = mapped_column(SafeString(512))
     # The status the post shows, so a changed case is redrawn once.
     shown_status: Mapped[str | None] = mapped_column(SafeString(64))

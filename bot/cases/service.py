@@ -221,14 +221,24 @@ class CaseService:
 
     async def _muted_chats(self) -> dict[tuple[str, str], datetime]:
         if self._muted is None:
-            async with self.db.session() as session:
-                rows = await session.execute(
-                    select(Case.channel, Case.chat_id, Case.muted_until).where(
-                        Case.status != "closed", Case.muted_until.is_not(None)
-                    )
-                )
-                self._muted = {(c, chat): until for c, chat, until in rows if until is not None}
+            self._muted = await self._read_muted()
         return self._muted
+
+    async def refresh_muted(self) -> None:
+        """Read the muted chats again: a case taken or answered by another process (the command
+        line) mutes its chat here too (the staff desk calls this on every round). Only adds: an
+        entry gone stale is dropped when its chat next writes (see ``muted_case``)."""
+        if self._muted is not None:  # else it is read in full on first use anyway
+            self._muted.update(await self._read_muted())
+
+    async def _read_muted(self) -> dict[tuple[str, str], datetime]:
+        async with self.db.session() as session:
+            rows = await session.execute(
+                select(Case.channel, Case.chat_id, Case.muted_until).where(
+                    Case.status != "closed", Case.muted_until.is_not(None)
+                )
+            )
+            return {(c, chat): until for c, chat, until in rows if until is not None}
 
     def _mute_after_commit(self, session: AsyncSession, case: Case) -> None:
         key, until = (case.channel, case.chat_id), case.muted_until
@@ -409,6 +419,12 @@ class CaseService:
             rows = await session.scalars(
                 select(Case).where(Case.status != "closed").order_by(Case.created_at, Case.id)
             )
+            return [_info(row) for row in rows]
+
+    async def all_cases(self) -> list[CaseInfo]:
+        """Every case, the closed ones too, oldest first."""
+        async with self.db.session() as session:
+            rows = await session.scalars(select(Case).order_by(Case.created_at, Case.id))
             return [_info(row) for row in rows]
 
     async def conversation(self, case_id: int) -> list[CaseEntry]:

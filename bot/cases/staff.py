@@ -1,8 +1,8 @@
 """Who is staff, and the desk that shows cases to them wherever they work.
 
 :class:`StaffPolicy` answers "may this person use staff functions?" from the settings: the staff
-chat's members (the Telegram adapter asks Telegram), and the Telegram ids and e-mail addresses
-listed in ``BOT_STAFF_TELEGRAM_IDS``, ``BOT_STAFF_EMAILS`` and ``BOT_STAFF_EMAIL``.
+chat's members (the chat's channel asks its service), and the chats and e-mail addresses listed
+in the settings (``BOT_STAFF_TELEGRAM_IDS``, ``BOT_STAFF_EMAILS`` and ``BOT_STAFF_EMAIL``).
 
 :class:`StaffDesk` keeps every :class:`StaffBoard` (the staff chat, the staff mailbox) in step
 with the cases: it posts new cases, forwards what participants add to a taken case, and redraws
@@ -23,7 +23,7 @@ from bot.cases.service import CaseEntry, CaseInfo, CaseService
 from bot.clock import now as clock_now
 from bot.delivery import Delivery, Recipient
 from bot.i18n import normalise_lang
-from bot.registrations.identity import normalise_email
+from bot.registrations.identity import EMAIL, ChatId, normalise_email
 from bot.settings import Settings
 from bot.waiting import wait_for
 
@@ -34,8 +34,7 @@ class StaffPolicy:
     """The staff the settings name."""
 
     def __init__(self, settings: Settings) -> None:
-        self.chat_id = settings.staff_chat_id
-        self.telegram_ids = frozenset(settings.staff_telegram_ids)
+        self.chats = settings.staff_chats
         addresses = [
             *settings.staff_emails,
             *([settings.staff_email] if settings.staff_email else []),
@@ -45,9 +44,9 @@ class StaffPolicy:
     def email_is_staff(self, address: str | None) -> bool:
         return bool(address) and _address(address or "") in self.emails
 
-    def telegram_id_is_staff(self, user_id: int | None) -> bool:
-        """Listed by id; members of the staff chat are checked by the Telegram adapter."""
-        return user_id is not None and user_id in self.telegram_ids
+    def chat_is_staff(self, chat: ChatId | None) -> bool:
+        """Listed by chat; members of the staff chat are checked by its channel."""
+        return chat is not None and chat in self.chats
 
 
 def _address(value: str) -> str:
@@ -61,17 +60,18 @@ def staff_recipients(settings: Settings, delivery: Delivery) -> list[Recipient]:
     """Where staff read the bot's notes: the staff chat, the staff mailbox, or both."""
     lang = normalise_lang(settings.staff_language)
     found: list[Recipient] = []
-    if settings.staff_chat_id is not None and delivery.reaches("telegram"):
-        found.append(Recipient("telegram", str(settings.staff_chat_id), lang))
-    if settings.staff_email and delivery.reaches("email"):
-        found.append(Recipient("email", settings.staff_email, lang))
+    chat = settings.staff_chat
+    if chat is not None and delivery.reaches(chat.kind):
+        found.append(Recipient(chat.kind, chat.value, lang))
+    if settings.staff_email and delivery.reaches(EMAIL):
+        found.append(Recipient(EMAIL, settings.staff_email, lang))
     return found
 
 
 class StaffBoard(Protocol):
     """A place where staff see cases: the staff chat, the staff mailbox."""
 
-    route: str  # the ``case_posts.route`` of its posts: telegram | email
+    route: str  # the ``case_posts.route`` of its posts: its channel's name
 
     async def post(self, case: CaseInfo) -> str:
         """Show a new case; the ref a staff reply will carry (message id, Message-ID)."""
@@ -111,6 +111,8 @@ class StaffDesk:
         while not stop.is_set():
             self.cases.wakeup.clear()
             try:
+                # A case taken or answered elsewhere (the command line) mutes its chat here too.
+                await self.cases.refresh_muted()
                 await self.cases.release_quiet(self.clock())
                 await self.sync()
             except Exception:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from bot.channels.registry import label as channel_label
 from bot.i18n import Lang, fmt_datetime, normalise_lang, translator
 
 if TYPE_CHECKING:
@@ -57,11 +58,6 @@ def state_key(case: CaseInfo) -> str:
     return f"{case.status}|{case.taken_by or ''}|{'muted' if case.muted_until else ''}"
 
 
-def channel_name(channel: str, lang: Lang) -> str:
-    _ = tr(lang)
-    return {"telegram": _("Telegram"), "email": _("e-mail")}.get(channel, channel)
-
-
 def status_text(case: CaseInfo, lang: Lang) -> str:
     _ = tr(lang)
     who = case.taken_by or "?"
@@ -82,7 +78,11 @@ def who_asked(case: CaseInfo, lang: Lang) -> str:
         _ = tr(lang)
         if not (case.user_id or case.chat_id):  # erased at the participant's request
             return _("(deleted)")
-        parts.append(_("Telegram user {id}").format(id=case.user_id or case.chat_id))
+        parts.append(
+            _("{channel} user {id}").format(
+                channel=channel_label(case.channel, lang), id=case.user_id or case.chat_id
+            )
+        )
     return ", ".join(parts)
 
 
@@ -94,7 +94,7 @@ def post_text(case: CaseInfo, title: EventTitle, lang: Lang) -> str:
         _("Case #{id}").format(id=case.id) + " · " + status_text(case, lang),
         _("From: {who}").format(who=who_asked(case, lang)),
         _("Event: {event}").format(event=event),
-        _("Channel: {channel}").format(channel=channel_name(case.channel, lang))
+        _("Channel: {channel}").format(channel=channel_label(case.channel, lang))
         + " · "
         + fmt_datetime(case.created_at, lang),
         "",
@@ -130,7 +130,7 @@ def cases_text(cases: Sequence[CaseInfo], title: EventTitle, lang: Lang) -> str:
             question = question[:79] + "…"
         event = (title(case.event) if case.event else None) or "–"
         lines.append(
-            f"#{case.id} · {status_text(case, lang)} · {channel_name(case.channel, lang)} · "
+            f"#{case.id} · {status_text(case, lang)} · {channel_label(case.channel, lang)} · "
             f"{event}\n   {question}"
         )
     return "\n".join(lines)

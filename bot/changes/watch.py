@@ -5,6 +5,10 @@ the folder again. A folder that no longer loads is reported in the log (file, fi
 and the bot keeps answering from the knowledge it had, so a typo never silences it. A folder
 that loads replaces the knowledge for every channel at once, and then every upcoming event is
 compared with what its participants were told (:class:`~bot.changes.ChangeService`).
+
+Answers staff taught from another process (``python -m bot cases teach``, a second bot) are
+noticed on the same check: when the taught answers in the database differ from those the bot
+answers with, they are applied, so the next participant gets them without a restart.
 """
 
 from __future__ import annotations
@@ -63,7 +67,9 @@ class KnowledgeWatch:
             await sleep_unless(stop, self.poll_seconds)
 
     async def step(self) -> None:
-        """Reload if the files changed; then compare the events with what participants know."""
+        """Apply answers taught elsewhere; reload if the files changed; then compare the events
+        with what participants know."""
+        await self.learned_elsewhere()
         current = fingerprint(self.folder)
         if current != self._seen:
             self._seen = current
@@ -75,3 +81,12 @@ class KnowledgeWatch:
             await self.services.use_knowledge(kb)
             log.info("knowledge reloaded: %d sources", len(kb))
         await self.services.changes.check(self.services.curated, self.clock())
+
+    async def learned_elsewhere(self) -> bool:
+        """Apply what staff taught (or what was erased) in another process; whether it was."""
+        learned = await self.services.cases.learned()
+        if learned == self.services.learned:
+            return False
+        self.services.apply_learned(learned)
+        log.info("taught answers changed elsewhere: now %d", len(learned))
+        return True

@@ -1,122 +1,197 @@
-"""The terminal chat: try the bot with no Telegram token and no mailbox.
+"""The terminal chat: the whole conversation in a terminal, when no other channel is configured.
 
-Each line typed is a message. ``/arrangementer`` (``/events``) lists the events, a number or
-``/arrangement SLUG`` chooses one, ``/sprog en|da`` switches language, ``/slut`` (``/quit``) ends.
-Anything else goes to the answering core about the chosen event, or lets the core find the event.
-The session logic is a plain class, so it is tested without a terminal.
+Each line typed is a message to the same conversation turn as Telegram and the web chat:
+questions, ``/tilmeld`` and ``/afmeld``, ``/mine``, ``/sprog``, cases for the secretariat. Choices
+are shown as a numbered list and a number picks one; a file (the calendar file, the data export)
+is saved in the data folder and its path shown. ``/slut`` (``/quit``) ends the chat. What staff
+answer (``python -m bot cases answer``) is printed when it arrives, and knowledge files edited
+meanwhile are loaded by the knowledge watch that ``python -m bot run`` runs beside it.
+
+The person is the terminal's user, known as ("terminal", login name). The adapter is a plain
+class over two text streams, so it is tested without a terminal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import getpass
+import io
+import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
-from bot.answering import Answerer
-from bot.i18n import Lang, fmt_date, translator
-from bot.knowledge.schema import Event
+from bot.channels.registry import ChannelSpec
+from bot.conversations.messages import Choice, Incoming, Reply
+from bot.conversations.turn import Conversation
+from bot.delivery import ChatCourier
+from bot.delivery.sender import ChatOutboxSender
+from bot.i18n import N_, Lang, normalise_lang, translator
+from bot.registrations.identity import ChatId
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from bot.settings import Settings
+
+NAME = "terminal"
+QUIT = ("/quit", "/slut", "/exit")
 
 
 @dataclass
 class TerminalChat:
-    """One person's conversation in the terminal: the chosen event and language."""
+    """One person's conversation in the terminal."""
 
-    answerer: Answerer
+    services: Services
     clock: Callable[[], datetime]
+    user: str = field(default_factory=getpass.getuser)
     lang: Lang = "da"
-    event: str | None = None
-    _listed: list[str] = field(default_factory=list)
+    _choices: tuple[Choice, ...] = ()
 
-    def greeting(self) -> str:
+    @property
+    def chat_id(self) -> str:
+        return self.user
+
+    def _incoming(self, **what: object) -> Incoming:
+        return Incoming(
+            channel=NAME,
+            chat_id=self.chat_id,
+            now=self.clock(),
+            person=ChatId(NAME, self.user),
+            name=self.user,
+            lang=self.lang,
+            **what,  # type: ignore[arg-type]
+        )
+
+    async def greeting(self) -> str:
         """The first thing the chat says: what it can do, and the events to choose from."""
-        _ = translator(self.lang).gettext
-        return "\n".join(
-            [
-                _(
-                    "Hello! I answer questions about the events below. Choose one by its number, "
-                    "or just ask."
-                ),
-                self._event_list(),
-                _("Type /language en for English, /quit to stop."),
-            ]
-        )
+        reply = await Conversation(self.services).handle(self._incoming(text="/start"))
+        _ = translator(reply.lang).gettext
+        return self.render(reply) + "\n" + _("Type /language en for English, /quit to stop.")
 
-    def _event_list(self) -> str:
-        # Coming events first and soonest first; past events after them, latest first.
-        current = self.clock()
-        events = sorted(
-            self.answerer.kb.events.values(),
-            key=lambda e: (e.end < current, abs((e.start - current).total_seconds())),
-        )
-        self._listed = [e.id for e in events]
-        return "\n".join(
-            f"{n}. {e.title} ({fmt_date(e.start, self.lang, weekday=False)})"
-            for n, e in enumerate(events, start=1)
-        )
-
-    def _choose(self, slug: str) -> str:
-        _ = translator(self.lang).gettext
-        event = self.answerer.kb.event(slug)
-        if event is None:
-            return _("I do not know that event. Type /events to see the list.")
-        self.event = slug
-        return _("Now we are talking about {title}. What would you like to know?").format(
-            title=event.title
-        )
-
-    def reply(self, line: str) -> str | None:
+    async def reply(self, line: str) -> str | None:
         """Answer one line; None means the chat is over."""
-        _ = translator(self.lang).gettext
         text = line.strip()
-        command, _sep, argument = text.partition(" ")
-        command = command.casefold()
-        if command in ("/quit", "/slut", "/exit"):
+        if text.casefold() in QUIT:
             return None
-        if command in ("/events", "/arrangementer", "/start"):
-            return self._event_list()
-        if command in ("/event", "/arrangement"):
-            return self._choose(argument.strip())
-        if command in ("/sprog", "/language", "/lang"):
-            self.lang = "en" if argument.strip().casefold().startswith("en") else "da"
-            _ = translator(self.lang).gettext
-            if self.lang == "en":
-                return _("I will answer in English from now on.")
-            return _("I will answer in Danish from now on.")
-        if text.isdigit() and 1 <= int(text) <= len(self._listed):
-            return self._choose(self._listed[int(text) - 1])
-        if command.startswith("/"):
-            return _("I do not know that command. You can write /events, /language or /quit.")
-        answer = self.answerer.answer(text, self.event, self.lang, self.clock())
-        if answer.event and self.answerer.kb.get(answer.event) and self.event is None:
-            source = self.answerer.kb.get(answer.event)
-            if isinstance(source, Event):
-                self.event = answer.event
-        if answer.candidates:
-            self._listed = list(answer.candidates)
-            return (
-                answer.text
-                + "\n"
-                + _("Answer with the number of the event: {numbers}.").format(
-                    numbers=", ".join(str(n) for n in range(1, len(self._listed) + 1))
-                )
-            )
-        return answer.text
+        if text.isdigit() and 1 <= int(text) <= len(self._choices):
+            incoming = self._incoming(choice=self._choices[int(text) - 1].value)
+        else:
+            incoming = self._incoming(text=text)
+        return self.render(await Conversation(self.services).handle(incoming))
+
+    def render(self, reply: Reply) -> str:
+        """The reply as lines: texts, sources, numbered choices, where files were saved."""
+        self.lang = reply.lang
+        _ = translator(reply.lang).gettext
+        lines: list[str] = []
+        choices: tuple[Choice, ...] = ()
+        for say in reply.says:
+            lines.append(say.text)
+            if say.source:
+                lines.append(f"({say.source})")
+            if say.choices:
+                choices = say.choices
+                lines.extend(f"{n}. {c.label}" for n, c in enumerate(say.choices, start=1))
+                numbers = ", ".join(str(n) for n in range(1, len(say.choices) + 1))
+                lines.append(_("Answer with a number: {numbers}.").format(numbers=numbers))
+            if say.attachment is not None:
+                path = self._save(say.attachment.filename, say.attachment.content)
+                lines.append(_("The file is saved here: {path}").format(path=path))
+        self._choices = choices
+        return "\n".join(lines)
+
+    def _save(self, filename: str, content: bytes) -> Path:
+        folder = self.services.settings.data_dir / "files"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / Path(filename).name
+        path.write_bytes(content)
+        return path
 
 
-def serve(chat: TerminalChat, stdin: TextIO, stdout: TextIO) -> None:
-    """Run the chat over a pair of text streams until /quit or end of input."""
+async def chat_over(chat: TerminalChat, stdin: TextIO, stdout: TextIO, stop: asyncio.Event) -> None:
+    """Run the chat over a pair of text streams until /quit, end of input or ``stop``; then set
+    ``stop`` so the rest of the bot ends with it."""
     prompt = "> " if stdin.isatty() else ""
-    print(chat.greeting(), file=stdout, flush=True)
-    while True:
-        if prompt:
-            print(prompt, end="", file=stdout, flush=True)
-        line = stdin.readline()
-        if not line:
-            break
-        if not line.strip():
-            continue
-        reply = chat.reply(line)
-        if reply is None:
-            break
-        print(reply, file=stdout, flush=True)
+    print(await chat.greeting(), file=stdout, flush=True)
+    read = await _line_reader(stdin)
+    try:
+        while not stop.is_set():
+            if prompt:
+                print(prompt, end="", file=stdout, flush=True)
+            line = await _unless_stopped(read(), stop)
+            if not line:
+                break
+            if not line.strip():
+                continue
+            answer = await chat.reply(line)
+            if answer is None:
+                break
+            print(answer, file=stdout, flush=True)
+    finally:
+        stop.set()
+
+
+async def _line_reader(stdin: TextIO) -> Callable[[], Awaitable[str]]:
+    """Read lines without blocking the event loop, where staff answers are printed meanwhile.
+
+    A terminal or a pipe is read by the event loop itself, so Ctrl-C ends the chat at once; a
+    regular file (``< questions.txt``) is read in a thread.
+    """
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    try:
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), stdin)
+    except (ValueError, OSError, io.UnsupportedOperation):
+        return lambda: asyncio.to_thread(stdin.readline)
+
+    async def read() -> str:
+        return (await reader.readline()).decode(stdin.encoding or "utf-8", errors="replace")
+
+    return read
+
+
+async def _unless_stopped(read: Awaitable[str], stop: asyncio.Event) -> str:
+    """The line read, or "" when ``stop`` is set first."""
+    reading = asyncio.ensure_future(read)
+    stopping = asyncio.ensure_future(stop.wait())
+    done, _pending = await asyncio.wait({reading, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if reading in done:
+        return reading.result()
+    reading.cancel()
+    return ""
+
+
+async def serve(services: Services, stop: asyncio.Event) -> None:
+    """The terminal chat on standard input and output, with staff answers printed."""
+    chat = TerminalChat(
+        services, clock=services.clock, lang=normalise_lang(services.settings.default_language)
+    )
+
+    async def show(chat_id: str, text: str) -> None:
+        print(f"\n{text}", file=sys.stdout, flush=True)
+
+    # The real time for sending: ``--now`` pretends for the conversation, not for the outbox.
+    sender = ChatOutboxSender(services.db, NAME, show, poll_seconds=2.0)
+    async with asyncio.TaskGroup() as group:
+        group.create_task(sender.run(stop))
+        await chat_over(chat, sys.stdin, sys.stdout, stop)
+
+
+def _enabled(settings: Settings) -> bool:
+    """The terminal chat when no other channel takes messages from participants."""
+    from bot.channels.registry import all_channels
+
+    return not any(spec.takes_messages(settings) for spec in all_channels() if spec.name != NAME)
+
+
+CHANNEL = ChannelSpec(
+    name=NAME,
+    label=N_("terminal"),
+    settings=(),
+    enabled=_enabled,
+    courier=lambda services: ChatCourier(services.db, NAME),
+    serve=serve,
+)

@@ -2,7 +2,8 @@
 
 ``python -m bot i18n check`` lists messages missing from ``locales/*/LC_MESSAGES/deltagerbot.po``;
 ``python -m bot i18n pot`` writes the template ``locales/deltagerbot.pot`` for translators.
-Messages are found with babel's extractor, as ``_("...")`` and ``gettext(lang, "...")`` calls.
+Messages are found with babel's extractor, as ``_("...")``, ``N_("...")`` (marked where defined,
+translated where shown) and ``gettext(lang, "...")`` calls.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from babel.messages.pofile import read_po, write_po
 from bot.i18n import DOMAIN, LANGUAGES, LOCALES_DIR, catalogue_path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": (2,), "ngettext": (2, 3)}
+KEYWORDS = {"_": None, "N_": None, "gettext": (2,), "ngettext": (2, 3)}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -1,9 +1,11 @@
 """Run the bot: the channels that are configured, or a chat in the terminal when none is.
 
 The database (SQLite under the data directory unless ``BOT_DATABASE_URL`` says otherwise) is
-created or upgraded first. With ``BOT_TELEGRAM_TOKEN`` set the Telegram bot runs, with
-``BOT_IMAP_HOST`` set the mailbox is read and answered, both side by side until stopped (Ctrl-C
-or SIGTERM); with neither, the terminal chat starts.
+created or upgraded first. Every channel the settings enable (``bot.channels.registry``: Telegram
+with ``BOT_TELEGRAM_TOKEN``, the mailbox with ``BOT_IMAP_HOST``/``BOT_SMTP_HOST``, the web chat
+with ``BOT_WEB_PORT``) runs side by side with the staff desk, reminders, retention and the
+knowledge watch until stopped (Ctrl-C or SIGTERM); when none takes messages from participants,
+the terminal chat does.
 """
 
 from __future__ import annotations
@@ -28,80 +30,46 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def configured_channels(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
-    """The channels the settings configure, each ready to run until ``stop`` is set."""
-    settings = services.settings
-    channels: list[Coroutine[Any, Any, None]] = []
-    if settings.telegram_token is not None:
-        from bot.channels.telegram.app import serve as serve_telegram
-
-        channels.append(serve_telegram(services, stop))
-    if settings.imap_host:
-        from bot.channels.mail.handling import MailHandler
-        from bot.channels.mail.outbox import Outbox
-        from bot.channels.mail.serve import serve as serve_mail
-
-        handler = MailHandler(
-            services,
-            Outbox(services.db, mail_from=settings.mail_from),
-            mail_from=settings.mail_from,
-            replies_per_day=settings.mail_autoreplies_per_day,
-        )
-        channels.append(serve_mail(services, stop, handler))
-    return channels
-
-
-async def serve_channels(services: Services, stop: asyncio.Event) -> bool:
-    """Run the configured channels and the staff desk until ``stop``; False if there are none."""
-    channels = configured_channels(services, stop)
-    if not channels:
-        return False
-    # The desk shows cases on the boards the channels add (the staff chat, the staff mailbox).
-    channels.append(services.desk.run(stop))
-    # Personal data is deleted BOT_RETENTION_DAYS after its event: now, then daily.
+async def serve_channels(services: Services, stop: asyncio.Event) -> None:
+    """Serve the enabled channels beside the jobs every channel shares, until ``stop``."""
+    from bot.changes.watch import KnowledgeWatch
+    from bot.channels.registry import enabled_channels
     from bot.privacy.retention import RetentionJob
-
-    channels.append(RetentionJob(services).run(stop))
-    # Reminders before events, to unfinished signups, and the deadline note to staff.
     from bot.reminders.job import ReminderJob
 
-    channels.append(ReminderJob(services).run(stop))
-    # Edited knowledge files are loaded while running; changed events are put to staff.
-    from bot.changes.watch import KnowledgeWatch
-
-    channels.append(KnowledgeWatch(services).run(stop))
-    # If one channel fails for good, the group stops the others and the error surfaces.
+    jobs: list[Coroutine[Any, Any, None]] = [
+        channel.serve(services, stop) for channel in enabled_channels(services.settings)
+    ]
+    # The desk shows cases on the boards the channels add (the staff chat, the staff mailbox).
+    jobs.append(services.desk.run(stop))
+    # Personal data is deleted BOT_RETENTION_DAYS after its event: now, then daily.
+    jobs.append(RetentionJob(services).run(stop))
+    # Reminders before events, to unfinished signups, and the deadline note to staff.
+    jobs.append(ReminderJob(services).run(stop))
+    # Edited knowledge files (and answers taught elsewhere) are used while running.
+    jobs.append(KnowledgeWatch(services).run(stop))
+    # If one part fails for good, the group stops the others and the error surfaces.
     async with asyncio.TaskGroup() as group:
-        for channel in channels:
-            group.create_task(channel)
-    return True
+        for job in jobs:
+            group.create_task(job)
 
 
 async def _run(settings_now: str | None) -> int:
-    from bot.channels.terminal import TerminalChat, serve
-    from bot.clock import now, parse_aware
-    from bot.i18n import normalise_lang
+    from bot.clock import parse_aware
     from bot.services import Services
     from bot.settings import Settings
 
     settings = Settings()
     services = await Services.start(settings)
+    if settings_now:
+        fixed = parse_aware(settings_now)
+        services.clock = lambda: fixed
     try:
-        if settings.telegram_token is not None or settings.imap_host:
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(signum, stop.set)
-            await serve_channels(services, stop)
-            return 0
-        fixed = parse_aware(settings_now) if settings_now else None
-        chat = TerminalChat(
-            services.answerer,
-            clock=(lambda: fixed) if fixed else now,
-            lang=normalise_lang(settings.default_language),
-        )
-        # The terminal reads standard input, which blocks; keep it off the event loop.
-        await asyncio.to_thread(serve, chat, sys.stdin, sys.stdout)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await serve_channels(services, stop)
         return 0
     finally:
         await services.close()

@@ -1,8 +1,9 @@
 """Queueing a message for a person on their channel, in the caller's transaction.
 
-The brain (cases, broadcasts, later reminders) decides *what* to tell *whom*; a
+The brain (cases, broadcasts, reminders, promotions) decides *what* to tell *whom*; a
 :class:`Recipient` says where the person is (channel, chat id or address, language, and for
-e-mail the thread to answer in). :class:`Delivery` hands the message to the channel's
+e-mail the thread to answer in), and :func:`~bot.delivery.reach.recipient_for` picks it for a
+person known by an address and a chat. :class:`Delivery` hands the message to the channel's
 :class:`Courier`, which queues it in the same database transaction as the decision; the channel's
 sender sends it afterwards. Chat channels share the ``chat_outbox`` table (:class:`ChatCourier`);
 the mailbox registers its own courier on its outbox. A new channel adds a courier, nothing else.
@@ -37,7 +38,7 @@ class Thread:
 
 @dataclass(frozen=True)
 class Recipient:
-    """A person on a channel: a Telegram chat id, an e-mail address, ..."""
+    """A person on a channel: a chat's id there (``telegram``, ``42``), an e-mail address, ..."""
 
     channel: str
     address: str
@@ -89,7 +90,8 @@ class ChatCourier:
         ics: bytes | None = None,
         ics_filename: str | None = None,
     ) -> None:
-        # The chat outbox holds text only; a chat got the calendar file with the confirmation.
+        # The chat outbox holds text only: a message queued for a chat stands on its own (a
+        # chat's calendar file comes with its signup's confirmation, not with later notices).
         session.add(
             ChatOutboxMessage(
                 channel=self.channel,

@@ -22,6 +22,7 @@ from bot.cases.models import Case, CaseMessage, CasePost
 from bot.knowledge.learned import LearnedAnswer
 from bot.privacy.person import Person
 from bot.privacy.tables import delete_rows
+from bot.registrations.identity import EMAIL
 from bot.storage.base import load_models
 
 
@@ -31,20 +32,20 @@ def erased_case() -> ColumnElement[bool]:
 
 
 def cases_of(person: Person) -> ColumnElement[bool]:
-    """The person's cases: their chats, their Telegram user id (also in a group), their address."""
+    """The person's cases: their chats, their user id on a chat channel (also in a group chat),
+    their address."""
     found: list[ColumnElement[bool]] = []
-    if person.telegram_ids:
-        telegram = sorted(person.telegram_ids)
+    for chat in sorted(person.chats, key=lambda c: (c.kind, c.value)):
         found.append(
             and_(
-                Case.channel == "telegram",
-                or_(Case.chat_id.in_(telegram), Case.user_id.in_(telegram)),
+                Case.channel == chat.kind,
+                or_(Case.chat_id == chat.value, Case.user_id == chat.value),
             )
         )
     if person.emails:
         emails = sorted(person.emails)
         found.append(
-            or_(Case.email.in_(emails), and_(Case.channel == "email", Case.chat_id.in_(emails)))
+            or_(Case.email.in_(emails), and_(Case.channel == EMAIL, Case.chat_id.in_(emails)))
         )
     return and_(or_(*found), ~erased_case()) if found else Case.id.is_(None)
 

@@ -3,7 +3,7 @@
 In this order, so every foreign key holds at every step:
 
 1. their active registrations are cancelled as any cancellation is (the seat goes to the
-   waiting list; those promoted are returned, to be told);
+   waiting list, and those promoted are told, by the registration service);
 2. every registration of theirs becomes an anonymous shell with an audit line "erased", and the
    participant rows lose name and organisation and their identities are deleted
    (``bot.registrations.erasure``): the audit trail keeps what happened, when and on which
@@ -26,7 +26,6 @@ from bot.privacy.cases import anonymise_cases
 from bot.privacy.person import Person
 from bot.privacy.tables import delete_rows, rule_tables
 from bot.registrations.erasure import anonymise_participants, anonymise_registrations
-from bot.registrations.identity import Channel
 from bot.registrations.models import Registration
 from bot.registrations.results import RegistrationInfo
 from bot.registrations.service import RegistrationService
@@ -37,7 +36,7 @@ class Erased:
     """What an erasure did: counts by table (for the log), and what must follow it."""
 
     counts: dict[str, int] = field(default_factory=dict)
-    # People who got a seat the erased person had; they must be told.
+    # People who got a seat the erased person had (already told, in the same transaction).
     promoted: tuple[RegistrationInfo, ...] = ()
     # Chats whose state was deleted (the conversation cache must forget them).
     chats: tuple[tuple[str, str], ...] = ()
@@ -53,7 +52,7 @@ async def erase_person(
     person: Person,
     *,
     registrations: RegistrationService,
-    channel: Channel,
+    channel: str,
     now: datetime,
 ) -> Erased:
     """Erase everything about ``person`` (see the module docstring)."""

@@ -1,9 +1,10 @@
-"""Who a person is across channels: their participant rows, e-mail addresses and Telegram ids.
+"""Who a person is across channels: their participant rows, e-mail addresses and chats.
 
-A channel knows one identity (the Telegram user id, or the address an e-mail came from). The
-registration service links identities to one participant (an address given in a Telegram signup,
-a merge of two), so the person's data is whatever any of their linked identities left: the
-e-mails from their address, the chats of their Telegram id, the cases of either.
+A channel knows one identity, a (kind, value) pair: a chat's id of the person (``telegram``,
+``42``), or the address an e-mail came from (``email``, the address). The registration service
+links identities to one participant (an address given in a chat's signup, a merge of two), so
+the person's data is whatever any of their linked identities left: the e-mails from their
+address, their chats, the cases of either.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.registrations.identity import EMAIL, TELEGRAM, normalise_email
+from bot.registrations.identity import EMAIL, ChatId, normalise_email
 from bot.registrations.models import Participant, ParticipantIdentity, Registration
 
 
@@ -25,12 +26,12 @@ class Person:
 
     participant_ids: frozenset[int]
     emails: frozenset[str]
-    telegram_ids: frozenset[str]
+    chats: frozenset[ChatId]
 
-    def chats(self) -> set[tuple[str, str]]:
-        """(channel, chat id) pairs of the person's own chats: a private Telegram chat has the
-        user's id; an e-mail "chat" is the address."""
-        return {("telegram", t) for t in self.telegram_ids} | {("email", e) for e in self.emails}
+    def pairs(self) -> set[tuple[str, str]]:
+        """(channel, chat id) pairs of the person's own chats: a chat channel's id of the person
+        is the id of their private chat with the bot; an e-mail "chat" is the address."""
+        return {(c.kind, c.value) for c in self.chats} | {(EMAIL, e) for e in self.emails}
 
     def __str__(self) -> str:  # never an address or an id in a log line by accident
         return f"Person({len(self.participant_ids)} participant(s))"
@@ -45,20 +46,19 @@ def email_forms(address: str) -> set[str]:
     return {f for f in forms if f}
 
 
-async def find_person(
-    session: AsyncSession,
-    *,
-    emails: Iterable[str] = (),
-    telegram_ids: Iterable[int | str] = (),
-) -> Person:
-    """The person with these identities, and every identity linked to them."""
-    addresses = {form for address in emails for form in email_forms(address)}
-    telegram = {str(t) for t in telegram_ids}
+async def find_person(session: AsyncSession, pairs: Iterable[tuple[str, str]]) -> Person:
+    """The person with these (kind, value) identities, and every identity linked to them."""
+    pairs = list(pairs)
+    addresses = {form for kind, value in pairs if kind == EMAIL for form in email_forms(value)}
+    chats = {ChatId(kind, value) for kind, value in pairs if kind != EMAIL}
     ids: set[int] = set()
     while True:
         wanted = [
             and_(ParticipantIdentity.kind == EMAIL, ParticipantIdentity.value.in_(addresses)),
-            and_(ParticipantIdentity.kind == TELEGRAM, ParticipantIdentity.value.in_(telegram)),
+            *(
+                and_(ParticipantIdentity.kind == chat.kind, ParticipantIdentity.value == chat.value)
+                for chat in chats
+            ),
         ]
         if ids:
             wanted.append(ParticipantIdentity.participant_id.in_(ids))
@@ -79,7 +79,7 @@ async def find_person(
             )
             found |= set(merged)
         addresses |= {value for _pid, kind, value in rows if kind == EMAIL}
-        telegram |= {value for _pid, kind, value in rows if kind == TELEGRAM}
+        chats |= {ChatId(kind, value) for _pid, kind, value in rows if kind != EMAIL}
         if found <= ids:
             break
         ids |= found
@@ -92,4 +92,4 @@ async def find_person(
             )
         )
         addresses |= set(given)
-    return Person(frozenset(ids), frozenset(addresses), frozenset(telegram))
+    return Person(frozenset(ids), frozenset(addresses), frozenset(chats))

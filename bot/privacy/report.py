@@ -13,8 +13,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bot.channels.registry import label as channel_label
 from bot.i18n import Lang, fmt_date, fmt_datetime, translator
 from bot.privacy.collect import PersonData
+from bot.registrations.identity import EMAIL
 
 EventTitle = Callable[[str], str | None]
 SNIPPET_CHARS = 200
@@ -55,10 +57,15 @@ def _about(data: PersonData, lang: Lang, title: EventTitle) -> str:
         if p["name"] or p["organisation"]:
             lines.append("- " + ", ".join(v for v in (p["name"], p["organisation"]) if v))
     for identity in data.identities:
-        if identity["kind"] == "email":
+        if identity["kind"] == EMAIL:
             lines.append("- " + _("E-mail: {address}").format(address=identity["value"]))
         else:
-            lines.append("- " + _("Telegram user number: {id}").format(id=identity["value"]))
+            lines.append(
+                "- "
+                + _("{channel} user number: {id}").format(
+                    channel=channel_label(identity["kind"], lang), id=identity["value"]
+                )
+            )
     return "\n".join(lines) if len(lines) > 1 else ""
 
 
@@ -67,15 +74,22 @@ def _registrations(data: PersonData, lang: Lang, title: EventTitle) -> str:
     if not data.registrations:
         return ""
     lines = [_("Your registrations:")]
+    # Made by staff for the person: the audit names someone else than the participant.
+    by_staff = {
+        a["registration_id"]
+        for a in data.audit
+        if a["action"] == "signed_up" and not str(a["actor"]).startswith("participant:")
+    }
     for reg in data.registrations:
         given = [reg["name"], reg["email"], reg["organisation"], reg["needs"]]
+        how = _("the secretariat") if reg["id"] in by_staff else channel_label(reg["channel"], lang)
         lines.append(
             "- "
             + _("{event}: {status}. Signed up {date} by {channel}.").format(
                 event=title(reg["event_slug"]) or reg["event_slug"],
                 status=status_word(reg["status"], lang),
                 date=_when(reg["created_at"], lang),
-                channel=channel_word(reg["channel"], lang),
+                channel=how,
             )
             + "\n  "
             + _("You gave: {details}").format(details="; ".join(g for g in given if g))
@@ -103,7 +117,7 @@ def _chats(data: PersonData, lang: Lang, title: EventTitle) -> str:
         lines.append(
             "- "
             + _("{channel}: event {event}, language {lang}").format(
-                channel=channel_word(chat["channel"], lang),
+                channel=channel_label(chat["channel"], lang),
                 event=event or chat["event_slug"] or "–",
                 lang=chat["lang"] or "–",
             )
@@ -158,7 +172,7 @@ def _messages(data: PersonData, lang: Lang, title: EventTitle) -> str:
         lines.append(
             "- "
             + _("Message in {channel} {date}: “{text}”").format(
-                channel=channel_word(message["channel"], lang),
+                channel=channel_label(message["channel"], lang),
                 date=_when(message["created_at"], lang),
                 text=_snippet(message["text"]),
             )
@@ -230,12 +244,6 @@ def status_word(status: str, lang: Lang) -> str:
         "cancelled": _("cancelled"),
     }
     return words.get(status, status)
-
-
-def channel_word(channel: str, lang: Lang) -> str:
-    _ = translator(lang).gettext
-    words = {"telegram": "Telegram", "email": _("e-mail")}
-    return words.get(channel, _("the secretariat"))
 
 
 def _when(value: Any, lang: Lang) -> str:

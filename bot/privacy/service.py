@@ -1,35 +1,32 @@
 """What channels call: a person's data as a report, and their erasure.
 
 :class:`Privacy` works on the bot's :class:`~bot.services.Services` for any channel. A channel
-names the person by what it knows for sure: the Telegram user id of the private chat, or the
-From address of an e-mail (which the mail system's SPF/DKIM/DMARC checks vouch for; the report
-goes only to that address, see the mail channel). The channel sends the report itself (a chat
-message with a file, an e-mail with an attachment).
+names the person by what it knows for sure: its own id of the person's private chat (a
+:class:`~bot.registrations.identity.ChatId`), or the From address of an e-mail (which the mail
+system's SPF/DKIM/DMARC checks vouch for; the report goes only to that address, see the mail
+channel). The channel sends the report itself (a chat message with a file, an e-mail with an
+attachment).
 
 After an erasure the knowledge is re-applied when answers taught from the person's cases were
 deleted, and the chats' cached state is dropped; those promoted to the person's seats are told
-on their own channel in the erasure's transaction.
+on their own channel in the erasure's transaction (by the registration service).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery import Delivery
 from bot.i18n import Lang
 from bot.privacy.collect import PersonData, person_data
 from bot.privacy.erase import Erased, erase_person
 from bot.privacy.person import Person, find_person
 from bot.privacy.report import report_json, report_text
-from bot.registrations.broadcast import recipient_of
-from bot.registrations.confirmation import promotion_message
-from bot.registrations.identity import Channel
-from bot.registrations.results import RegistrationInfo
+from bot.registrations.identity import EMAIL, ChatId
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -38,14 +35,18 @@ AlsoInTransaction = Callable[[AsyncSession, Erased], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Who:
-    """How a channel knows the person: an address, a Telegram user id, or both."""
+    """How a channel knows the person: addresses, chats, or both."""
 
     emails: tuple[str, ...] = ()
-    telegram_ids: tuple[int, ...] = ()
+    chats: tuple[ChatId, ...] = ()
 
     @classmethod
-    def of(cls, *, email: str | None = None, telegram_id: int | None = None) -> Who:
-        return cls((email,) if email else (), (telegram_id,) if telegram_id is not None else ())
+    def of(cls, *, email: str | None = None, chat: ChatId | None = None) -> Who:
+        return cls((email,) if email else (), (chat,) if chat is not None else ())
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(kind, value) pairs, as identities are stored; addresses first."""
+        return [(EMAIL, e) for e in self.emails] + [(c.kind, c.value) for c in self.chats]
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class Privacy:
         self.services = services
 
     async def person(self, session: AsyncSession, who: Who) -> Person:
-        return await find_person(session, emails=who.emails, telegram_ids=who.telegram_ids)
+        return await find_person(session, who.pairs())
 
     async def collect(self, session: AsyncSession, who: Who) -> PersonData:
         """Everything stored about the person, in the caller's session."""
@@ -99,7 +100,7 @@ class Privacy:
         self,
         who: Who,
         *,
-        channel: Channel,
+        channel: str,
         now: datetime,
         also: AlsoInTransaction | None = None,
     ) -> Erased:
@@ -112,14 +113,13 @@ class Privacy:
         return erased
 
     async def erase_in(
-        self, session: AsyncSession, who: Who, *, channel: Channel, now: datetime
+        self, session: AsyncSession, who: Who, *, channel: str, now: datetime
     ) -> Erased:
         """Erase the person in the caller's transaction; call :meth:`after` once committed."""
         person = await self.person(session, who)
         erased = await erase_person(
             session, person, registrations=self.services.registrations, channel=channel, now=now
         )
-        await self._tell_promoted(session, erased.promoted, now)
         # Counts only: what was erased, never whose.
         log.info("erasure on %s: %s", channel, erased.counts)
         return erased
@@ -132,23 +132,3 @@ class Privacy:
             self.services.cases.wakeup.set()  # the desk redraws the posts without their words
         if erased.taught:
             self.services.apply_learned(await self.services.cases.learned())
-
-    async def _tell_promoted(
-        self, session: AsyncSession, promoted: Iterable[RegistrationInfo], now: datetime
-    ) -> None:
-        delivery: Delivery = self.services.delivery
-        for info in promoted:
-            event = self.services.kb.event(info.event_slug)
-            if event is None:
-                continue
-            to = recipient_of(info, delivery)
-            message = promotion_message(event, info, channel=to.channel)
-            await delivery.queue(
-                session,
-                to,
-                message.text,
-                kind="promotion",
-                now=now,
-                subject=message.subject,
-                event=event.id,
-            )

@@ -53,9 +53,9 @@ class PersonalRows:
         found: list[ColumnElement[bool]] = []
         if self.email and person.emails:
             found.append(table.c[self.email].in_(sorted(person.emails)))
-        if self.chat and person.chats():
+        if self.chat and person.pairs():
             channel, chat_id = (table.c[c] for c in self.chat)
-            found.append(tuple_(channel, chat_id).in_(sorted(person.chats())))
+            found.append(tuple_(channel, chat_id).in_(sorted(person.pairs())))
         if self.registration and registration_ids:
             found.append(table.c[self.registration].in_(sorted(registration_ids)))
         return or_(*found) if found else false()

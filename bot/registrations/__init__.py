@@ -2,10 +2,11 @@
 
 - ``service``: :class:`RegistrationService`, the one place the rules are applied and stored.
 - ``form``: what a signup asks for, and checking it.
-- ``identity``: who is asking (e-mail and/or Telegram id) and through which channel.
+- ``identity``: who is asking (an e-mail address and/or a chat) and through which channel.
 - ``rules``: deadline and session rules that need no database.
 - ``results``: the outcome contract and detached snapshots the service returns.
-- ``confirmation``: what the participant is told; ``ics``: the calendar file.
+- ``confirmation``: what the participant is told; ``ics``: the calendar file; ``promotions``:
+  telling those who got a seat from the waiting list.
 - ``export``: the participant list as CSV for staff; ``models``: the tables.
 """
 
@@ -17,14 +18,14 @@ from bot.registrations.form import (
     check_signup,
     signup_fields,
 )
-from bot.registrations.identity import Channel, Identity, normalise_email
+from bot.registrations.identity import ChatId, Identity, normalise_email
 from bot.registrations.models import RegistrationStatus
 from bot.registrations.results import AuditRecord, EventCounts, Outcome, RegistrationInfo, Result
 from bot.registrations.service import RegistrationService
 
 __all__ = [
     "AuditRecord",
-    "Channel",
+    "ChatId",
     "EventCounts",
     "FormProblem",
     "Identity",

@@ -1,8 +1,9 @@
 """A message to everyone registered for an event, each on their own channel.
 
 Staff send it (``/besked`` in the staff chat): a room change, a delay. Everyone with a seat gets
-it through the channel they signed up on (Telegram, else e-mail, which every registration has);
-people on the waiting list and those who cancelled do not. All messages are queued in one
+it on their own channel (their chat where the bot can write to it, else e-mail, which every
+registration has: :func:`~bot.delivery.reach.recipient_for`); people on the waiting list and
+those who cancelled do not. All messages are queued in one
 transaction, so a broadcast goes to everyone or, on failure, to no one.
 """
 
@@ -16,11 +17,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery import Delivery, Recipient
+from bot.delivery import Delivery, recipient_for
 from bot.i18n import normalise_lang, translator
 from bot.knowledge.schema import Event
 from bot.registrations.models import RegistrationStatus
-from bot.registrations.results import RegistrationInfo
 from bot.registrations.service import RegistrationService
 
 log = logging.getLogger(__name__)
@@ -35,13 +35,6 @@ class BroadcastReport:
     @property
     def total(self) -> int:
         return sum(self.by_channel.values())
-
-
-def recipient_of(info: RegistrationInfo, delivery: Delivery) -> Recipient:
-    """Telegram for those who signed up there (and can be reached there), e-mail otherwise."""
-    if info.channel == "telegram" and info.telegram_id is not None and delivery.reaches("telegram"):
-        return Recipient("telegram", str(info.telegram_id), info.lang, info.name)
-    return Recipient("email", info.email, info.lang, info.name)
 
 
 def broadcast_text(event: Event, text: str, lang: str) -> str:
@@ -86,12 +79,15 @@ async def tell_registered(
     infos = [
         info
         for info in await registrations.event_registrations(event.id)
-        # An erased or expired registration keeps no address: there is nobody to tell.
-        if info.status == RegistrationStatus.REGISTERED and (info.email or info.telegram_id)
+        if info.status == RegistrationStatus.REGISTERED
     ]
     counts: Counter[str] = Counter()
     for info in infos:
-        to = recipient_of(info, delivery)
+        to = recipient_for(
+            delivery, email=info.email, chat=info.chat, lang=info.lang, name=info.name
+        )
+        if to is None:  # an erased or expired registration keeps no address: nobody to tell
+            continue
         _ = translator(normalise_lang(info.lang)).gettext
         await delivery.queue(
             session,

@@ -16,6 +16,7 @@ from datetime import datetime
 from bot.i18n import Lang, fmt_date, fmt_datetime, fmt_time, normalise_lang, translator
 from bot.knowledge.schema import Event
 from bot.registrations.ics import calendar_filename, event_calendar
+from bot.registrations.identity import EMAIL
 from bot.registrations.models import RegistrationStatus
 from bot.registrations.results import Outcome, RegistrationInfo, Result
 from bot.registrations.rules import find_session, signup_closes_at
@@ -78,12 +79,13 @@ def contact_email(event: Event) -> str | None:
 
 
 def how_to_cancel(event: Event, channel: str | None, lang: Lang) -> str:
-    """How to cancel, in the words of the channel the person uses, and whom else to tell."""
+    """How to cancel, in the words of the channel the message goes out on (e-mail, or any chat
+    channel), or of both when it is not known; and whom else to tell."""
     _ = translator(lang).gettext
-    if channel == "telegram":
-        text = _('To cancel, write "cancel" here in the chat.')
-    elif channel == "email":
+    if channel == EMAIL:
         text = _('To cancel, reply to this e-mail with the word "cancel".')
+    elif channel is not None:
+        text = _('To cancel, write "cancel" here in the chat.')
     else:
         text = _(
             'To cancel, write "cancel" to me in the chat, '

@@ -42,7 +42,7 @@ from bot.i18n import Lang, normalise_lang, translator
 from bot.knowledge.schema import Event
 from bot.registrations.confirmation import Message, contact_email, message_for, session_text
 from bot.registrations.form import SignupForm, check_signup, signup_fields
-from bot.registrations.identity import EMAIL, Channel, normalise_email
+from bot.registrations.identity import EMAIL, ChatId, normalise_email
 from bot.registrations.limits import Reached, SendLimits, limit_text
 from bot.registrations.results import Outcome, Result
 from bot.registrations.rules import deadline_passed, find_session, is_closed, signup_closes_at
@@ -81,7 +81,7 @@ class DialogueState:
 
 @dataclass(frozen=True)
 class Choice:
-    """An answer the person can pick instead of typing (a button in Telegram)."""
+    """An answer the person can pick instead of typing (a button, where the chat has them)."""
 
     value: str
     label: str
@@ -104,7 +104,7 @@ class SignupDialogue:
     def __init__(
         self,
         service: RegistrationService,
-        channel: Channel,
+        channel: str,
         timeout: timedelta = TIMEOUT,
         delivery: Delivery | None = None,
         prove_new_addresses: bool = False,
@@ -156,9 +156,14 @@ class SignupDialogue:
         state: DialogueState,
         text: str,
         now: datetime,
-        telegram_id: int | None = None,
+        chat: ChatId | None = None,
     ) -> Turn:
-        """Take the person's answer to the current question and ask the next one."""
+        """Take the person's answer to the current question and ask the next one.
+
+        ``chat`` is how the chat knows the person; the chat is linked to the address given
+        only once that is proven (or needs no proof). Without it the signup is made on the
+        address alone.
+        """
         _ = translator(state.lang).gettext
         if self.expired(state, now):
             return Turn(
@@ -172,7 +177,7 @@ class SignupDialogue:
         )
         answer = text.strip()
         if state.step == "confirm":
-            return await self._confirm(event, state, answer, now, telegram_id)
+            return await self._confirm(event, state, answer, now, chat)
         if state.step == "code":
             return self._check_code(event, state, answer)
         if state.step == "needs":
@@ -193,7 +198,7 @@ class SignupDialogue:
                 return self._ask(event, state, problem)
             # Keep the address as it will be stored, so the summary shows what we will use.
             state.answers[state.step] = normalise_email(answer) if state.step == "email" else answer
-            if state.step == "email" and await self._needs_code(state, telegram_id):
+            if state.step == "email" and await self._needs_code(state, chat):
                 reached = await self._send_code(event, state, now)
                 if reached is not None:
                     return Turn(limit_text(reached, state.lang, contact_email(event)))
@@ -207,27 +212,27 @@ class SignupDialogue:
     def _mails(self) -> bool:
         return self.delivery is not None and self.delivery.reaches(EMAIL)
 
-    async def _must_prove(self, email: str, telegram_id: int) -> bool:
+    async def _must_prove(self, email: str, chat: ChatId) -> bool:
         """Whether the chat must prove the address before it may see what is done by it."""
-        whose = await self.service.whose_address(email, telegram_id)
+        whose = await self.service.whose_address(email, chat)
         return whose == "other" or (whose == "new" and self.prove_new_addresses)
 
-    async def _needs_code(self, state: DialogueState, telegram_id: int | None) -> bool:
+    async def _needs_code(self, state: DialogueState, chat: ChatId | None) -> bool:
         state.answers.pop("code", None)
         state.answers.pop("verified", None)
-        if telegram_id is None or not self._mails():
+        if chat is None or not self._mails():
             return False
-        return await self._must_prove(state.answers["email"], telegram_id)
+        return await self._must_prove(state.answers["email"], chat)
 
-    async def _proven(self, state: DialogueState, telegram_id: int | None) -> bool:
+    async def _proven(self, state: DialogueState, chat: ChatId | None) -> bool:
         """Whether the chat may be linked to the address and be shown what is done by it."""
         verified = state.answers.get("verified")
         if verified == "yes":
             return True
-        if telegram_id is None or verified == "no":
+        if chat is None or verified == "no":
             return False
         # Asked again: the address may have become someone else's since it was typed.
-        return not await self._must_prove(state.answers.get("email", ""), telegram_id)
+        return not await self._must_prove(state.answers.get("email", ""), chat)
 
     async def _send_code(self, event: Event, state: DialogueState, now: datetime) -> Reached | None:
         """Send a code to the address, unless its limit is full (then that limit)."""
@@ -342,7 +347,7 @@ class SignupDialogue:
         state: DialogueState,
         answer: str,
         now: datetime,
-        telegram_id: int | None,
+        chat: ChatId | None,
     ) -> Turn:
         _ = translator(state.lang).gettext
         word = answer.casefold().rstrip("!. ")
@@ -359,11 +364,9 @@ class SignupDialogue:
             needs=a.get("needs") or None,
             lang=state.lang,
         )
-        if not await self._proven(state, telegram_id):
+        if not await self._proven(state, chat):
             return await self._sign_up_unproven(event, state, form, now)
-        result = await self.service.signup(
-            event, form, channel=self.channel, now=now, telegram_id=telegram_id
-        )
+        result = await self.service.signup(event, form, channel=self.channel, now=now, chat=chat)
         message = message_for(result, event, lang=state.lang, channel=self.channel)
         return Turn(message.text, result=result, message=message)
 

@@ -5,7 +5,7 @@ cancelled, who was promoted) for as long as the event's accounts may be asked ab
 who it was. So a registration is not deleted: it becomes a shell with its event, status, queue
 number, channel and times, and without name, address, organisation and needs; its audit lines
 (which hold none of those) keep pointing at it. A participant with nothing but shells left
-loses their name and organisation, and their identities (e-mail address, Telegram id) are
+loses their name and organisation, and their identities (e-mail address, chats) are
 deleted, so nothing links the shells to a person any more.
 
 Channel-independent, in the caller's transaction: ``bot.privacy`` calls these for one person

@@ -1,8 +1,9 @@
 """The registration tables: participants and their identities, registrations, and the audit trail.
 
 - ``participants``: one row per person; ``merged_into_id`` points on when two were found to be one.
-- ``participant_identities``: (kind, value) pairs such as ("email", "anna@x.dk") or
-  ("telegram", "12345"); each pair belongs to one participant (unique).
+- ``participant_identities``: (kind, value) pairs such as ("email", "anna@x.dk") or a chat,
+  ("telegram", "12345"); each pair belongs to one participant (unique). Any chat channel's name
+  is a kind: nothing in the schema lists them.
 - ``registration_events``: one row per event that has had a signup. Writers lock it (PostgreSQL
   ``SELECT … FOR UPDATE``) so capacity checks for one event never interleave, and it counts the
   queue numbers that order signups, and with them the waiting list.
@@ -55,13 +56,10 @@ class Participant(Base):
 
 
 class ParticipantIdentity(Base):
-    """One way of recognising a participant: a normalised e-mail address or a Telegram user id."""
+    """One way of recognising a participant: a normalised e-mail address or a chat's id."""
 
     __tablename__ = "participant_identities"
-    __table_args__ = (
-        UniqueConstraint("kind", "value"),
-        CheckConstraint("kind IN ('email', 'telegram')", name="kind"),
-    )
+    __table_args__ = (UniqueConstraint("kind", "value"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)

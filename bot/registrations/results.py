@@ -1,7 +1,7 @@
 """What the registration service answers: an outcome, and plain snapshots of registrations.
 
-``Outcome`` is a contract shared with the channels (the mail and Telegram issues build on its
-names). Snapshots are detached from the database session, so channels can keep and use them.
+``Outcome`` is a contract shared with the channels (they build on its names). Snapshots are
+detached from the database session, so channels can keep and use them.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.registrations.identity import ChatId
 from bot.registrations.models import RegistrationStatus
 
 
@@ -42,7 +43,8 @@ class RegistrationInfo:
     needs: str | None
     lang: str
     channel: str
-    telegram_id: int | None
+    # The person's chat, to reach them there (the one linked last, if several); None if none.
+    chat: ChatId | None
     created_at: datetime
     cancelled_at: datetime | None
 
@@ -54,7 +56,7 @@ class Result:
     outcome: Outcome
     event_slug: str
     registration: RegistrationInfo | None = None
-    # People who got a seat because of this change; each must be told.
+    # People who got a seat because of this change; the service has told them (see promotions).
     promoted: tuple[RegistrationInfo, ...] = ()
     # For DEADLINE_PASSED: the moment signup closed.
     deadline: datetime | None = None

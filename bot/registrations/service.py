@@ -18,9 +18,13 @@ How a change stays correct under concurrency and crashes:
   start, now finding the identity. Deadlocks and serialisation failures are retried the same way.
 
 Waiting-list order is the order of signing up (``queue_no``, counted per event under the lock).
-When a seat frees up, the first waiting person who fits (event and session capacity) is promoted;
-promoted registrations are returned in ``Result.promoted`` so that channels can tell them.
+When a seat frees up, the first waiting person who fits (event and session capacity) is promoted,
+and told so on their own channel in the same transaction (``bot.registrations.promotions``,
+through the service's ``delivery``; a service without one tells nobody). Promoted registrations
+are also returned in ``Result.promoted``.
 
+The audit names who made each change: the ``actor`` a staff tool passes (``staff:lene``), else
+the participant, since without one the person acts for themselves (a chat, their own e-mail).
 A signup updates the person's stored details (name, organisation, language) only when it comes
 from the person: a chat signup made on an address alone, which the chat did not prove, leaves
 them as they are (``_speaks_for_the_person``).
@@ -40,9 +44,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import localize
+from bot.delivery import Delivery
 from bot.knowledge.schema import Event
 from bot.registrations.form import CleanSignup, SignupForm, clean_signup
-from bot.registrations.identity import EMAIL, TELEGRAM, Channel, Identity, check_channel
+from bot.registrations.identity import EMAIL, ChatId, Identity, check_channel
 from bot.registrations.models import (
     AuditEntry,
     Participant,
@@ -51,6 +56,7 @@ from bot.registrations.models import (
     RegistrationEvent,
     RegistrationStatus,
 )
+from bot.registrations.promotions import announce_promotions
 from bot.registrations.results import AuditRecord, EventCounts, Outcome, RegistrationInfo, Result
 from bot.registrations.rules import (
     deadline_passed,
@@ -69,7 +75,6 @@ EventLookup = Callable[[str], Event | None]
 ATTEMPTS = 5
 # PostgreSQL: deadlock detected, serialisation failure. Both leave nothing behind; run again.
 RETRY_SQLSTATES = frozenset({"40P01", "40001"})
-SELF_SERVICE: frozenset[str] = frozenset({"telegram", "email"})
 
 REGISTERED = RegistrationStatus.REGISTERED.value
 WAITLISTED = RegistrationStatus.WAITLISTED.value
@@ -81,7 +86,7 @@ class _Change:
     """One write transaction and who makes it."""
 
     session: AsyncSession
-    channel: Channel
+    channel: str
     now: datetime
     actor: str | None
     promoted: list[Registration] = field(default_factory=list)
@@ -114,10 +119,13 @@ def _retryable(exc: DBAPIError) -> bool:
 class RegistrationService:
     """Signups and cancellations for the events of the knowledge base, on one database."""
 
-    def __init__(self, db: Database, events: EventLookup) -> None:
+    def __init__(self, db: Database, events: EventLookup, delivery: Delivery | None = None) -> None:
         self.db = db
-        # Needed when merging two participants touches registrations for other events.
+        # Needed when merging two participants touches registrations for other events, and to
+        # tell the promoted about their event.
         self._events = events
+        # How the promoted are told; None (a tool or a test) tells nobody.
+        self.delivery = delivery
 
     # ----------------------------------------------------------------- public operations
 
@@ -126,20 +134,22 @@ class RegistrationService:
         event: Event,
         form: SignupForm,
         *,
-        channel: Channel,
+        channel: str,
         now: datetime,
-        telegram_id: int | None = None,
+        chat: ChatId | None = None,
         actor: str | None = None,
         also: AlsoInTransaction | None = None,
     ) -> Result:
         """Sign a person up: registered, waitlisted, already registered, deadline passed or full.
 
+        ``chat`` is the chat to link to the form's address (only when the chat may be: see
+        ``bot.registrations.dialogue``); ``actor`` names a staff member acting for the person.
         ``also`` runs in the same transaction with the result: a channel's own record of the
         message it acted on, say, commits together with the registration or not at all.
         Raises :class:`~bot.registrations.form.InvalidSignup` when the form is incomplete.
         """
         clean = clean_signup(event, form)
-        who = Identity(email=clean.email, telegram_id=telegram_id)
+        who = Identity(email=clean.email, chat=chat)
         result = await self._write(
             channel, now, actor, _with(also, lambda change: self._signup(change, event, clean, who))
         )
@@ -158,7 +168,7 @@ class RegistrationService:
         event: Event,
         who: Identity,
         *,
-        channel: Channel,
+        channel: str,
         now: datetime,
         actor: str | None = None,
         also: AlsoInTransaction | None = None,
@@ -181,7 +191,7 @@ class RegistrationService:
         return result
 
     async def promote_waiting(
-        self, event: Event, *, channel: Channel, now: datetime, actor: str | None = None
+        self, event: Event, *, channel: str, now: datetime, actor: str | None = None
     ) -> tuple[RegistrationInfo, ...]:
         """Give free seats to the waiting list (after staff raised the capacity, say)."""
 
@@ -193,9 +203,9 @@ class RegistrationService:
         return await self._write(channel, now, actor, work)
 
     async def link(
-        self, who: Identity, *, channel: Channel, now: datetime, actor: str | None = None
+        self, who: Identity, *, channel: str, now: datetime, actor: str | None = None
     ) -> int | None:
-        """Link an e-mail address and a Telegram id to one participant; their id, or None."""
+        """Link an e-mail address and a chat to one participant; their id, or None."""
 
         async def work(change: _Change) -> int | None:
             participant = await self._find_participant(change, who)
@@ -208,13 +218,13 @@ class RegistrationService:
         session: AsyncSession,
         participant_ids: Collection[int],
         *,
-        channel: Channel,
+        channel: str,
         now: datetime,
     ) -> tuple[RegistrationInfo, ...]:
         """Cancel the people's active registrations in the caller's transaction (an erasure).
 
-        As any cancellation: a freed seat goes to the waiting list, and those promoted are
-        returned so the caller can tell them. ``bot.privacy`` then anonymises the rows.
+        As any cancellation: a freed seat goes to the waiting list, and those promoted are told
+        and returned. ``bot.privacy`` then anonymises the rows.
         """
         change = _Change(session, check_channel(channel), localize(now), None)
         active = select(Registration).where(
@@ -239,24 +249,27 @@ class RegistrationService:
             event = self._events(reg.event_slug)
             if old == REGISTERED and event is not None:
                 await self._promote(change, event)
-        promoted = await self._promoted_infos(change)
+        promoted = tuple(
+            p for p in await self._promoted_infos(change) if p.participant_id not in participant_ids
+        )
+        await self._announce(change, promoted)
         log.info("erasure cancelled registrations; promoted=%d", len(promoted))
-        return tuple(p for p in promoted if p.participant_id not in participant_ids)
+        return promoted
 
-    async def whose_address(self, email: str, telegram_id: int) -> str:
-        """Whether an address typed in a chat is ``ours`` (linked to this Telegram user), a
-        known participant's (``other``), or ``new``.
+    async def whose_address(self, email: str, chat: ChatId) -> str:
+        """Whether an address typed in a chat is ``ours`` (linked to this chat), a known
+        participant's (``other``), or ``new``.
 
         Typing an address does not prove it is yours: before a chat is linked to an address (and
         so sees and can cancel or erase what is done by that address, now or later by e-mail),
         the address must be confirmed with a code sent to it.
         """
-        who = Identity(email=email, telegram_id=telegram_id)
+        who = Identity(email=email, chat=chat)
         async with self.db.session() as session:
             owners = await self._owners(session, who)
         if EMAIL not in owners:
             return "new"
-        return "ours" if owners.get(TELEGRAM) == owners[EMAIL] else "other"
+        return "ours" if owners.get(chat.kind) == owners[EMAIL] else "other"
 
     async def registrations_of(
         self, who: Identity, *, now: datetime, include_past: bool = False
@@ -296,7 +309,7 @@ class RegistrationService:
             query = query.where(Registration.status != CANCELLED)
         async with self.db.session() as session:
             regs = list((await session.execute(query.order_by(Registration.queue_no))).scalars())
-            telegram = await self._telegram_ids(session, {r.participant_id for r in regs})
+            chats = await self._chats(session, {r.participant_id for r in regs})
         infos: list[RegistrationInfo] = []
         waiting = 0
         for reg in regs:
@@ -304,7 +317,7 @@ class RegistrationService:
             if reg.status == WAITLISTED:
                 waiting += 1
                 position = waiting
-            infos.append(_snapshot(reg, position, telegram.get(reg.participant_id)))
+            infos.append(_snapshot(reg, position, chats.get(reg.participant_id)))
         return infos
 
     async def audit_trail(
@@ -359,7 +372,7 @@ class RegistrationService:
 
     async def _write(
         self,
-        channel: Channel,
+        channel: str,
         now: datetime,
         actor: str | None,
         work: Callable[[_Change], Awaitable[T]],
@@ -371,7 +384,10 @@ class RegistrationService:
             attempt += 1
             try:
                 async with self.db.transaction() as session:
-                    return await work(_Change(session, channel, now, actor))
+                    change = _Change(session, channel, now, actor)
+                    done = await work(change)
+                    await self._announce(change, await self._promoted_infos(change))
+                    return done
             except DBAPIError as exc:
                 if attempt >= ATTEMPTS or not _retryable(exc):
                     raise
@@ -421,7 +437,7 @@ class RegistrationService:
         if participant is None:
             participant = Participant(created_at=change.now)
             session.add(participant)
-        if new or _speaks_for_the_person(change.channel, who):
+        if new or _speaks_for_the_person(change, who):
             participant.name = form.name
             participant.organisation = form.organisation
             participant.lang = form.lang
@@ -462,8 +478,8 @@ class RegistrationService:
         self._audit(change, registration, "signed_up", None)
         outcome = Outcome.REGISTERED if seat else Outcome.WAITLISTED
         # A new participant has exactly the identities just given; no need to look them up.
-        known = (who.telegram_id,) if new else None
-        return await self._result(change, outcome, event.id, registration, telegram=known)
+        known = (who.chat,) if new else None
+        return await self._result(change, outcome, event.id, registration, chat=known)
 
     async def _cancel(self, change: _Change, event: Event, who: Identity) -> Result:
         session = change.session
@@ -583,8 +599,11 @@ class RegistrationService:
         if not owners:
             return None
         # An e-mail address is what the person gave us to reach them; it names the survivor.
-        survivor = owners[EMAIL] if EMAIL in owners else owners[TELEGRAM]
-        other = owners.get(TELEGRAM)
+        # ``who`` holds at most an address and one chat, so there are at most two owners.
+        by_chat = owners.get(who.chat.kind) if who.chat is not None else None
+        survivor = owners.get(EMAIL, by_chat)
+        assert survivor is not None
+        other = by_chat
         if other is not None and other != survivor:
             await self._merge(change, other, survivor)
         for kind, value in who.pairs():
@@ -682,10 +701,8 @@ class RegistrationService:
     ) -> None:
         if actor is None:
             actor = change.actor
-        if actor is None:
-            actor = (
-                f"participant:{reg.participant_id}" if change.channel in SELF_SERVICE else "staff"
-            )
+        if actor is None:  # nobody named: the person acted for themselves
+            actor = f"participant:{reg.participant_id}"
         change.session.add(
             AuditEntry(
                 registration_id=reg.id,
@@ -701,24 +718,27 @@ class RegistrationService:
             )
         )
 
-    async def _telegram_ids(
-        self, session: AsyncSession, participant_ids: set[int]
-    ) -> dict[int, int]:
+    async def _chats(self, session: AsyncSession, participant_ids: set[int]) -> dict[int, ChatId]:
+        """Each participant's chat: any identity but an address, the one linked last."""
         if not participant_ids:
             return {}
         rows = await session.execute(
-            select(ParticipantIdentity.participant_id, ParticipantIdentity.value)
+            select(
+                ParticipantIdentity.participant_id,
+                ParticipantIdentity.kind,
+                ParticipantIdentity.value,
+            )
             .where(
-                ParticipantIdentity.kind == TELEGRAM,
+                ParticipantIdentity.kind != EMAIL,
                 ParticipantIdentity.participant_id.in_(participant_ids),
             )
             .order_by(ParticipantIdentity.id)
         )
-        # The most recently linked Telegram id is the one to write to.
-        return {pid: int(value) for pid, value in rows}
+        # The most recently linked chat is the one to write to.
+        return {pid: ChatId(kind, value) for pid, kind, value in rows}
 
     async def _info(
-        self, session: AsyncSession, reg: Registration, telegram: tuple[int | None] | None = None
+        self, session: AsyncSession, reg: Registration, chat: tuple[ChatId | None] | None = None
     ) -> RegistrationInfo:
         position = None
         if reg.status == WAITLISTED:
@@ -733,13 +753,24 @@ class RegistrationService:
                     )
                 ).scalar_one()
             )
-        if telegram is not None:
-            return _snapshot(reg, position, telegram[0])
-        linked = await self._telegram_ids(session, {reg.participant_id})
+        if chat is not None:
+            return _snapshot(reg, position, chat[0])
+        linked = await self._chats(session, {reg.participant_id})
         return _snapshot(reg, position, linked.get(reg.participant_id))
 
     async def _promoted_infos(self, change: _Change) -> tuple[RegistrationInfo, ...]:
-        return tuple([await self._info(change.session, reg) for reg in change.promoted])
+        # A seat given and lost again in one change (a merge after a promotion) is no news.
+        held = {reg.id: reg for reg in change.promoted if reg.status == REGISTERED}
+        return tuple([await self._info(change.session, reg) for reg in held.values()])
+
+    async def _announce(self, change: _Change, promoted: tuple[RegistrationInfo, ...]) -> None:
+        """Tell the promoted they have a seat, in the change's transaction."""
+        if self.delivery is None or not promoted:
+            return
+        told = await announce_promotions(
+            change.session, self.delivery, self._events, promoted, change.now
+        )
+        log.info("promotions announced: %d of %d", told, len(promoted))
 
     async def _result(
         self,
@@ -749,29 +780,29 @@ class RegistrationService:
         reg: Registration | None = None,
         *,
         deadline: datetime | None = None,
-        telegram: tuple[int | None] | None = None,
+        chat: tuple[ChatId | None] | None = None,
     ) -> Result:
         await change.session.flush()
-        info = await self._info(change.session, reg, telegram) if reg is not None else None
+        info = await self._info(change.session, reg, chat) if reg is not None else None
         return Result(outcome, slug, info, await self._promoted_infos(change), deadline)
 
 
-def _speaks_for_the_person(channel: Channel, who: Identity) -> bool:
+def _speaks_for_the_person(change: _Change, who: Identity) -> bool:
     """Whether a signup may change the stored details (name, organisation, language) of the
     person it finds.
 
     Not a chat signup made on an address alone: the chat did not prove the address (the dialogue
-    passes the chat's Telegram id only when it may link the chat to the address, see
+    passes the chat only when it may link the chat to the address, see
     ``bot.registrations.dialogue``), so what it typed is anyone's word about that person. It is
     kept on its own registration, and the person's record stays as it was; nothing is filled in
     either, since a participant always has a name from their first signup, and a stranger's text
     must not become it. An e-mail (the From address is the person's own), a chat linked to
-    the person, and staff update the details as always.
+    the person, and staff (who name themselves as the actor) update the details as always.
     """
-    return not (channel == TELEGRAM and who.telegram_id is None)
+    return change.channel == EMAIL or who.chat is not None or change.actor is not None
 
 
-def _snapshot(reg: Registration, position: int | None, telegram_id: int | None) -> RegistrationInfo:
+def _snapshot(reg: Registration, position: int | None, chat: ChatId | None) -> RegistrationInfo:
     return RegistrationInfo(
         id=reg.id,
         event_slug=reg.event_slug,
@@ -785,7 +816,7 @@ def _snapshot(reg: Registration, position: int | None, telegram_id: int | None) 
         needs=reg.needs,
         lang=reg.lang,
         channel=reg.channel,
-        telegram_id=telegram_id,
+        chat=chat,
         created_at=localize(reg.created_at),
         cancelled_at=localize(reg.cancelled_at) if reg.cancelled_at else None,
     )

@@ -1,9 +1,9 @@
 """The note to staff when an event's signup deadline has passed: how many have a seat, and wait.
 
 Sent once per event (``deadline:<event>``), between the deadline and the start of the event (a
-bot that was down over the deadline sends it when it is back), to the staff chat
-(``staff_chat_id``, through the Telegram courier) and/or the staff mailbox (``staff_email``), in
-the staff's language. Events without a deadline get none: their signup simply ends at the start.
+bot that was down over the deadline sends it when it is back), to the staff chat and/or the
+staff mailbox (``staff_email``), in the staff's language (``bot.cases.staff.staff_recipients``).
+Events without a deadline get none: their signup simply ends at the start.
 With no staff chat and no staff address nothing is recorded, so a note can still follow once
 one is configured.
 """

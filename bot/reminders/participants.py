@@ -21,8 +21,9 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
+from bot.delivery import recipient_for
 from bot.knowledge.schema import Event
-from bot.registrations.broadcast import recipient_of
+from bot.registrations.identity import EMAIL
 from bot.registrations.models import AuditEntry, Registration, RegistrationStatus
 from bot.registrations.results import RegistrationInfo
 from bot.reminders import ledger
@@ -70,9 +71,13 @@ async def remind_registered(services: Services, event: Event, now: datetime) -> 
 async def _remind(
     services: Services, event: Event, info: RegistrationInfo, moment: Moment, now: datetime
 ) -> bool:
-    to = recipient_of(info, services.delivery)
+    to = recipient_for(
+        services.delivery, email=info.email, chat=info.chat, lang=info.lang, name=info.name
+    )
+    if to is None:
+        return False
     message = reminder_message(event, info, moment.which, to.channel, now)
-    if to.channel != "email":
+    if to.channel != EMAIL:
         # Before queueing: the sender may deliver the moment the transaction commits.
         await talk_about(services, to.channel, to.address, event, now)
     async with services.db.transaction() as session:
@@ -89,7 +94,7 @@ async def _remind(
             now=now,
             registration_id=info.id,
             channel=to.channel,
-            chat_id=to.address if to.channel != "email" else None,
+            chat_id=to.address if to.channel != EMAIL else None,
         )
         if not claimed:
             return False

@@ -20,6 +20,7 @@ from bot.registrations.confirmation import (
     when_and_where,
 )
 from bot.registrations.ics import calendar_filename
+from bot.registrations.identity import EMAIL
 from bot.registrations.results import RegistrationInfo
 from bot.registrations.rules import signup_closes_at
 from bot.reminders.schedule import DAY
@@ -53,7 +54,7 @@ def reminder_message(
         + how_to_cancel(event, channel, lang),
     ]
     ics: bytes | None = None
-    if channel == "email":
+    if channel == EMAIL:
         paragraphs.append(_("The calendar file puts the event in your calendar."))
         ics = calendar_for(event, info, lang, channel, stamp=now)
     return Message(
@@ -97,7 +98,7 @@ def deadline_note(event: Event, numbers: Numbers, lang: Lang, channel: str) -> t
         if label:
             lines.append(_("{session}: {count} registered").format(session=label, count=count))
     text = "\n".join(lines)
-    if channel == "telegram":
+    if channel != EMAIL:  # the staff chat, where that command is
         text += "\n\n" + _("Write /participants {event} for the list of participants.").format(
             event=event.id
         )

@@ -24,6 +24,7 @@ from bot.delivery import ChatCourier, Delivery, Thread
 from bot.delivery.models import ChatOutboxMessage
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.learned import with_learned
+from bot.registrations.identity import ChatId
 from bot.settings import Settings
 from bot.storage import Database
 from tests.conftest import postgres_schema
@@ -342,8 +343,9 @@ def test_staff_policy_reads_the_settings() -> None:
             staff_email="sekretariat@kl.dk",
         )
     )
-    assert policy.telegram_id_is_staff(42) and not policy.telegram_id_is_staff(43)
-    assert not policy.telegram_id_is_staff(None)
+    assert policy.chat_is_staff(ChatId("telegram", "42"))
+    assert not policy.chat_is_staff(ChatId("telegram", "43"))
+    assert not policy.chat_is_staff(ChatId("web", "42")) and not policy.chat_is_staff(None)
     assert policy.email_is_staff("anne@kl.dk") and policy.email_is_staff("SEKRETARIAT@kl.dk")
     assert not policy.email_is_staff("karen@aalborg.dk") and not policy.email_is_staff(None)
 

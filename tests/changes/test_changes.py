@@ -26,10 +26,11 @@ from bot.delivery.models import ChatOutboxMessage
 from bot.knowledge import load_knowledge
 from bot.knowledge.schema import Event
 from bot.registrations.form import SignupForm
-from bot.registrations.identity import Identity
+from bot.registrations.identity import ChatId, Identity
 from bot.services import Services
 from bot.settings import Settings
 from tests.conftest import postgres_schema
+from tests.telegram.fake_bot_api import TOKEN
 
 NOW = parse_aware("2024-04-01T10:00:00+02:00")
 STAFF_CHAT = -100777
@@ -84,6 +85,8 @@ async def services(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         staff_chat_id=STAFF_CHAT,
         staff_email="sekretariat@kl.dk",
         mail_from="bot@kl.dk",
+        smtp_host="127.0.0.1",
+        telegram_token=TOKEN,
     )
     if request.param == "sqlite":
         settings = settings.model_copy(
@@ -109,7 +112,7 @@ async def sign_up(services: Services) -> None:
         event,
         SignupForm(name="Tove", email="tove@a.dk", organisation="R"),
         channel="telegram",
-        telegram_id=501,
+        chat=ChatId("telegram", "501"),
         now=NOW,
     )
     await signup(
@@ -131,7 +134,7 @@ async def sign_up(services: Services) -> None:
         other,
         SignupForm(name="Ole", email="ole@a.dk", organisation="R"),
         channel="telegram",
-        telegram_id=502,
+        chat=ChatId("telegram", "502"),
         now=NOW,
     )
 
@@ -292,7 +295,7 @@ async def test_staff_answer_in_the_staff_chat_reaches_the_telegram_participant(
                 event,
                 SignupForm(name="Tove", email="tove@a.dk", organisation="R"),
                 channel="telegram",
-                telegram_id=501,
+                chat=ChatId("telegram", "501"),
                 now=NOW,
             )
             watch = KnowledgeWatch(bot.services, clock=lambda: NOW)

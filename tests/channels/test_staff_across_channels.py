@@ -22,6 +22,7 @@ from pydantic import SecretStr
 from bot.clock import now
 from bot.commands.run import serve_channels
 from bot.registrations.form import SignupForm
+from bot.registrations.identity import ChatId
 from bot.services import Services
 from bot.settings import Settings
 from tests.channels.events import two_future_events
@@ -151,7 +152,7 @@ async def test_a_broadcast_reaches_the_events_participants_on_their_own_channels
         event,
         SignupForm(name="Tove Telegram", email="tove@aalborg.dk", organisation="Rådet"),
         channel="telegram",
-        telegram_id=501,
+        chat=ChatId("telegram", "501"),
         now=at,
     )
     await services.registrations.signup(
@@ -164,7 +165,7 @@ async def test_a_broadcast_reaches_the_events_participants_on_their_own_channels
         other,
         SignupForm(name="Ole Anden", email="ole@aalborg.dk", organisation="Rådet"),
         channel="telegram",
-        telegram_id=502,
+        chat=ChatId("telegram", "502"),
         now=at,
     )
     gone = SignupForm(name="Gitte Gået", email="gitte@aalborg.dk", organisation="Rådet")

@@ -24,6 +24,7 @@ from bot.registrations.identity import Identity
 from bot.services import Services
 from bot.settings import Settings
 from tests.conftest import KNOWLEDGE, one_seat, run_bot
+from tests.telegram.fake_bot_api import TOKEN
 
 TEMADAG = "handicapraad-temadag-2024"
 SUBJECT = "SV: Invitation: Temadag for Handicaprådene i Nordjylland – 2024"
@@ -65,6 +66,8 @@ async def services(tmp_path: Path) -> AsyncIterator[Services]:
         data_dir=tmp_path,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'mail.sqlite3'}",
         mail_from="rammeaftalesekretariat@aalborg.dk",
+        smtp_host="127.0.0.1",
+        telegram_token=TOKEN,
     )
     started = await Services.start(settings)
     yield started
@@ -290,6 +293,7 @@ async def test_a_cancellation_by_mail_tells_the_next_on_the_waiting_list(tmp_pat
         data_dir=tmp_path,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'one.sqlite3'}",
         mail_from="rammeaftalesekretariat@aalborg.dk",
+        smtp_host="127.0.0.1",
     )
     services = await Services.start(settings)
     try:

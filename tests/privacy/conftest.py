@@ -25,9 +25,11 @@ from bot.channels.mail.handling import Handled, MailHandler
 from bot.channels.mail.outbox import Outbox
 from bot.clock import parse_aware
 from bot.registrations.form import SignupForm
+from bot.registrations.identity import ChatId
 from bot.services import Services
 from bot.settings import Settings
 from tests.conftest import postgres_schema
+from tests.telegram.fake_bot_api import TOKEN
 
 NOW = parse_aware("2024-04-02T10:00:00+02:00")
 BOT = "tilmelding@kommune.example.dk"
@@ -76,7 +78,14 @@ def write_knowledge(folder: Path) -> Path:
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def services(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Services]:
     knowledge = write_knowledge(tmp_path / "knowledge")
-    base = {"knowledge_dir": knowledge, "data_dir": tmp_path, "mail_from": BOT}
+    # Both channels on, so the bot can reach a person by e-mail and in Telegram (nothing sends).
+    base = {
+        "knowledge_dir": knowledge,
+        "data_dir": tmp_path,
+        "mail_from": BOT,
+        "smtp_host": "127.0.0.1",
+        "telegram_token": TOKEN,
+    }
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
         svc = await Services.start(Settings(**base, database_url=url))
@@ -118,7 +127,7 @@ async def everywhere(services: Services, who: Someone) -> list[Handled]:
     assert spring is not None
     form = SignupForm(who.name, who.email, who.organisation, needs="Plads til en kørestol")
     await services.registrations.signup(
-        spring, form, channel="telegram", now=NOW, telegram_id=who.telegram
+        spring, form, channel="telegram", now=NOW, chat=ChatId("telegram", str(who.telegram))
     )
     await services.conversations.update("telegram", who.telegram, NOW, event=SPRING, lang="da")
     case = await services.cases.open(

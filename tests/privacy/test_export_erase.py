@@ -11,7 +11,9 @@ import json
 
 from sqlalchemy import func, select
 
+from bot.delivery.models import ChatOutboxMessage
 from bot.privacy.service import Privacy, Who
+from bot.registrations.identity import ChatId
 from bot.registrations.models import AuditEntry
 from bot.services import Services
 from tests.privacy.conftest import (
@@ -38,7 +40,9 @@ async def test_the_export_holds_everything_from_both_channels(services: Services
         ("signup", "registered"),
         ("question", "escalated"),
     ]
-    export = await Privacy(services).export(Who.of(telegram_id=KAREN.telegram), "da", NOW)
+    export = await Privacy(services).export(
+        Who.of(chat=ChatId("telegram", str(KAREN.telegram))), "da", NOW
+    )
     text = export.text
     for shown in (
         KAREN.name,
@@ -83,10 +87,10 @@ async def test_erasure_leaves_nothing_of_the_person_and_everything_of_others(
     await everywhere(services, OLE)  # on the waiting list of both days (one seat each)
     assert await search(services, traces(KAREN))
     before = await audit_lines(services)
-    ole_before = await Privacy(services).data(Who.of(telegram_id=OLE.telegram))
+    ole_before = await Privacy(services).data(Who.of(chat=ChatId("telegram", str(OLE.telegram))))
 
     erased = await Privacy(services).erase(
-        Who.of(telegram_id=KAREN.telegram), channel="telegram", now=NOW
+        Who.of(chat=ChatId("telegram", str(KAREN.telegram))), channel="telegram", now=NOW
     )
     assert erased.counts["registrations"] == 2 and erased.counts["cases"] == 2
     assert erased.taught == 1
@@ -98,7 +102,12 @@ async def test_erasure_leaves_nothing_of_the_person_and_everything_of_others(
     assert {a.action for a in after} >= {"signed_up", "cancelled", "erased", "promoted"}
     # Ole got Karen's seats from the waiting list, and is told on his own channel.
     assert {p.name for p in erased.promoted} == {OLE.name}
-    ole = await Privacy(services).data(Who.of(telegram_id=OLE.telegram))
+    async with services.db.session() as session:
+        told = await session.scalars(
+            select(ChatOutboxMessage.chat_id).where(ChatOutboxMessage.kind == "promotion")
+        )
+        assert list(told) == [str(OLE.telegram)] * len(erased.promoted)
+    ole = await Privacy(services).data(Who.of(chat=ChatId("telegram", str(OLE.telegram))))
     assert len(ole.registrations) == len(ole_before.registrations) == 2
     assert {r["status"] for r in ole.registrations} == {"registered"}
     assert len(ole.cases) == len(ole_before.cases) == 2

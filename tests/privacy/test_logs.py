@@ -14,6 +14,7 @@ import pytest
 
 from bot.privacy.retention import RetentionJob
 from bot.privacy.service import Privacy, Who
+from bot.registrations.identity import ChatId
 from bot.services import Services
 from tests.privacy.conftest import KAREN, NOW, OLE, everywhere, traces
 
@@ -40,7 +41,9 @@ async def test_nothing_personal_is_logged_at_info(
     await everywhere(services, KAREN)
     await everywhere(services, OLE)
     await Privacy(services).export(Who.of(email=KAREN.email), "da", NOW)
-    await Privacy(services).erase(Who.of(telegram_id=KAREN.telegram), channel="telegram", now=NOW)
+    await Privacy(services).erase(
+        Who.of(chat=ChatId("telegram", str(KAREN.telegram))), channel="telegram", now=NOW
+    )
     await RetentionJob(services).sweep(NOW + timedelta(days=400))
     assert len([r for r in caplog.records if r.levelno >= logging.INFO]) > 10
     assert leaks(caplog, [*traces(KAREN), *traces(OLE), "Plads til en kørestol"]) == []

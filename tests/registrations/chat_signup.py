@@ -11,6 +11,7 @@ from bot.channels.mail.models import OutboxMail
 from bot.clock import parse_aware
 from bot.knowledge.schema import Event
 from bot.registrations.dialogue import SKIP, YES, SignupDialogue, Turn
+from bot.registrations.identity import ChatId
 from bot.services import Services
 
 TEMADAG = "handicapraad-temadag-2024"
@@ -69,7 +70,9 @@ async def walk(
     turns = [turn]
     for answer in answers:
         assert turn.state is not None, turn.text
-        turn = await dialogue.reply(event, turn.state, answer, now, telegram_id=chat)
+        turn = await dialogue.reply(
+            event, turn.state, answer, now, chat=ChatId("telegram", str(chat))
+        )
         turns.append(turn)
     return turns
 

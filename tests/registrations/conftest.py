@@ -102,6 +102,7 @@ async def bot_services(
         database_url=target.url,
         database_schema=target.schema,
         mail_from="sekretariat@example.dk",
+        smtp_host="127.0.0.1",  # e-mail is queued (nothing sends it here)
     )
     extra = [make_event("fuld-dag", capacity=1), make_event("anden-dag")]
     kb = KnowledgeBase([*knowledge.sources.values(), *extra])

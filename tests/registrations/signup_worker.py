@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import event as sa_event
 
 from bot.registrations import RegistrationService, SignupForm
+from bot.registrations.identity import ChatId
 from bot.storage import Database
 from tests.registrations.events import NOW, make_event
 
@@ -61,7 +62,9 @@ async def main(url: str, schema: str, mode: str, first: int = 0, count: int = 0)
     service = RegistrationService(db, {EVENT.id: EVENT}.get)
     if mode == "pause":
         sa_event.listen(db.engine.sync_engine, "commit", _pause_before_commit)
-        await service.signup(EVENT, person(0), channel="email", telegram_id=1000, now=NOW)
+        await service.signup(
+            EVENT, person(0), channel="email", chat=ChatId("telegram", "1000"), now=NOW
+        )
         return
     if mode == "batch":
         batch = RegistrationService(db, {BATCH_EVENT.id: BATCH_EVENT}.get)
@@ -79,7 +82,9 @@ async def main(url: str, schema: str, mode: str, first: int = 0, count: int = 0)
         await db.close()
         return
     for n in itertools.count():
-        await service.signup(EVENT, person(n), channel="telegram", telegram_id=1000 + n, now=NOW)
+        await service.signup(
+            EVENT, person(n), channel="telegram", chat=ChatId("telegram", str(1000 + n)), now=NOW
+        )
         print(f"DONE {n}", flush=True)
 
 

@@ -18,6 +18,7 @@ from bot.registrations import (
     promotion_message,
 )
 from bot.registrations.confirmation import my_registrations_text
+from bot.registrations.identity import ChatId
 from tests.registrations.events import NOW, make_event
 
 
@@ -40,7 +41,11 @@ async def test_confirmation_has_event_time_place_session_and_how_to_cancel(
     )
     events[event.id] = event
     result = await service.signup(
-        event, anna(session="1", needs="Teleslynge"), channel="telegram", telegram_id=7, now=NOW
+        event,
+        anna(session="1", needs="Teleslynge"),
+        channel="telegram",
+        chat=ChatId("telegram", "7"),
+        now=NOW,
     )
     message = message_for(result, event, lang="da", channel="telegram")
     lines = message.text.splitlines()

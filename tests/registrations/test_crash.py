@@ -10,6 +10,7 @@ import sqlite3
 from sqlalchemy import func, select, text
 
 from bot.registrations import Outcome, RegistrationService
+from bot.registrations.identity import ChatId
 from bot.registrations.models import (
     AuditEntry,
     Participant,
@@ -82,7 +83,9 @@ async def test_killed_before_commit_leaves_nothing(target: Target, db: Database)
     await assert_consistent(db, target)
     # Nothing is left locked: the same signup now goes through in full.
     service = RegistrationService(db, {EVENT.id: EVENT}.get)
-    result = await service.signup(EVENT, person(0), channel="email", telegram_id=1000, now=NOW)
+    result = await service.signup(
+        EVENT, person(0), channel="email", chat=ChatId("telegram", "1000"), now=NOW
+    )
     assert result.outcome is Outcome.REGISTERED
     await assert_consistent(db, target)
 

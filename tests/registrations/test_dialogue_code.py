@@ -16,7 +16,7 @@ from bot.delivery import Delivery
 from bot.knowledge import KnowledgeBase
 from bot.registrations.dialogue import SKIP, YES, SignupDialogue, Turn
 from bot.registrations.form import SignupForm
-from bot.registrations.identity import Identity
+from bot.registrations.identity import ChatId, Identity
 from bot.registrations.service import RegistrationService
 from bot.storage import Database
 
@@ -61,7 +61,9 @@ async def walk(
     turns = [turn]
     for answer in answers:
         assert turn.state is not None, turn.text
-        turn = await dialogue.reply(event, turn.state, answer, NOW, telegram_id=telegram_id)
+        turn = await dialogue.reply(
+            event, turn.state, answer, NOW, chat=ChatId("telegram", str(telegram_id))
+        )
         turns.append(turn)
     return turns
 
@@ -90,10 +92,15 @@ async def test_someone_elses_address_needs_the_code_before_linking(
     # Without the code: a wrong guess is refused, and nothing of Karen's shows in the chat.
     event = kb.event(TEMADAG)
     assert event is not None and turns[-1].state is not None
-    wrong = await dialogue.reply(event, turns[-1].state, "000000", NOW, telegram_id=MALLORY)
+    wrong = await dialogue.reply(
+        event, turns[-1].state, "000000", NOW, chat=ChatId("telegram", str(MALLORY))
+    )
     assert "koden er ikke rigtig" in wrong.text.casefold() and wrong.state is not None
     assert wrong.state.step == "code"
-    assert await service.registrations_of(Identity(telegram_id=MALLORY), now=NOW) == []
+    assert (
+        await service.registrations_of(Identity(chat=ChatId("telegram", str(MALLORY))), now=NOW)
+        == []
+    )
 
 
 async def test_the_right_code_links_the_chat_to_the_address(
@@ -104,13 +111,15 @@ async def test_the_right_code_links_the_chat_to_the_address(
     event = kb.event(TEMADAG)
     assert event is not None and turns[-1].state is not None
     [mail] = await code_mails(service)
-    turn = await dialogue.reply(event, turns[-1].state, the_code(mail), NOW, telegram_id=42)
+    turn = await dialogue.reply(
+        event, turns[-1].state, the_code(mail), NOW, chat=ChatId("telegram", "42")
+    )
     assert turn.state is not None and turn.state.step == "organisation"
     # Karen is already signed up: the chat now knows her, so she is told so.
     for answer in ["Handicaprådet", SKIP, YES]:
         assert turn.state is not None
-        turn = await dialogue.reply(event, turn.state, answer, NOW, telegram_id=42)
-    mine = await service.registrations_of(Identity(telegram_id=42), now=NOW)
+        turn = await dialogue.reply(event, turn.state, answer, NOW, chat=ChatId("telegram", "42"))
+    mine = await service.registrations_of(Identity(chat=ChatId("telegram", "42")), now=NOW)
     assert [r.email for r in mine] == [KAREN]
 
 
@@ -131,7 +140,7 @@ async def test_without_the_code_the_signup_is_made_on_the_address_alone(
     )
     assert "kun ses og ændres via e-mail" in turns[5].text  # after three wrong codes
     assert turns[-1].state is None and turns[-1].text == SENT_TO_THE_ADDRESS
-    assert await service.registrations_of(Identity(telegram_id=42), now=NOW) == []
+    assert await service.registrations_of(Identity(chat=ChatId("telegram", "42")), now=NOW) == []
     by_mail = await service.registrations_of(Identity(email=KAREN), now=NOW, include_past=True)
     assert sorted(r.event_slug for r in by_mail) == [TEMADAG, "socialaftale-visionsdag-2020"]
 
@@ -153,18 +162,24 @@ async def test_where_the_mailbox_is_read_a_new_address_needs_the_code_too(
     assert "sendt en kode til karen@aalborg.dk" in turns[2].text
     assert turns[-1].state is None and turns[-1].text == SENT_TO_THE_ADDRESS
     # Signed up on the address alone: the chat is not linked to it.
-    assert await service.registrations_of(Identity(telegram_id=MALLORY), now=NOW) == []
+    assert (
+        await service.registrations_of(Identity(chat=ChatId("telegram", str(MALLORY))), now=NOW)
+        == []
+    )
     [registration] = await service.registrations_of(Identity(email=KAREN), now=NOW)
-    assert registration.telegram_id is None
+    assert registration.chat is None
     # Someone with the code, on the other hand, is linked.
     turns = await walk(dialogue, kb, ["Ny", "ny@aalborg.dk"], 77)
     [mail] = [m for m in await code_mails(service) if m.to_address == "ny@aalborg.dk"]
     event = kb.event(TEMADAG)
     assert event is not None and turns[-1].state is not None
-    turn = await dialogue.reply(event, turns[-1].state, the_code(mail), NOW, telegram_id=77)
+    turn = await dialogue.reply(
+        event, turns[-1].state, the_code(mail), NOW, chat=ChatId("telegram", "77")
+    )
     for answer in ["Rådet", SKIP, YES]:
         assert turn.state is not None
-        turn = await dialogue.reply(event, turn.state, answer, NOW, telegram_id=77)
-    assert [r.email for r in await service.registrations_of(Identity(telegram_id=77), now=NOW)] == [
-        "ny@aalborg.dk"
-    ]
+        turn = await dialogue.reply(event, turn.state, answer, NOW, chat=ChatId("telegram", "77"))
+    assert [
+        r.email
+        for r in await service.registrations_of(Identity(chat=ChatId("telegram", "77")), now=NOW)
+    ] == ["ny@aalborg.dk"]

@@ -14,7 +14,7 @@ import pytest
 from bot.registrations.confirmation import message_for
 from bot.registrations.dialogue import SKIP, YES, Turn
 from bot.registrations.form import SignupForm
-from bot.registrations.identity import Identity
+from bot.registrations.identity import ChatId, Identity
 from bot.registrations.results import Outcome
 from bot.services import Services
 from tests.registrations.chat_signup import (
@@ -68,7 +68,7 @@ async def test_someone_elses_registration_is_never_shown_in_the_chat(
     assert [t for t in KAREN.traces() if t in seen] == []
     assert "allerede" not in seen
     # /mine and /afmeld in that chat know nothing of Karen's registration either.
-    mallory = Identity(telegram_id=MALLORY.chat)
+    mallory = Identity(chat=ChatId("telegram", str(MALLORY.chat)))
     assert await services.registrations.registrations_of(mallory, now=NOW) == []
     cancelled = await services.registrations.cancel(event, mallory, channel="telegram", now=NOW)
     assert cancelled.outcome is Outcome.NOT_REGISTERED
@@ -85,8 +85,8 @@ async def test_someone_elses_registration_is_never_shown_in_the_chat(
     )
     [karen] = await services.registrations.registrations_of(Identity(email=KAREN.email), now=NOW)
     assert (karen.name, karen.needs, karen.status.value) == (KAREN.name, KAREN.needs, "registered")
-    expected_link = KAREN.chat if how == "chat" else None
-    assert karen.telegram_id == expected_link  # never Mallory's chat
+    expected_link = ChatId("telegram", str(KAREN.chat)) if how == "chat" else None
+    assert karen.chat == expected_link  # never Mallory's chat
 
 
 async def test_the_chat_hears_the_same_whether_the_address_is_registered_waiting_or_new(
@@ -132,12 +132,14 @@ async def test_an_address_that_became_someone_elses_meanwhile_is_not_linked(
     turn = turns[-1]
     for answer in [MALLORY.organisation, SKIP, YES]:
         assert turn.state is not None
-        turn = await dialogue.reply(event, turn.state, answer, NOW, telegram_id=MALLORY.chat)
+        turn = await dialogue.reply(
+            event, turn.state, answer, NOW, chat=ChatId("telegram", str(MALLORY.chat))
+        )
     assert turn.text == SENT_TO_THE_ADDRESS and turn.message is None
-    mallory = Identity(telegram_id=MALLORY.chat)
+    mallory = Identity(chat=ChatId("telegram", str(MALLORY.chat)))
     assert await services.registrations.registrations_of(mallory, now=NOW) == []
     [karen] = await services.registrations.registrations_of(Identity(email=KAREN.email), now=NOW)
-    assert karen.telegram_id is None and karen.name == KAREN.name
+    assert karen.chat is None and karen.name == KAREN.name
 
 
 async def test_with_the_code_the_chat_is_shown_its_own_registration(
@@ -154,6 +156,6 @@ async def test_with_the_code_the_chat_is_shown_its_own_registration(
     turn = turns[-1]
     for answer in [digits, KAREN.organisation, SKIP, YES]:
         assert turn.state is not None
-        turn = await dialogue.reply(event, turn.state, answer, NOW, telegram_id=102)
+        turn = await dialogue.reply(event, turn.state, answer, NOW, chat=ChatId("telegram", "102"))
     assert "Du er allerede tilmeldt" in turn.text and KAREN.needs in turn.text
     assert turn.message is not None and turn.message.ics is not None

@@ -88,6 +88,7 @@ async def test_export_command_writes_the_file(tmp_path: Path, events: dict[str, 
             SignupForm("Anna Hansen", "anna@example.dk", "Handicaprådet", needs="Tolk"),
             channel="cli",
             now=NOW,
+            actor="staff",  # a staff tool names who acts; without it the person acted
         )
     finally:
         await db.close()

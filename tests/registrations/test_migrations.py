@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from bot.registrations import RegistrationService
-from bot.storage import load_models
+from bot.registrations.identity import ChatId, Identity
+from bot.registrations.models import ParticipantIdentity
+from bot.storage import Database, load_models
 from bot.storage.migrate import (
     MIGRATIONS_DIR,
     alembic_config,
@@ -84,6 +88,61 @@ async def test_every_revision_upgrades_and_downgrades_in_turn(target: Target) ->
         assert await current_revision(db) == revision
     await downgrade(db, "base")
     await upgrade(db)
+    async with db.engine.connect() as conn:
+        assert await conn.run_sync(schema_differences) == []
+
+
+REGISTRATION_TABLES = (
+    "participants",
+    "participant_identities",
+    "registration_events",
+    "registrations",
+    "registration_audit",
+)
+
+
+async def every_row(db: Database) -> dict[str, list[tuple[object, ...]]]:
+    tables = load_models().tables
+    async with db.session() as session:
+        return {
+            name: [
+                tuple(row)
+                for row in await session.execute(
+                    select(tables[name]).order_by(*tables[name].primary_key.columns)
+                )
+            ]
+            for name in REGISTRATION_TABLES
+        }
+
+
+async def test_identities_of_any_chat_after_0010_and_nothing_lost(target: Target) -> None:
+    event = make_event("alle-kanaler", capacity=1)
+    db = target.connect()
+    await upgrade(db, "0009")  # identities limited to e-mail and Telegram
+    service = RegistrationService(db, {event.id: event}.get)
+    await service.signup(event, form(1), channel="email", now=NOW)
+    await service.signup(event, form(2), channel="telegram", chat=ChatId("telegram", "42"), now=NOW)
+    await service.signup(event, form(3), channel="email", now=NOW)
+    await service.cancel(event, Identity(email="deltager1@example.dk"), channel="email", now=NOW)
+    with pytest.raises(IntegrityError):  # what 0010 is for
+        async with db.transaction() as session:
+            session.add(
+                ParticipantIdentity(participant_id=1, kind="web", value="s-1", created_at=NOW)
+            )
+    before = await every_row(db)
+    assert [len(before[t]) for t in REGISTRATION_TABLES] == [3, 4, 1, 3, 5]
+    kinds = sorted(row[2] for row in before["participant_identities"])
+    assert kinds == ["email", "email", "email", "telegram"]
+
+    await db.migrate()
+
+    assert await current_revision(db) == head_revision()
+    assert await every_row(db) == before
+    web = ChatId("web", "session-7")
+    result = await service.signup(event, form(4), channel="web", chat=web, now=NOW)
+    assert result.registration and result.registration.chat == web
+    (mine,) = await service.registrations_of(Identity(chat=web), now=NOW)
+    assert mine.name == "Deltager 4" and mine.status.value == "waitlisted"
     async with db.engine.connect() as conn:
         assert await conn.run_sync(schema_differences) == []
 

@@ -22,7 +22,7 @@ from bot.conversations.models import Conversation
 from bot.delivery import Delivery
 from bot.knowledge import KnowledgeBase
 from bot.registrations.dialogue import YES, SignupDialogue, Turn
-from bot.registrations.identity import Identity
+from bot.registrations.identity import ChatId, Identity
 from bot.registrations.service import RegistrationService
 from bot.storage import Database, load_models
 from bot.storage.safetext import SafeJSON, SafeString, SafeText, safe_json, safe_text
@@ -127,7 +127,7 @@ async def test_a_nul_in_a_name_in_the_chat_signup_never_leaves_the_dialogue_stuc
     turn: Turn = await dialogue.start(event, "da", NOW)
     for answer in ["Mal\x00lory \udce6", "ny@aalborg.dk"]:
         assert turn.state is not None
-        turn = await dialogue.reply(event, turn.state, answer, NOW, telegram_id=77)
+        turn = await dialogue.reply(event, turn.state, answer, NOW, chat=ChatId("telegram", "77"))
     # The code e-mail, addressed to the name given, was queued: the dialogue asks for the code.
     assert turn.state is not None and turn.state.step == "code", turn.text
     async with db.session() as session:
@@ -137,10 +137,12 @@ async def test_a_nul_in_a_name_in_the_chat_signup_never_leaves_the_dialogue_stuc
     assert code is not None
     for answer in [code.group(1), "Råd\x00et", "Kørestol\x00 \udcf8", YES]:
         assert turn.state is not None, turn.text
-        turn = await dialogue.reply(event, turn.state, answer, NOW, telegram_id=77)
+        turn = await dialogue.reply(event, turn.state, answer, NOW, chat=ChatId("telegram", "77"))
     assert turn.state is None, turn.text
     service = dialogue.service
-    [registration] = await service.registrations_of(Identity(telegram_id=77), now=NOW)
+    [registration] = await service.registrations_of(
+        Identity(chat=ChatId("telegram", "77")), now=NOW
+    )
     assert registration.email == "ny@aalborg.dk"
     assert registration.name == "Mallory \ufffd" and registration.organisation == "Rådet"
     assert registration.needs == "Kørestol \ufffd"

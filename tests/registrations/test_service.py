@@ -17,6 +17,7 @@ from bot.registrations import (
     RegistrationStatus,
     SignupForm,
 )
+from bot.registrations.identity import ChatId
 from bot.registrations.models import Participant, ParticipantIdentity, Registration
 from bot.storage import Database
 from tests.registrations.events import NOW, make_event
@@ -78,7 +79,9 @@ async def test_second_signup_is_already_registered_not_stored_twice(
     event = events[TEMADAG]
     first = await service.signup(event, form(1), channel="email", now=NOW)
     again = SignupForm("Deltager 1", "  DELTAGER1@Example.dk", "Et andet råd")
-    second = await service.signup(event, again, channel="telegram", telegram_id=77, now=NOW)
+    second = await service.signup(
+        event, again, channel="telegram", chat=ChatId("telegram", "77"), now=NOW
+    )
     assert second.outcome is Outcome.ALREADY_REGISTERED
     assert first.registration and second.registration
     assert second.registration.id == first.registration.id
@@ -124,22 +127,26 @@ async def test_cancel_then_sign_up_again(
     assert await count(db, Registration, status="cancelled") == 1
 
 
-async def test_email_given_in_chat_links_the_telegram_id(
+async def test_email_given_in_chat_links_the_chat(
     service: RegistrationService, events: dict[str, Event], db: Database
 ) -> None:
     event = events[TEMADAG]
     by_mail = await service.signup(event, form(1), channel="email", now=NOW)
-    assert by_mail.registration and by_mail.registration.telegram_id is None
+    assert by_mail.registration and by_mail.registration.chat is None
     # In chat the person gives the same address, typed differently.
     pid = await service.link(
-        Identity(email=" Deltager1@EXAMPLE.dk ", telegram_id=4242), channel="telegram", now=NOW
+        Identity(email=" Deltager1@EXAMPLE.dk ", chat=ChatId("telegram", "4242")),
+        channel="telegram",
+        now=NOW,
     )
     assert pid == by_mail.registration.participant_id
-    mine = await service.registrations_of(Identity(telegram_id=4242), now=NOW)
+    mine = await service.registrations_of(Identity(chat=ChatId("telegram", "4242")), now=NOW)
     assert [r.id for r in mine] == [by_mail.registration.id]
-    assert mine[0].telegram_id == 4242
+    assert mine[0].chat == ChatId("telegram", "4242")
     # Cancelling in chat, known only by the Telegram id, cancels the e-mail signup.
-    result = await service.cancel(event, Identity(telegram_id=4242), channel="telegram", now=NOW)
+    result = await service.cancel(
+        event, Identity(chat=ChatId("telegram", "4242")), channel="telegram", now=NOW
+    )
     assert result.outcome is Outcome.CANCELLED
     assert result.registration and result.registration.id == by_mail.registration.id
     assert await count(db, Participant) == 1
@@ -153,11 +160,13 @@ async def test_signup_in_chat_with_known_email_is_one_person(
     second = make_event("anden-dag")
     events.update({first.id: first, second.id: second})
     a = await service.signup(first, form(1), channel="email", now=NOW)
-    b = await service.signup(second, form(1), channel="telegram", telegram_id=99, now=NOW)
+    b = await service.signup(
+        second, form(1), channel="telegram", chat=ChatId("telegram", "99"), now=NOW
+    )
     assert a.registration and b.registration
     assert a.registration.participant_id == b.registration.participant_id
-    assert b.registration.telegram_id == 99
-    mine = await service.registrations_of(Identity(telegram_id=99), now=NOW)
+    assert b.registration.chat == ChatId("telegram", "99")
+    mine = await service.registrations_of(Identity(chat=ChatId("telegram", "99")), now=NOW)
     assert {r.event_slug for r in mine} == {first.id, second.id}
 
 
@@ -168,17 +177,23 @@ async def test_two_records_of_one_person_are_merged_without_double_seats(
     other = make_event("anden-dag")
     events.update({event.id: event, other.id: other})
     # Known in chat with one address, and by e-mail with another: two records so far.
-    await service.signup(event, form("chat"), channel="telegram", telegram_id=5, now=NOW)
-    await service.signup(other, form("chat"), channel="telegram", telegram_id=5, now=NOW)
+    await service.signup(
+        event, form("chat"), channel="telegram", chat=ChatId("telegram", "5"), now=NOW
+    )
+    await service.signup(
+        other, form("chat"), channel="telegram", chat=ChatId("telegram", "5"), now=NOW
+    )
     await service.signup(event, form("mail"), channel="email", now=NOW)
     waiting = await service.signup(event, form(3), channel="email", now=NOW)
     assert waiting.outcome is Outcome.WAITLISTED
     assert await count(db, Participant) == 3
     # Then the chat user gives the second address: both records are one person.
     pid = await service.link(
-        Identity(email="deltagermail@example.dk", telegram_id=5), channel="telegram", now=NOW
+        Identity(email="deltagermail@example.dk", chat=ChatId("telegram", "5")),
+        channel="telegram",
+        now=NOW,
     )
-    mine = await service.registrations_of(Identity(telegram_id=5), now=NOW)
+    mine = await service.registrations_of(Identity(chat=ChatId("telegram", "5")), now=NOW)
     assert {r.event_slug for r in mine} == {event.id, other.id}
     assert all(r.participant_id == pid for r in mine)
     # One of the two seats was a duplicate; it went to the first person waiting.
@@ -262,20 +277,25 @@ async def test_waiting_list_order_and_promotion_is_reported(
     service: RegistrationService, small: Event
 ) -> None:
     results = [
-        await service.signup(small, form(i), channel="telegram", telegram_id=1000 + i, now=NOW)
+        await service.signup(
+            small, form(i), channel="telegram", chat=ChatId("telegram", str(1000 + i)), now=NOW
+        )
         for i in range(5)
     ]
     assert [r.outcome for r in results] == [Outcome.REGISTERED] * 2 + [Outcome.WAITLISTED] * 3
     assert [r.registration.position for r in results if r.registration] == [None, None, 1, 2, 3]
     cancel = await service.cancel(
-        small, Identity(telegram_id=1001), channel="telegram", now=NOW + timedelta(days=1)
+        small,
+        Identity(chat=ChatId("telegram", "1001")),
+        channel="telegram",
+        now=NOW + timedelta(days=1),
     )
     assert cancel.outcome is Outcome.CANCELLED
     (promoted,) = cancel.promoted
     # Everything a channel needs to tell the promoted person.
-    assert (promoted.name, promoted.telegram_id, promoted.email) == (
+    assert (promoted.name, promoted.chat, promoted.email) == (
         "Deltager 2",
-        1002,
+        ChatId("telegram", "1002"),
         "deltager2@example.dk",
     )
     assert promoted.status is RegistrationStatus.REGISTERED and promoted.lang == "da"
@@ -284,7 +304,9 @@ async def test_waiting_list_order_and_promotion_is_reported(
     }
     assert positions == {"Deltager 3": 1, "Deltager 4": 2}
     # Leaving the waiting list frees no seat and promotes nobody.
-    left = await service.cancel(small, Identity(telegram_id=1003), channel="telegram", now=NOW)
+    left = await service.cancel(
+        small, Identity(chat=ChatId("telegram", "1003")), channel="telegram", now=NOW
+    )
     assert left.outcome is Outcome.CANCELLED and left.promoted == ()
     positions = {
         r.name: r.position for r in await service.event_registrations(small.id) if r.position
@@ -346,14 +368,14 @@ async def test_my_registrations(
     assert [r.event_slug for r in with_past] == [past.id, small.id, TEMADAG]
     await service.cancel(small, who, channel="email", now=NOW)
     assert [r.event_slug for r in await service.registrations_of(who, now=NOW)] == [TEMADAG]
-    assert await service.registrations_of(Identity(telegram_id=1), now=NOW) == []
+    assert await service.registrations_of(Identity(chat=ChatId("telegram", "1")), now=NOW) == []
 
 
 async def test_audit_trail_records_who_how_and_when(
     service: RegistrationService, small: Event
 ) -> None:
     await service.signup(small, form(1), channel="email", now=NOW)
-    await service.signup(small, form(2), channel="telegram", telegram_id=2, now=NOW)
+    await service.signup(small, form(2), channel="telegram", chat=ChatId("telegram", "2"), now=NOW)
     waiting = await service.signup(small, form(3), channel="email", now=NOW)
     later = NOW + timedelta(days=2)
     await service.cancel(
@@ -405,9 +427,10 @@ async def test_database_refuses_a_second_active_registration(
             )
 
 
-async def test_unknown_channel_and_naive_times(service: RegistrationService, small: Event) -> None:
-    with pytest.raises(ValueError, match="unknown channel"):
-        await service.signup(small, form(1), channel="sms", now=NOW)  # type: ignore[arg-type]
+async def test_bad_channel_name_and_naive_times(service: RegistrationService, small: Event) -> None:
+    for bad in ("", "SMS", "sms gateway", "a-channel-name-too-long"):
+        with pytest.raises(ValueError, match="bad channel name"):
+            await service.signup(small, form(1), channel=bad, now=NOW)
     # A naive time is Copenhagen wall time, as everywhere in the bot.
     result = await service.signup(small, form(1), channel="cli", now=NOW.replace(tzinfo=None))
     assert result.registration and result.registration.created_at == NOW

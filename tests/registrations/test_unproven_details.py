@@ -21,7 +21,7 @@ from bot.channels.mail.outbox import Outbox
 from bot.i18n import Lang
 from bot.registrations.dialogue import SKIP, YES, SignupDialogue, Turn
 from bot.registrations.form import SignupForm
-from bot.registrations.identity import Identity
+from bot.registrations.identity import ChatId, Identity
 from bot.registrations.models import Participant, ParticipantIdentity
 from bot.services import Services
 from tests.registrations.chat_signup import (
@@ -69,7 +69,9 @@ async def talk(
         turn = await dialogue.start(event, lang, NOW, chat_id=chat)
     for answer in answers:
         assert turn.state is not None, turn.text
-        turn = await dialogue.reply(event, turn.state, answer, NOW, telegram_id=chat)
+        turn = await dialogue.reply(
+            event, turn.state, answer, NOW, chat=ChatId("telegram", str(chat))
+        )
     return turn
 
 
@@ -107,7 +109,7 @@ async def test_a_signup_on_her_address_alone_does_not_change_her_details(
     }
     told = (await mails_to(services, KAREN.email))[-1]
     assert told.ics is not None and MALLORY.name in told.body and "Testdag anden-dag" in told.body
-    assert all(r.telegram_id != MALLORY.chat for r in mine)
+    assert all(r.chat != ChatId("telegram", str(MALLORY.chat)) for r in mine)
 
 
 async def test_an_address_nobody_uses_gets_the_details_typed(bot_services: Services) -> None:

@@ -29,7 +29,7 @@ from tests.conftest import postgres_schema
 from tests.mail.conftest import smtp
 from tests.reminders.events import write_events
 from tests.telegram.conftest import bot_api
-from tests.telegram.fake_bot_api import FakeBotAPI, run_polling
+from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI, run_polling
 from tests.telegram.helpers import FAST, Bot, Clock
 
 __all__ = ["bot_api", "smtp"]  # the fake Bot API and aiosmtpd, for the end-to-end tests
@@ -68,6 +68,8 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         data_dir=tmp_path,
         database_url=database_url,
         mail_from=BOT_ADDRESS,
+        smtp_host="127.0.0.1",
+        telegram_token=TOKEN,
         staff_chat_id=STAFF_CHAT,
         staff_email=STAFF_EMAIL,
     )

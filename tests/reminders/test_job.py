@@ -15,7 +15,7 @@ from bot.channels.mail.outbox import build_message
 from bot.clock import parse_aware
 from bot.registrations.dialogue import DialogueState
 from bot.registrations.form import SignupForm
-from bot.registrations.identity import Channel, Identity
+from bot.registrations.identity import ChatId, Identity
 from bot.registrations.results import Outcome, Result
 from bot.reminders.job import ReminderJob
 from bot.services import Services
@@ -42,14 +42,14 @@ async def sign_up(
     name: str,
     email: str,
     *,
-    telegram_id: int | None = None,
+    chat: ChatId | None = None,
     session: str | None = None,
     lang: str = "da",
     now: str | None = None,
 ) -> Result:
     event = services.kb.event(slug)
     assert event is not None
-    channel: Channel = "telegram" if telegram_id is not None else "email"
+    channel = chat.kind if chat is not None else "email"
     form = SignupForm(
         name=name,
         email=email,
@@ -62,7 +62,7 @@ async def sign_up(
         form,
         channel=channel,
         now=parse_aware(now) if now else SIGNUP_TIME,
-        telegram_id=telegram_id,
+        chat=chat,
     )
 
 
@@ -101,7 +101,12 @@ async def test_each_participant_is_reminded_once_on_their_channel_at_the_right_t
     services: Services, start: Start
 ) -> None:
     await sign_up(
-        services, EFTERAAR, "Karen Holm", "karen@example.dk", telegram_id=KAREN, session="1"
+        services,
+        EFTERAAR,
+        "Karen Holm",
+        "karen@example.dk",
+        chat=ChatId("telegram", str(KAREN)),
+        session="1",
     )
     await sign_up(services, EFTERAAR, "Birthe Jensen", BIRTHE, session="2")
 
@@ -170,7 +175,9 @@ async def test_no_reminder_after_cancelling_or_while_waiting_and_a_promoted_pers
     event = services.kb.event(PINSE)
     assert event is not None
     seated = await sign_up(services, PINSE, "Birthe Jensen", BIRTHE)
-    waiting = await sign_up(services, PINSE, "Ole Bak", "ole@example.dk", telegram_id=OLE)
+    waiting = await sign_up(
+        services, PINSE, "Ole Bak", "ole@example.dk", chat=ChatId("telegram", str(OLE))
+    )
     assert (seated.outcome, waiting.outcome) == (Outcome.REGISTERED, Outcome.WAITLISTED)
 
     # Two working days before Tuesday 21 May: Whit Monday is a holiday, so Thursday 16 May.
@@ -183,7 +190,7 @@ async def test_no_reminder_after_cancelling_or_while_waiting_and_a_promoted_pers
     cancelled = await services.registrations.cancel(
         event, Identity(email=BIRTHE), channel="email", now=parse_aware("2024-05-17T10:00")
     )
-    assert [p.telegram_id for p in cancelled.promoted] == [OLE]
+    assert [p.chat for p in cancelled.promoted] == [ChatId("telegram", str(OLE))]
     assert await due(services, "2024-05-17T10:01:00+02:00") == 0
     assert await due(services, "2024-05-21T07:30:00+02:00") == 1
     [(chat, text)] = await reminders_in_chats(services)
@@ -204,7 +211,12 @@ async def test_a_bot_down_over_both_moments_sends_the_last_reminder_once(
     services: Services,
 ) -> None:
     await sign_up(
-        services, EFTERAAR, "Karen Holm", "karen@example.dk", telegram_id=KAREN, session="2"
+        services,
+        EFTERAAR,
+        "Karen Holm",
+        "karen@example.dk",
+        chat=ChatId("telegram", str(KAREN)),
+        session="2",
     )
     assert await due(services, "2024-10-28T09:15:00+01:00") == 1
     assert await due(services, "2024-10-28T09:16:00+01:00") == 0
@@ -218,7 +230,12 @@ async def test_a_bot_down_over_both_moments_sends_the_last_reminder_once(
 async def test_reminders_can_be_switched_off(start: Start) -> None:
     services = await start(reminders_enabled=False)
     await sign_up(
-        services, EFTERAAR, "Karen Holm", "karen@example.dk", telegram_id=KAREN, session="2"
+        services,
+        EFTERAAR,
+        "Karen Holm",
+        "karen@example.dk",
+        chat=ChatId("telegram", str(KAREN)),
+        session="2",
     )
     assert await due(services, "2024-10-24T09:00:00+02:00") == 0
     assert await chat_outbox(services.db) == [] and await notices(services.db) == []
@@ -247,7 +264,9 @@ async def test_a_signup_left_unfinished_is_reminded_once_before_the_deadline(
     job = ReminderJob(services)
     await left_signup(services, 601, PINSE, "2024-05-01T10:00", name="Inge")
     await left_signup(services, 602, PINSE, "2024-05-01T10:00", name="Ole")
-    await sign_up(services, PINSE, "Ole Bak", "ole@example.dk", telegram_id=602)  # finished later
+    await sign_up(
+        services, PINSE, "Ole Bak", "ole@example.dk", chat=ChatId("telegram", "602")
+    )  # finished later
     await left_signup(services, 603, EFTERAAR, "2024-05-01T10:00", name="Per")  # another event
     await left_signup(services, 604, PINSE, "2024-05-09T09:55", name="Lis")  # answering now
 
@@ -278,7 +297,7 @@ async def test_staff_are_told_the_numbers_once_when_the_deadline_has_passed(
     event = services.kb.event(PINSE)
     assert event is not None
     await sign_up(services, PINSE, "Birthe Jensen", BIRTHE)
-    await sign_up(services, PINSE, "Ole Bak", "ole@example.dk", telegram_id=OLE)
+    await sign_up(services, PINSE, "Ole Bak", "ole@example.dk", chat=ChatId("telegram", str(OLE)))
     await sign_up(services, PINSE, "Anna Berg", ANNA)
     await services.registrations.cancel(
         event, Identity(email=ANNA), channel="email", now=SIGNUP_TIME

@@ -21,6 +21,7 @@ from bot.clock import parse_aware
 from bot.knowledge.schema import Event
 from bot.registrations.dialogue import SKIP, SignupDialogue, Turn
 from bot.registrations.form import SignupForm
+from bot.registrations.identity import ChatId
 from bot.reminders.job import ReminderJob
 from bot.services import Services
 from bot.settings import Settings
@@ -119,7 +120,7 @@ async def test_an_address_proven_with_the_code_counts(
     assert at_code.state is not None and at_code.state.step == "code"
     code = await code_sent_to(services, KAREN[1])
     turn = await chat_dialogue(services).reply(
-        the_event(services), at_code.state, code, STOPPED_AT, telegram_id=604
+        the_event(services), at_code.state, code, STOPPED_AT, chat=ChatId("telegram", "604")
     )
     proven = await keep(services, 604, turn)
     assert proven.state is not None and proven.state.answers["verified"] == "yes"
@@ -133,7 +134,11 @@ async def test_the_chats_own_signup_still_counts(services: Services) -> None:
     # 605 signed up in its own chat (the Telegram id is linked), then began again and stopped.
     form = SignupForm("Ole Bak", "ole@example.dk", "Ældrerådet")
     await services.registrations.signup(
-        the_event(services), form, channel="telegram", now=STOPPED_AT, telegram_id=605
+        the_event(services),
+        form,
+        channel="telegram",
+        now=STOPPED_AT,
+        chat=ChatId("telegram", "605"),
     )
     await stops_after(services, 605, ["Ole Bak", "ole.bak@example.dk"])
     await stops_after(services, 606, ["Nina Nørby", NOBODYS])

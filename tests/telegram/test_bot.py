@@ -20,7 +20,7 @@ from sqlalchemy import select
 from bot.cases.models import Case
 from bot.channels.telegram.app import build_application, serve
 from bot.clock import parse_aware
-from bot.registrations.identity import Identity
+from bot.registrations.identity import ChatId, Identity
 from bot.services import Services
 from tests.conftest import free_port, one_seat
 from tests.telegram.fake_bot_api import FakeBotAPI, post_update_to, run_polling
@@ -113,8 +113,8 @@ async def test_whole_signup_with_a_session_choice_and_a_bad_email(running: Bot) 
     mine = await running.services.registrations.registrations_of(
         Identity(email="karen.holm@jammerbugt.dk"), now=running.clock()
     )
-    assert [(r.event_slug, r.session_key, r.needs, r.telegram_id) for r in mine] == [
-        (VISION, "2", "Jeg kommer i kørestol", 5)
+    assert [(r.event_slug, r.session_key, r.needs, r.chat) for r in mine] == [
+        (VISION, "2", "Jeg kommer i kørestol", ChatId("telegram", "5"))
     ]
 
 
@@ -450,7 +450,7 @@ async def test_a_cancellation_in_chat_gives_the_seat_away_and_tells_the_next(
         SignupForm("Anna", "anna@example.dk", "Rådet"),
         channel="telegram",
         now=clock(),
-        telegram_id=50,
+        chat=ChatId("telegram", "50"),
     )
     mail_only = await service.signup(
         event, SignupForm("Ib", "ib@example.dk", "Rådet"), channel="email", now=clock()
@@ -460,7 +460,7 @@ async def test_a_cancellation_in_chat_gives_the_seat_away_and_tells_the_next(
         SignupForm("Bo", "bo@example.dk", "Rådet"),
         channel="telegram",
         now=clock(),
-        telegram_id=51,
+        chat=ChatId("telegram", "51"),
     )
     assert [r.outcome.value for r in (seat, mail_only, on_telegram)] == [
         "registered",
@@ -480,3 +480,34 @@ async def test_a_cancellation_in_chat_gives_the_seat_away_and_tells_the_next(
         assert not bot_api.sent(51)  # Bo is still waiting: nothing to tell him
     finally:
         await services.close()
+
+
+async def test_a_seat_freed_anywhere_is_told_in_the_telegram_chat_of_the_next(
+    bot_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    """The service tells the promoted person, whoever cancelled: here by e-mail, and the next
+    on the list hears it in their Telegram chat, through the chat outbox."""
+    from bot.registrations.form import SignupForm
+    from tests.telegram.test_staff import bot_running
+
+    folder = tmp_path / "knowledge"
+    one_seat(folder)
+    settings = settings_for(tmp_path, bot_api).model_copy(
+        update={"knowledge_dir": folder, "mail_from": "sekretariat@example.dk"}
+    )
+    clock = Clock(parse_aware("2024-04-01T10:00:00+02:00"))
+    async with bot_running(bot_api, settings, clock) as bot:
+        event = bot.services.kb.event("lille-dag")
+        assert event is not None
+        service = bot.services.registrations
+        ib = SignupForm("Ib", "ib@example.dk", "Rådet")
+        await service.signup(event, ib, channel="email", now=clock())
+        bo = SignupForm("Bo", "bo@example.dk", "Rådet")
+        waiting = await service.signup(
+            event, bo, channel="telegram", chat=ChatId("telegram", "52"), now=clock()
+        )
+        assert waiting.outcome.value == "waitlisted"
+        await service.cancel(event, Identity(email="ib@example.dk"), channel="email", now=clock())
+        [told] = await bot_api.wait_for_sent(52)
+        assert told.text.startswith("Godt nyt: Der er blevet en plads fri")
+        assert "skrive" in told.text and "chatten" in told.text  # cancelled here in the chat

@@ -19,6 +19,7 @@ from bot.channels.telegram.app import command_menu
 from bot.clock import parse_aware
 from bot.privacy.service import Privacy, Who
 from bot.registrations.form import SignupForm
+from bot.registrations.identity import ChatId
 from tests.privacy.conftest import search
 from tests.privacy.test_logs import leaks
 from tests.telegram.fake_bot_api import FakeBotAPI
@@ -50,7 +51,7 @@ async def karen_signs_up_and_asks(bot: Staffed) -> None:
     assert event is not None
     form = SignupForm(NAME, ADDRESS, "Ældrerådet i Xyzby", needs="Plads til en kørestol")
     await bot.services.registrations.signup(
-        event, form, channel="telegram", now=bot.clock(), telegram_id=KAREN
+        event, form, channel="telegram", now=bot.clock(), chat=ChatId("telegram", str(KAREN))
     )
     post = await bot.open_case(
         KAREN, question=f"Må {PHRASE} komme med?", first_name="Karen", last_name="Holmgaard"
@@ -98,7 +99,7 @@ async def test_delete_me_asks_first_no_keeps_everything_yes_leaves_nothing(
 
     [kept] = await bot.press(KAREN, question, "Nej, behold mine data")
     assert "intet er slettet" in kept.text
-    data = await Privacy(bot.services).data(Who.of(telegram_id=KAREN))
+    data = await Privacy(bot.services).data(Who.of(chat=ChatId("telegram", str(KAREN))))
     assert len(data.registrations) == 1 and len(data.cases) == 1
 
     [question] = await bot.ask(KAREN, "/delete_me")

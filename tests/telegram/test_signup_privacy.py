@@ -25,7 +25,7 @@ from bot.channels.mail.models import OutboxMail
 from bot.channels.mail.outbox import Outbox
 from bot.channels.telegram.app import build_application
 from bot.clock import parse_aware
-from bot.registrations.identity import Identity
+from bot.registrations.identity import ChatId, Identity
 from bot.services import Services
 from bot.settings import Settings
 from tests.conftest import postgres_schema
@@ -162,7 +162,7 @@ async def nothing_of_karen_in_mallorys_chat(bot: Bot) -> None:
     [karen] = await bot.services.registrations.registrations_of(
         Identity(email=KAREN_EMAIL), now=bot.clock()
     )
-    assert karen.status.value == "registered" and karen.telegram_id != MALLORY
+    assert karen.status.value == "registered" and karen.chat != ChatId("telegram", str(MALLORY))
 
 
 async def test_an_address_registered_by_email_is_never_shown_in_another_chat(

@@ -33,7 +33,7 @@ from bot.delivery.models import ChatOutboxMessage
 from bot.knowledge.learned import LearnedAnswer
 from bot.knowledge.schema import Event
 from bot.registrations.form import SignupForm
-from bot.registrations.identity import Channel, Identity
+from bot.registrations.identity import ChatId, Identity
 from bot.services import Services
 from bot.settings import Settings
 from tests.conftest import KNOWLEDGE
@@ -307,14 +307,14 @@ async def register_people(services: Services, clock: Clock) -> None:
 
     async def signup(event: Event, name: str, telegram_id: int | None = None) -> None:
         form = SignupForm(name, f"{name.split()[0].lower()}@example.dk", "Handicaprådet")
-        channel: Channel = "email" if telegram_id is None else "telegram"
+        chat = None if telegram_id is None else ChatId("telegram", str(telegram_id))
         await services.registrations.signup(
-            event, form, channel=channel, now=at, telegram_id=telegram_id
+            event, form, channel=chat.kind if chat else "email", now=at, chat=chat
         )
 
     await signup(small, "Tove", 702)
     await services.registrations.cancel(
-        small, Identity(telegram_id=702), channel="telegram", now=at
+        small, Identity(chat=ChatId("telegram", "702")), channel="telegram", now=at
     )
     await signup(small, "Anna Berg", 701)
     await signup(small, "Ib Skov")

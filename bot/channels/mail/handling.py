@@ -47,7 +47,6 @@ from bot.cases import texts
 from bot.cases.service import CaseError, CaseInfo, StaffMember
 from bot.channels.mail.classify import PrivacyRequest, classify, privacy_request
 from bot.channels.mail.models import AutoReply, InboundMail, MailThread, UndeliverableAddress
-from bot.channels.mail.notices import queue_promotions
 from bot.channels.mail.outbox import Outbox
 from bot.channels.mail.privacy import MailPrivacy, forget_sender
 from bot.channels.mail.reading import ReadMail, read_message
@@ -276,8 +275,6 @@ class MailHandler:
                 message.text, self._subject(mail), lang, message.ics, message.ics_filename
             )
             outcome["handled"] = await self._write(session, msg, handled, reply)
-            # Whoever gets the freed seat is told, in the same transaction as the cancellation.
-            await queue_promotions(session, self.outbox, event, result.promoted, now)
 
         if action == "cancel":
             await service.cancel(event, Identity(email=sender), channel=CHANNEL, now=now, also=also)

@@ -16,9 +16,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot.channels.mail.channel import mail_outbox
 from bot.channels.mail.imap import ImapConfig, MailboxWorker, MailHandler
 from bot.channels.mail.oauth import ClientCredentialsTokenProvider
-from bot.channels.mail.outbox import Outbox, OutboxSender
+from bot.channels.mail.outbox import OutboxSender
 from bot.channels.mail.smtp import SmtpConfig
 from bot.channels.mail.staff import StaffMailBoard
 from bot.services import Services
@@ -26,27 +27,42 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 
-def build(services: Services, handler: MailHandler) -> tuple[MailboxWorker, OutboxSender | None]:
-    """The worker and the sender the settings describe (the sender is None without SMTP)."""
+def build(
+    services: Services, handler: MailHandler | None = None
+) -> tuple[MailboxWorker | None, OutboxSender | None]:
+    """The worker and the sender the settings describe (None: no mailbox, no SMTP)."""
     settings = services.settings
     tokens = ClientCredentialsTokenProvider.from_settings(settings)
     imap = ImapConfig.from_settings(settings, tokens)
-    if imap is None:
-        raise ValueError("BOT_IMAP_HOST is not set")
-    worker = MailboxWorker(
-        services.db,
-        imap,
-        handler,
-        max_attempts=settings.mail_max_attempts,
-        health=services.health,
-    )
     smtp = SmtpConfig.from_settings(settings, tokens)
     sender = (
         OutboxSender(services.db, smtp, max_attempts=settings.mail_max_attempts)
         if smtp is not None
         else None
     )
+    if imap is None:
+        return None, sender
+    worker = MailboxWorker(
+        services.db,
+        imap,
+        handler or mail_handler(services),
+        max_attempts=settings.mail_max_attempts,
+        health=services.health,
+    )
     return worker, sender
+
+
+def mail_handler(services: Services) -> MailHandler:
+    """What decides and acts on each message of the mailbox."""
+    from bot.channels.mail.handling import MailHandler as Handler
+
+    settings = services.settings
+    return Handler(
+        services,
+        mail_outbox(services),
+        mail_from=settings.mail_from,
+        replies_per_day=settings.mail_autoreplies_per_day,
+    )
 
 
 def staff_board(services: Services) -> StaffMailBoard | None:
@@ -60,14 +76,16 @@ def staff_board(services: Services) -> StaffMailBoard | None:
         return found.title if found else None
 
     return StaffMailBoard(
-        Outbox(services.db, mail_from=settings.mail_from),
+        mail_outbox(services),
         settings.staff_email,
         title=title,
         lang=settings.staff_language,
     )
 
 
-async def serve(services: Services, stop: asyncio.Event, handler: MailHandler) -> None:
+async def serve(
+    services: Services, stop: asyncio.Event, handler: MailHandler | None = None
+) -> None:
     """Read the mailbox and send the outbox until ``stop`` is set."""
     worker, sender = build(services, handler)
     board = staff_board(services)
@@ -76,6 +94,7 @@ async def serve(services: Services, stop: asyncio.Event, handler: MailHandler) -
     if sender is None:
         log.warning("mail: BOT_SMTP_HOST or BOT_MAIL_FROM not set; replies wait in the outbox")
     async with asyncio.TaskGroup() as tasks:
-        tasks.create_task(worker.run(stop), name="mail-imap")
+        if worker is not None:
+            tasks.create_task(worker.run(stop), name="mail-imap")
         if sender is not None:
             tasks.create_task(sender.run(stop), name="mail-outbox")

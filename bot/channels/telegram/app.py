@@ -1,12 +1,13 @@
 """The Telegram bot: one python-telegram-bot Application, wired to the bot's services.
 
 ``build_application`` assembles it: the handlers of ``staff`` (first, so staff commands and the
-staff chat never reach the participants' handlers), ``entry``, ``privacy`` and ``chat``
-(fallbacks last), a rate limiter that keeps to Telegram's limits, updates processed in order per
-chat and concurrently across chats (a chat that floods the bot is told once to wait, and slows
-only itself), an error handler that logs and keeps going, and the command menu in Danish and
-English. ``serve`` runs it by long polling, or by webhook behind a reverse proxy when
-``BOT_TELEGRAM_WEBHOOK_URL`` is set, inside an asyncio program that may run other channels too.
+staff chat never reach the participants' handlers), then ``conversation``, which hands every
+participant's message and button to the channel-independent conversation turn; a rate limiter that
+keeps to Telegram's limits, updates processed in order per chat and concurrently across chats (a
+chat that floods the bot is told once to wait, and slows only itself), an error handler that logs
+and keeps going, and the command menu in Danish and English. ``serve`` runs it by long polling, or
+by webhook behind a reverse proxy when ``BOT_TELEGRAM_WEBHOOK_URL`` is set, inside an asyncio
+program that may run other channels too.
 
 Beside the Application, ``run_beside`` puts the staff chat on the staff desk (when
 ``BOT_STAFF_CHAT_ID`` is set) and runs the sender of the chat outbox: the messages the bot sends
@@ -26,11 +27,11 @@ from telegram import Bot, BotCommand, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.channels.telegram import chat, entry, privacy, staff
+from bot.channels.telegram import conversation as participants
+from bot.channels.telegram import staff
 from bot.channels.telegram.common import CHANNEL, Context, conversation, lang_of, reply, send_html
 from bot.channels.telegram.limits import ChatRateLimiter
 from bot.channels.telegram.ordering import PerChatUpdateProcessor, flood_notice, without_slot
-from bot.clock import now as clock_now
 from bot.delivery.sender import ChatOutboxSender
 from bot.i18n import Lang, translator
 from bot.services import Services
@@ -106,7 +107,7 @@ async def on_error(update: object, context: Context) -> None:
 def build_application(
     services: Services,
     *,
-    clock: Callable[[], datetime] = clock_now,
+    clock: Callable[[], datetime] | None = None,
     base_url: str | None = None,
     per_chat_rate: float = 1.0,
     rate_limits: bool = True,
@@ -140,12 +141,9 @@ def build_application(
         builder = builder.base_url(api).base_file_url(api.replace("/bot", "/file/bot"))
     app = builder.build()
     app.bot_data["services"] = services
-    app.bot_data["clock"] = clock
+    app.bot_data["clock"] = clock or services.clock
     staff.register(app, settings.staff_chat_id)
-    entry.register(app)
-    privacy.register(app)
-    chat.register(app)
-    entry.register_fallbacks(app)
+    participants.register(app)
     app.add_error_handler(on_error)
     return app
 

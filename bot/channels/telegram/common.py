@@ -18,10 +18,16 @@ from telegram.ext import ContextTypes
 from bot.channels.telegram.limits import split_text
 from bot.conversations import ConversationInfo
 from bot.i18n import Lang, normalise_lang
+from bot.registrations.identity import ChatId
 from bot.services import Services
 
 CHANNEL: Final = "telegram"
 Context = ContextTypes.DEFAULT_TYPE
+
+
+def chat_of(user_id: int) -> ChatId:
+    """How the brain knows a Telegram user: their id (also their private chat's id)."""
+    return ChatId(CHANNEL, str(user_id))
 
 
 def services(context: Context) -> Services:

@@ -49,6 +49,7 @@ from bot.channels.telegram.common import (
     CHANNEL,
     Context,
     as_html,
+    chat_of,
     conversation,
     keyboard,
     lang_of,
@@ -202,14 +203,15 @@ async def is_staff(update: Update, context: Context) -> bool:
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return False
-    policy = services(context).staff
-    if policy.chat_id is not None and chat.id == policy.chat_id:
+    svc = services(context)
+    staff_chat_id = svc.settings.staff_chat_id
+    if staff_chat_id is not None and chat.id == staff_chat_id:
         return True
     if chat.type != ChatType.PRIVATE:
         return False  # another group: its members are not all staff
-    if policy.telegram_id_is_staff(user.id):
+    if svc.staff.chat_is_staff(chat_of(user.id)):
         return True
-    return await in_staff_chat(context, policy.chat_id, user.id)
+    return await in_staff_chat(context, staff_chat_id, user.id)
 
 
 async def in_staff_chat(context: Context, chat_id: int | None, user_id: int) -> bool:
