@@ -95,9 +95,10 @@ async def _invite(slug: str, path: Path, lang: Lang) -> int:
     from sqlalchemy import select
 
     from bot.answering import compose
+    from bot.channels.mail.channel import mail_outbox
     from bot.channels.mail.models import UndeliverableAddress
     from bot.channels.mail.oauth import ClientCredentialsTokenProvider
-    from bot.channels.mail.outbox import Outbox, OutboxSender
+    from bot.channels.mail.outbox import OutboxSender
     from bot.channels.mail.smtp import SmtpConfig, SmtpFailure
     from bot.clock import now
     from bot.registrations.ics import calendar_filename, event_calendar
@@ -116,7 +117,7 @@ async def _invite(slug: str, path: Path, lang: Lang) -> int:
         calendar = event_calendar(
             event, location=compose.place_text(event, lang), description=event.summary
         )
-        outbox = Outbox(services.db, mail_from=settings.mail_from)
+        outbox = mail_outbox(services)
         queued = 0
         async with services.db.transaction() as session:
             bounced = set(await session.scalars(select(UndeliverableAddress.email)))

@@ -28,8 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 async def _preview(files: list[Path], now_text: str | None) -> list[dict[str, Any]]:
-    from bot.channels.mail.handling import MailHandler
-    from bot.channels.mail.outbox import Outbox
+    from bot.channels.mail.serve import mail_handler
     from bot.clock import now as clock_now
     from bot.clock import parse_aware
     from bot.services import Services
@@ -46,12 +45,7 @@ async def _preview(files: list[Path], now_text: str | None) -> list[dict[str, An
         )
         services = await Services.start(settings)
         try:
-            handler = MailHandler(
-                services,
-                Outbox(services.db),
-                mail_from=settings.mail_from,
-                replies_per_day=settings.mail_autoreplies_per_day,
-            )
+            handler = mail_handler(services)
             for path in files:
                 try:
                     handled = await handler.handle(path.read_bytes(), now=now)

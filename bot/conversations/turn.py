@@ -34,6 +34,7 @@ from bot.conversations.messages import Attachment, Choice, Incoming, Reply, Say
 from bot.conversations.store import ConversationInfo
 from bot.conversations.texts import chosen_text, event_choices, help_text, privacy_text
 from bot.i18n import Lang, normalise_lang, translator
+from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import Event
 from bot.registrations.confirmation import Message, message_for, my_registrations_text
 from bot.registrations.dialogue import Choice as DialogueChoice
@@ -279,16 +280,7 @@ class Conversation:
                 lang=turn.lang,
                 now=incoming.now,
             )
-        return [self._say_answer(answer)]
-
-    def _say_answer(self, answer: Answer) -> Say:
-        kb = self.services.kb
-        if answer.candidates:
-            events = [kb.event(slug) for slug in answer.candidates]
-            choices = tuple(Choice(f"ev:{e.id}", e.title) for e in events if e is not None)
-            return Say(answer.text, choices)
-        source = kb.get(answer.event) if answer.event and not answer.escalate else None
-        return Say(answer.text, source=source.title if source else None)
+        return [answer_say(svc.kb, answer)]
 
     # -- signing up ---------------------------------------------------------------------------
 
@@ -429,6 +421,17 @@ class Conversation:
                 )
             )
         ]
+
+
+def answer_say(kb: KnowledgeBase, answer: Answer) -> Say:
+    """The core's answer as said on any channel: the events to choose between when it could
+    not tell which, else the text with the event it came from (not for a hand-over)."""
+    if answer.candidates:
+        events = [kb.event(slug) for slug in answer.candidates]
+        choices = tuple(Choice(f"ev:{e.id}", e.title) for e in events if e is not None)
+        return Say(answer.text, choices)
+    source = kb.get(answer.event) if answer.event and not answer.escalate else None
+    return Say(answer.text, source=source.title if source else None)
 
 
 def _dialogue_choice(choice: DialogueChoice) -> Choice:

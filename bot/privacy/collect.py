@@ -74,10 +74,14 @@ def _row(mapping: Any, leave_out: frozenset[str] = frozenset()) -> Row:
 
 
 async def _rows(
-    session: AsyncSession, table: Table, where: ColumnElement[bool], order: str
+    session: AsyncSession,
+    table: Table,
+    where: ColumnElement[bool],
+    order: str,
+    leave_out: frozenset[str] = frozenset(),
 ) -> list[Row]:
     result = await session.execute(select(table).where(where).order_by(table.c[order]))
-    return [_row(r._mapping, STAFF_COLUMNS) for r in result]
+    return [_row(r._mapping, STAFF_COLUMNS | leave_out) for r in result]
 
 
 async def person_data(session: AsyncSession, person: Person) -> PersonData:
@@ -120,5 +124,5 @@ async def person_data(session: AsyncSession, person: Person) -> PersonData:
     for rule, table in rule_tables():
         where = rule.of(table, person, registration_ids)
         order = next(iter(table.primary_key.columns)).name
-        data.rows[rule.table] = await _rows(session, table, where, order)
+        data.rows[rule.table] = await _rows(session, table, where, order, rule.leave_out)
     return data

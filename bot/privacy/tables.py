@@ -43,6 +43,8 @@ class PersonalRows:
     activity: str | None = None
     # How long rows without an event are kept; None: BOT_RETENTION_DAYS.
     keep: timedelta | None = None
+    # Columns the export names but does not copy (a stored copy of an earlier export).
+    leave_out: frozenset[str] = frozenset()
 
     def sa_table(self) -> Table | None:
         """The table, if its feature's models are loaded (they are, in the running bot)."""
@@ -83,6 +85,10 @@ PERSONAL_ROWS: tuple[PersonalRows, ...] = (
                  keep=timedelta(days=7)),
     PersonalRows("reminder_notices", chat=("channel", "chat_id"), registration="registration_id",
                  event="event_slug", activity="queued_at"),
+    # What was said in each web chat, its files included; a file kept there is the calendar
+    # file or an earlier data export, which the export would otherwise copy into itself.
+    PersonalRows("web_chat_messages", chat=("channel", "chat_id"), event="event_slug",
+                 activity="created_at", leave_out=frozenset({"file_content"})),
 )  # fmt: skip
 
 BY_CODE: frozenset[str] = frozenset(

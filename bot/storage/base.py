@@ -32,6 +32,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "bot.reminders.models",
     "bot.privacy.models",
     "bot.changes.models",
+    "bot.channels.web.models",
 )
 
 NAMING_CONVENTION = {

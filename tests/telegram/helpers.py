@@ -52,4 +52,6 @@ def settings_for(tmp_path: Path, api: FakeBotAPI) -> Settings:
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
         telegram_token=TOKEN,
         telegram_api_url=api.base_url,
+        # E-mail is queued for the person (codes, notices); no sender runs in these tests.
+        smtp_host="127.0.0.1",
     )

@@ -59,7 +59,9 @@ async def serving(settings: Settings, api: FakeBotAPI) -> AsyncIterator[Bot]:
 async def running(
     request: pytest.FixtureRequest, bot_api: FakeBotAPI, tmp_path: Path
 ) -> AsyncIterator[Bot]:
-    settings = settings_for(tmp_path, bot_api).model_copy(update={"mail_from": SECRETARIAT})
+    settings = settings_for(tmp_path, bot_api).model_copy(
+        update={"mail_from": SECRETARIAT, "smtp_host": "127.0.0.1"}
+    )
     if request.param == "sqlite":
         async with serving(settings, bot_api) as bot:
             yield bot

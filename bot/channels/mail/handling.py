@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -53,6 +53,7 @@ from bot.channels.mail.reading import ReadMail, read_message
 from bot.channels.mail.staff import ROUTE as STAFF_ROUTE
 from bot.channels.mail.staff import Command as StaffCommand
 from bot.channels.mail.staff import empty_reply_text, staff_command, staff_text
+from bot.conversations.turn import answer_say
 from bot.delivery import Thread
 from bot.i18n import Lang, guess_language, normalise_lang, translator
 from bot.knowledge.schema import Event
@@ -245,8 +246,9 @@ class MailHandler:
             return await self._escalate(
                 msg, "question", "not in the knowledge base", about, name, lang, decision.message
             )
-        source = kb.get(about) if about else None
-        text = answer.text + (f"\n\n({source.title})" if source and not answer.candidates else "")
+        # Said as on every channel; in a letter, the event it came from goes below in brackets.
+        say = answer_say(kb, answer if answer.event else replace(answer, event=about))
+        text = say.text + (f"\n\n({say.source})" if say.source else "")
         handled = Handled("question", "answered", answer.intent, about, name, sender)
         reply = _Reply(text, self._subject(mail), lang)
         return await self._finish(msg, handled, reply)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from bot.channels.mail.channel import mail_outbox
 from bot.channels.mail.imap import ImapConfig, MailboxWorker, MailHandler
@@ -23,6 +24,9 @@ from bot.channels.mail.outbox import OutboxSender
 from bot.channels.mail.smtp import SmtpConfig
 from bot.channels.mail.staff import StaffMailBoard
 from bot.services import Services
+
+if TYPE_CHECKING:
+    from bot.channels.mail import handling
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +56,12 @@ def build(
     return worker, sender
 
 
-def mail_handler(services: Services) -> MailHandler:
+def mail_handler(services: Services) -> handling.MailHandler:
     """What decides and acts on each message of the mailbox."""
-    from bot.channels.mail.handling import MailHandler as Handler
+    from bot.channels.mail import handling
 
     settings = services.settings
-    return Handler(
+    return handling.MailHandler(
         services,
         mail_outbox(services),
         mail_from=settings.mail_from,
