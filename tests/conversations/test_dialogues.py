@@ -1,7 +1,8 @@
 """The same dialogues on every channel, through the one conversation turn.
 
 Each test runs once per channel: the turn itself with a stub channel (no network), the
-terminal chat, and the real Telegram Application against the fake Bot API. What the person
+terminal chat, the real Telegram Application against the fake Bot API, and the web chat's
+application (in process, through the API its page's script uses). What the person
 sees differs only in how a channel draws it; what is done (a registration, a cancellation, a
 case for staff) is checked in the database.
 """
@@ -11,18 +12,23 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.channels.terminal import TerminalChat
+from bot.channels.web.chat import WebChat
+from bot.channels.web.transcript import Transcript
 from bot.clock import parse_aware
 from bot.services import Services
 from bot.settings import Settings
+from bot.web.app import build_app
 from tests.conftest import KNOWLEDGE
 from tests.conversations.drivers import (
     Driver,
     StubDriver,
     TelegramDriver,
     TerminalDriver,
+    WebDriver,
 )
 from tests.telegram.fake_bot_api import FakeBotAPI, run_polling
 from tests.telegram.helpers import FAST, Bot, Clock, settings_for
@@ -32,7 +38,7 @@ TITLE = "visionsdag"
 BEFORE = "2020-01-15T10:00:00+01:00"
 
 
-@pytest.fixture(params=["stub", "terminal", "telegram"])
+@pytest.fixture(params=["stub", "terminal", "telegram", "web"])
 async def person(
     request: pytest.FixtureRequest, tmp_path: Path, bot_api: FakeBotAPI
 ) -> AsyncIterator[tuple[Driver, Services]]:
@@ -44,6 +50,8 @@ async def person(
             knowledge_dir=KNOWLEDGE,
             data_dir=tmp_path,
             database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+            # The web chat's own limits are tested in tests/web; a dialogue is quicker here.
+            web_session_burst=100,
         )
     services = await Services.start(settings)
     services.clock = clock
@@ -52,6 +60,16 @@ async def person(
             yield StubDriver(services, clock), services
         elif request.param == "terminal":
             yield TerminalDriver(TerminalChat(services, clock=clock, user="anna")), services
+        elif request.param == "web":
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(
+                    app=build_app(services, WebChat(services, Transcript(services.db), clock=clock))
+                ),
+                base_url="http://chat.test",
+            ) as client:
+                web = WebDriver(client, f"/chat/{VISION}")
+                await web.open(services)
+                yield web, services
         else:
             from bot.channels.telegram.app import build_application
 
