@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "invite": "bot.commands.invite",
     "changes": "bot.commands.changes",
     "cases": "bot.commands.cases",
+    "staff": "bot.commands.staff",
 }
 
 

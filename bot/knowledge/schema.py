@@ -24,9 +24,20 @@ from pydantic import (
 )
 
 from bot.clock import TZ, at, localize
+from bot.i18n import N_
 from bot.understanding.kinds import KINDS
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class Invalid(ValueError):
+    """A validation message that ``knowledge check`` can say in Danish: a template marked with
+    ``N_`` and its values; ``str()`` is the English text."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template.format(**params))
 
 
 def _parse_clock(value: Any) -> Any:
@@ -34,24 +45,24 @@ def _parse_clock(value: Any) -> Any:
     if isinstance(value, time):
         return value
     if isinstance(value, bool):
-        raise ValueError("a time of day is expected, such as '10:30'")
+        raise Invalid(N_("a time of day is expected, such as '10:30'"))
     if isinstance(value, int):
         # YAML 1.1 reads an unquoted 10:30 as the base-60 integer 630.
         hours, minutes = divmod(value, 60)
         if 0 <= hours < 24:
             return time(hours, minutes)
-        raise ValueError("a time of day is expected, such as '10:30'")
+        raise Invalid(N_("a time of day is expected, such as '10:30'"))
     if isinstance(value, float):
-        raise ValueError("write the time in quotes, such as '10:30' (10.30 unquoted is a number)")
+        raise Invalid(N_("write the time in quotes, such as '10:30' (10.30 unquoted is a number)"))
     if isinstance(value, str):
         match = re.fullmatch(r"\s*(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\s*", value, re.IGNORECASE)
         if not match:
-            raise ValueError(f"{value!r} is not a time of day such as '10:30'")
+            raise Invalid(N_("{value!r} is not a time of day such as '10:30'"), value=value)
         hours, minutes = int(match[1]), int(match[2])
         if hours > 23 or minutes > 59:
-            raise ValueError(f"{value!r} is not a time of day such as '10:30'")
+            raise Invalid(N_("{value!r} is not a time of day such as '10:30'"), value=value)
         return time(hours, minutes)
-    raise ValueError("a time of day is expected, such as '10:30'")
+    raise Invalid(N_("a time of day is expected, such as '10:30'"))
 
 
 def _parse_datetime(value: Any) -> Any:
@@ -59,15 +70,15 @@ def _parse_datetime(value: Any) -> Any:
     if isinstance(value, datetime):
         return localize(value)
     if isinstance(value, date):
-        raise ValueError("a date and a time are expected, such as '2024-05-31 11:00'")
+        raise Invalid(N_("a date and a time are expected, such as '2024-05-31 11:00'"))
     if isinstance(value, str):
         try:
             return localize(datetime.fromisoformat(value.strip()))
         except ValueError:
-            raise ValueError(
-                f"{value!r} is not a date and time such as '2024-05-31 11:00'"
+            raise Invalid(
+                N_("{value!r} is not a date and time such as '2024-05-31 11:00'"), value=value
             ) from None
-    raise ValueError("a date and a time are expected, such as '2024-05-31 11:00'")
+    raise Invalid(N_("a date and a time are expected, such as '2024-05-31 11:00'"))
 
 
 def _speaker(value: Any) -> Any:
@@ -76,7 +87,11 @@ def _speaker(value: Any) -> Any:
 
 def _kind(value: Any) -> Any:
     if value is not None and value not in KINDS:
-        raise ValueError(f"{value!r} is not a kind of question; known: {', '.join(sorted(KINDS))}")
+        raise Invalid(
+            N_("{value!r} is not a kind of question; known: {known}"),
+            value=value,
+            known=", ".join(sorted(KINDS)),
+        )
     return value
 
 
@@ -176,7 +191,7 @@ class Venue(_Strict):
     @model_validator(mode="after")
     def _somewhere(self) -> Venue:
         if not (self.name or self.address or self.online):
-            raise ValueError("a venue needs a name, an address, or online: true")
+            raise Invalid(N_("a venue needs a name, an address, or online: true"))
         return self
 
 
@@ -190,7 +205,7 @@ class Price(_Strict):
     @model_validator(mode="after")
     def _known(self) -> Price:
         if not self.free and self.amount_dkk is None and not self.note:
-            raise ValueError("a price needs free: true, amount_dkk, or a note")
+            raise Invalid(N_("a price needs free: true, amount_dkk, or a note"))
         return self
 
 
@@ -258,6 +273,9 @@ class ProgrammeItem(_Strict):
         default_factory=list, description="Keys of the sessions that run in this item"
     )
     note: str | None = None
+    day: date | None = Field(
+        default=None, description="The item's day in an event of several days (default: the first)"
+    )
 
 
 class QA(_Strict):
@@ -331,16 +349,18 @@ class Event(_Source):
     @model_validator(mode="after")
     def _coherent(self) -> Event:
         if self.end <= self.start:
-            raise ValueError("end must be after start")
+            raise Invalid(N_("end must be after start"))
         if self.registration:
             keys = [s.key for s in self.registration.sessions]
             if len(keys) != len(set(keys)):
-                raise ValueError("registration.sessions: two sessions share a key")
+                raise Invalid(N_("registration.sessions: two sessions share a key"))
             for item in self.programme:
                 unknown = set(item.sessions) - set(keys)
                 if unknown:
-                    raise ValueError(
-                        f"programme item {item.title!r} names unknown sessions {sorted(unknown)}"
+                    raise Invalid(
+                        N_("programme item {title!r} names unknown sessions {keys}"),
+                        title=item.title,
+                        keys=sorted(unknown),
                     )
         return self
 
@@ -349,12 +369,12 @@ class Event(_Source):
         return self.start.astimezone(TZ).date()
 
     def item_start(self, item: ProgrammeItem) -> datetime:
-        """The aware start of a programme item (items run on the event's first day)."""
-        return at(self.day, item.start)
+        """The aware start of a programme item (on its day, by default the event's first)."""
+        return at(item.day or self.day, item.start)
 
     def item_end(self, item: ProgrammeItem) -> datetime | None:
         """The aware end of a programme item, where the source gives one."""
-        return at(self.day, item.end) if item.end else None
+        return at(item.day or self.day, item.end) if item.end else None
 
     @property
     def sessions(self) -> list[Session]:

@@ -112,6 +112,12 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "privacy_event_ends",  # per event: when it ended
         "event_snapshots",  # per event: what participants were last told
         "event_changes",  # per event: changes and what staff decided
+        # The staff desk: staff accounts, their sessions and sign-in links (hashes only), and
+        # what staff did at the desk; about staff, never about a participant.
+        "staff_accounts",
+        "desk_sessions",
+        "desk_signin_links",
+        "desk_audit",
     }
 )
 

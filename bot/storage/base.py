@@ -33,6 +33,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "bot.privacy.models",
     "bot.changes.models",
     "bot.channels.web.models",
+    "bot.staff.models",
 )
 
 NAMING_CONVENTION = {

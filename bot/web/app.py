@@ -1,9 +1,10 @@
 """The bot's one ASGI application (Starlette), and serving it with uvicorn beside the rest.
 
 ``build_app`` puts together what every page shares (security headers, the body size limit,
-error pages in the person's language, static files) and the web chat's routes; the staff desk
-will add its own beside them. ``serve_app`` runs it with uvicorn inside the bot's asyncio
-program until the stop event, leaving signals to ``python -m bot run``.
+error pages in the person's language, static files), the web chat's routes and the staff
+desk's (under /desk, with a session of its own that the chat's cookie never opens).
+``serve_app`` runs it with uvicorn inside the bot's asyncio program until the stop event,
+leaving signals to ``python -m bot run``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from starlette.routing import BaseRoute, Mount
 
 from bot.channels.web.chat import WebChat
 from bot.channels.web.routes import ChatRoutes
+from bot.desk.cookies import DeskCookie
 from bot.i18n import normalise_lang
 from bot.services import Services
 from bot.web.headers import SecurityHeaders
@@ -32,19 +34,23 @@ log = logging.getLogger(__name__)
 
 
 def build_app(services: Services, chat: WebChat) -> Starlette:
-    """The application: the web chat's pages and API, with the shared protections."""
+    """The application: the web chat's pages and API and the staff desk, with the shared
+    protections. The desk's handlers are kept in ``app.state.desk``."""
     from bot.channels.web import routes as chat_routes
+    from bot.desk import routes as desk_routes
 
     settings = services.settings
     pages = Pages(
-        [chat_routes.TEMPLATES],
-        {"chat": chat_routes.STATIC},
+        [chat_routes.TEMPLATES, desk_routes.TEMPLATES],
+        {"chat": chat_routes.STATIC, "desk": desk_routes.STATIC},
     )
-    keys = SessionKeys(signing_key(settings), embeddable=bool(settings.web_allowed_origins))
-    routes: list[BaseRoute] = [*ChatRoutes(chat, keys, pages).routes()]
+    key = signing_key(settings)
+    keys = SessionKeys(key, embeddable=bool(settings.web_allowed_origins))
+    desk = desk_routes.DeskRoutes(services, DeskCookie(key), pages)
+    routes: list[BaseRoute] = [*ChatRoutes(chat, keys, pages).routes(), *desk.routes()]
     routes += [Mount(f"/static/{area}", app=files) for area, files in pages.static_files().items()]
     lang = normalise_lang(settings.default_language)
-    return Starlette(
+    app = Starlette(
         routes=routes,
         middleware=[
             Middleware(SecurityHeaders, allowed_origins=settings.web_allowed_origins),
@@ -56,6 +62,8 @@ def build_app(services: Services, chat: WebChat) -> Starlette:
         ],
         exception_handlers=error_handlers(pages, lang),
     )
+    app.state.desk = desk
+    return app
 
 
 class _Server(uvicorn.Server):

@@ -154,3 +154,37 @@ def test_revision_files_are_numbered() -> None:
         assert path.parent == MIGRATIONS_DIR / "versions"
         assert re.fullmatch(r"\d{4}_[a-z0-9_]+\.py", path.name), path.name
         assert path.name.startswith(f"{revision.revision}_")
+
+
+async def test_staff_accounts_after_0012_and_back(target: Target) -> None:
+    from bot.staff import StaffAccounts
+    from bot.staff.models import StaffAccount
+
+    event = make_event("skrivebord")
+    db = target.connect()
+    await upgrade(db, "0011")
+    await RegistrationService(db, {event.id: event}.get).signup(
+        event, form(1), channel="email", now=NOW
+    )
+    before = await every_row(db)
+    await db.migrate()
+    assert await current_revision(db) == head_revision()
+    desk_tables = {"staff_accounts", "desk_sessions", "desk_signin_links", "desk_audit"}
+    async with db.engine.connect() as conn:
+        tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+        assert await conn.run_sync(schema_differences) == []
+    assert desk_tables <= tables
+    accounts = StaffAccounts(db, clock=lambda: NOW)
+    await accounts.add("Anne", "anne@kl.dk", password="et-godt-kodeord", by="cli:test")
+    signed = await accounts.signin("anne@kl.dk", "et-godt-kodeord")
+    assert signed.account is not None and await accounts.session(signed.session_id)
+    with pytest.raises(IntegrityError):  # one account per address, kept by the database too
+        async with db.transaction() as session:
+            session.add(StaffAccount(name="Igen", email="anne@kl.dk", created_at=NOW))
+    await downgrade(db, "0011")
+    async with db.engine.connect() as conn:
+        tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+    assert not desk_tables & tables
+    assert await every_row(db) == before
+    await db.migrate()
+    assert await accounts.all() == []

@@ -1,0 +1,409 @@
+"""An invitation file to numbered lines of text: .docx, .pdf, .html/.htm, .md and .txt.
+
+The line numbers are those of the text read from the file, counted from 1: for a text file its
+own lines; for Word one line per paragraph (a table row is one line with its cells separated by a
+tab, and the further paragraphs of its cells follow as lines of their own); for HTML the lines of
+its text with blocks and ``<br>`` as line breaks (the mail channel's reading); for PDF the lines
+as they stand on the pages, a paragraph's wrapped lines joined into one (each line keeps its
+page). ``python -m bot knowledge draft FILE --lines`` prints them.
+
+Whatever cannot be read raises :class:`ReadError` with one plain sentence for the person who ran
+the command (an encrypted or scanned PDF, an empty or too large file, an unknown kind of file).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.i18n import N_, Lang, translator
+
+MAX_BYTES = 20 * 1024 * 1024
+SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".md", ".txt")
+_CELL = "\ue010"  # a table cell's end in HTML, a tab once read
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the source text: its number (from 1), its text, and its PDF page."""
+
+    number: int
+    text: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """The text of one invitation, as numbered lines, and what kind of file it came from."""
+
+    name: str
+    kind: str
+    lines: tuple[Line, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+class ReadError(Exception):
+    """A file the draft cannot read; ``say(lang)`` is one sentence on why and what to do."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template.format(**params))
+
+    def say(self, lang: Lang) -> str:
+        return translator(lang).gettext(self.template).format(**self.params)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f}"
+
+
+def read_path(path: Path) -> Document:
+    """Read an invitation file; raises ReadError with the reason when it cannot."""
+    if not path.exists():
+        raise ReadError(N_("The file {name} does not exist."), name=str(path))
+    if path.is_dir():
+        raise ReadError(N_("{name} is a folder, not a file."), name=str(path))
+    suffix = path.suffix.casefold()
+    if suffix not in SUFFIXES:
+        raise ReadError(
+            N_(
+                "The draft reads .docx, .pdf, .html, .htm, .md and .txt files; {name} is "
+                "another kind. Save it as one of those (Word: .docx) and try again."
+            ),
+            name=path.name,
+        )
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ReadError(
+            N_(
+                "The file {name} is too large ({size} MB); the draft reads files of up to "
+                "{limit} MB. An invitation is far smaller: is it the right file?"
+            ),
+            name=path.name,
+            size=_megabytes(size),
+            limit=_megabytes(MAX_BYTES),
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(
+            N_("The file {name} could not be opened: {reason}."),
+            name=path.name,
+            reason=exc.strerror or type(exc).__name__,
+        ) from None
+    return read_bytes(data, path.name, suffix)
+
+
+def read_bytes(data: bytes, name: str, suffix: str | None = None) -> Document:
+    """Read an invitation from its bytes; without ``suffix`` the kind is told from the content."""
+    if len(data) > MAX_BYTES:
+        raise ReadError(
+            N_(
+                "The file {name} is too large ({size} MB); the draft reads files of up to "
+                "{limit} MB. An invitation is far smaller: is it the right file?"
+            ),
+            name=name,
+            size=_megabytes(len(data)),
+            limit=_megabytes(MAX_BYTES),
+        )
+    if not data.strip():
+        raise ReadError(N_("The file {name} is empty."), name=name)
+    kind = (suffix or _sniff(data)).lstrip(".")
+    if kind == "pdf":
+        lines = _pdf_lines(data, name)
+    elif kind == "docx":
+        lines = _docx_lines(data, name)
+    elif kind in ("html", "htm"):
+        lines = _numbered(_html_text(_decode(data, name)).split("\n"))
+    else:
+        lines = _numbered(_decode(data, name).split("\n"))
+    if not any(line.text.strip() for line in lines):
+        raise ReadError(N_("There is no text in the file {name}."), name=name)
+    return Document(name, kind, tuple(lines))
+
+
+def _sniff(data: bytes) -> str:
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if re.match(rb"(?i)(<!doctype html|<html|<body|<head|<meta|<p[ >]|<div|<h1)", head):
+        return "html"
+    return "txt"
+
+
+def _numbered(texts: list[str], page: int | None = None, first: int = 1) -> list[Line]:
+    return [Line(first + i, _clean(text), page) for i, text in enumerate(texts)]
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\xa0", " ").replace("\r", ""))
+    return _CONTROL_RE.sub("", text).rstrip()
+
+
+def _decode(data: bytes, name: str) -> str:
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError(
+            N_("The file {name} does not look like text (it holds binary data)."), name=name
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _html_text(html: str) -> str:
+    from bot.channels.mail.reading import html_to_text
+
+    # Cells end with a marker that survives the flattening, and becomes a tab.
+    html = re.sub(r"(?i)</t[dh]\s*>", f" {_CELL}</td>", html)
+    whole, _before = html_to_text(html, [])
+    lines = []
+    for line in whole.split("\n"):
+        cells = [c.strip() for c in line.split(_CELL)]
+        lines.append("\t".join(c for c in cells if c))
+    return "\n".join(lines)
+
+
+# -- Word -------------------------------------------------------------------------------------
+
+
+def _docx_lines(data: bytes, name: str) -> list[Line]:
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        encrypted = data.startswith(b"\xd0\xcf\x11\xe0")  # OLE: an encrypted or old .doc file
+        if encrypted:
+            raise ReadError(
+                N_(
+                    "The file {name} is protected with a password or is an old Word file "
+                    "(.doc). Open it in Word, remove the password, save it as .docx and try "
+                    "again."
+                ),
+                name=name,
+            ) from None
+        raise ReadError(
+            N_("The file {name} cannot be read as a Word file ({reason})."),
+            name=name,
+            reason=type(exc).__name__,
+        ) from None
+    except Exception as exc:  # python-docx raises its own errors for broken parts
+        raise ReadError(
+            N_("The file {name} cannot be read as a Word file ({reason})."),
+            name=name,
+            reason=type(exc).__name__,
+        ) from None
+    texts: list[str] = []
+
+    def paragraph(par: Paragraph) -> None:
+        texts.extend(par.text.split("\n"))
+
+    def table(tab: Table) -> None:
+        for row in tab.rows:
+            cells: list[list[str]] = []
+            seen: set[int] = set()
+            for cell in row.cells:
+                if id(cell._tc) in seen:  # a merged cell is returned once per grid column
+                    continue
+                seen.add(id(cell._tc))
+                parts = [t for p in cell.paragraphs for t in p.text.split("\n") if t.strip()]
+                for inner in cell.tables:
+                    parts.extend(
+                        "\t".join(c.text.strip() for c in r.cells if c.text.strip())
+                        for r in inner.rows
+                    )
+                cells.append(parts)
+            first = "\t".join(c[0].strip() for c in cells if c)
+            if first:
+                texts.append(first)
+            for parts in cells:
+                texts.extend(parts[1:])
+
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            paragraph(block)
+        else:
+            table(block)
+    return _numbered(texts)
+
+
+# -- PDF ----------------------------------------------------------------------------------------
+
+
+def _pdf_lines(data: bytes, name: str) -> list[Line]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    if not data.lstrip().startswith(b"%PDF"):
+        raise ReadError(N_("The file {name} is not a PDF file, whatever its name."), name=name)
+    encrypted = N_(
+        "The PDF file {name} is protected with a password. Save it without the password (or "
+        "copy its text into a .txt file) and try again."
+    )
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ReadError(encrypted, name=name) from None
+    except PdfminerException as exc:
+        if isinstance(exc.args[0] if exc.args else None, PDFPasswordIncorrect | PDFEncryptionError):
+            raise ReadError(encrypted, name=name) from None
+        raise ReadError(
+            N_("The PDF file {name} is damaged and cannot be read."), name=name
+        ) from None
+    except (PDFSyntaxError, Exception):
+        raise ReadError(
+            N_("The PDF file {name} is damaged and cannot be read."), name=name
+        ) from None
+    texts: list[tuple[str, int]] = []
+    images = 0
+    column: float | None = None  # where the last line's last column began, if it has columns
+    try:
+        with pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                images += len(page.images)
+                lines, first_x, last_column = _page_lines(page)
+                if (
+                    lines
+                    and texts
+                    and column is not None
+                    and first_x is not None
+                    and abs(first_x - column) < 3
+                    and "\t" not in lines[0]
+                ):
+                    # a table's last column running on from the page before
+                    texts[-1] = (texts[-1][0] + " " + lines[0], texts[-1][1])
+                    lines = lines[1:]
+                texts.extend((text, number) for text in lines)
+                column = last_column
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ReadError(encrypted, name=name) from None
+    except Exception:
+        raise ReadError(
+            N_("The PDF file {name} is damaged and cannot be read."), name=name
+        ) from None
+    if not any(text.strip() for text, _page in texts):
+        if images:
+            raise ReadError(
+                N_(
+                    "The PDF file {name} holds pictures of pages but no text (a scanned "
+                    "document). Ask for the invitation as Word or text, or run it through text "
+                    "recognition (OCR) first."
+                ),
+                name=name,
+            )
+        raise ReadError(N_("There is no text in the file {name}."), name=name)
+    return [Line(i, _clean(text), page) for i, (text, page) in enumerate(texts, start=1)]
+
+
+_CID_RE = re.compile(r"\(cid:(\d+)\)")
+
+
+def _cid(match: re.Match[str]) -> str:
+    # A glyph the PDF gives no character for; 127 is the bullet of Word's symbol fonts.
+    return "•" if match[1] == "127" else ""
+
+
+def _page_lines(page: Any) -> tuple[list[str], float | None, float | None]:
+    """A page's lines in reading order: words on one baseline, wide gaps as tabs, and the lines
+    of a paragraph that wrap at the right margin joined; with where its first line begins and
+    where its last line's last column begins (when it has columns)."""
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
+    if not words:
+        return [], None, None
+    rows: list[list[dict[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (round(float(w["top"])), float(w["x0"]))):
+        if rows and abs(float(rows[-1][0]["top"]) - float(word["top"])) <= 3:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    # text, x0, x1, top of its last physical line, height, top of its first physical line
+    lines: list[tuple[str, float, float, float, float, float]] = []
+    cell_x: list[float] = []  # where each line's last cell begins
+    for row in rows:
+        row.sort(key=lambda w: float(w["x0"]))
+        parts: list[str] = []
+        previous: dict[str, Any] | None = None
+        last_cell = float(row[0]["x0"])
+        for word in row:
+            if previous is not None:
+                gap = float(word["x0"]) - float(previous["x1"])
+                size = float(word["bottom"]) - float(word["top"])
+                if gap > 2.2 * size:
+                    parts.append("\t")
+                    last_cell = float(word["x0"])
+                else:
+                    parts.append(" ")
+            parts.append(_CID_RE.sub(_cid, str(word["text"])))
+            previous = word
+        line = (
+            "".join(parts),
+            float(row[0]["x0"]),
+            float(row[-1]["x1"]),
+            float(row[0]["top"]),
+            float(row[0]["bottom"]) - float(row[0]["top"]),
+            float(row[0]["top"]),
+        )
+        if lines and "\t" in lines[-1][0] and "\t" not in line[0]:
+            p_text, p_x0, _p_x1, p_top, p_height, p_first = lines[-1]
+            if (
+                abs(line[1] - cell_x[-1]) < 3
+                and line[1] > p_x0 + 20
+                and line[3] - p_top < 2 * p_height
+            ):
+                # the text of a table's last column wrapping under itself: one line
+                lines[-1] = (p_text + " " + line[0], p_x0, line[2], line[3], p_height, p_first)
+                continue
+        lines.append(line)
+        cell_x.append(last_cell)
+    right = max(line[2] for line in lines)
+    left = min(line[1] for line in lines)
+    width = max(right - left, 1.0)
+    joined: list[str] = []
+    previous_line: tuple[str, float, float, float, float, float] | None = None
+    for line in lines:
+        text, x0, _x1, _last_top, height, top = line
+        if previous_line is not None and joined:
+            p_text, p_x0, p_x1, p_top, p_height, _p_first = previous_line
+            wrapped = (
+                p_x1 >= right - 0.12 * width  # the line above ran to the margin
+                and "\t" not in p_text
+                and "\t" not in text
+                and abs(x0 - p_x0) < 0.05 * width  # and this one starts where it started
+                and top - p_top < 1.9 * max(p_height, height)  # no paragraph gap between
+                and (
+                    not re.match(r"^\s*(?:[-•*–]|\d{1,2}[.:]\d{2}\b)", text)
+                    or bool(re.search(r"[,–]$", p_text))  # "... 12 March 2024," / "9:30 am"
+                )
+                and not re.search(r"[:]\s*$", p_text)
+            )
+            if wrapped:
+                joined[-1] = joined[-1].rstrip() + " " + text.lstrip()
+                previous_line = line
+                continue
+            if top - p_top > 1.9 * max(p_height, height):
+                joined.append("")  # a paragraph gap: a blank line, as text files have
+        joined.append(text)
+        previous_line = line
+    last_column = cell_x[-1] if "\t" in lines[-1][0] else None
+    return joined, lines[0][1], last_column
