@@ -138,6 +138,19 @@ def _match_sets(
     return score
 
 
+def _venue_found(draft: Draft) -> list[tuple[Any, bool]]:
+    """The venue the draft found, as (field, value) with whether it is marked unsure."""
+    found: list[tuple[Any, bool]] = []
+    if draft.venue:
+        if draft.venue.name:
+            found.append((("name", draft.venue.name.value), draft.venue.name.unsure is not None))
+        if draft.venue.address:
+            found.append((("address", draft.venue.address.value), False))
+        if draft.venue.online:
+            found.append((("online", True), False))
+    return found
+
+
 def compare(draft: Draft, curated: Event | Background) -> dict[str, Score]:
     """Field by field: the draft against the curated file."""
     scores: dict[str, Score] = {}
@@ -169,17 +182,8 @@ def compare(draft: Draft, curated: Event | Background) -> dict[str, Score]:
         lambda a, b: _same_moment(a, b),
     )
     # venue
-    found_venue: list[tuple[Any, bool]] = []
+    found_venue = _venue_found(draft)
     expected_venue: list[Any] = []
-    if draft.venue:
-        if draft.venue.name:
-            found_venue.append(
-                (("name", draft.venue.name.value), draft.venue.name.unsure is not None)
-            )
-        if draft.venue.address:
-            found_venue.append((("address", draft.venue.address.value), False))
-        if draft.venue.online:
-            found_venue.append((("online", True), False))
     if event and event.venue:
         if event.venue.name:
             expected_venue.append(("name", event.venue.name))
@@ -345,16 +349,7 @@ def compare_key(draft: Draft, key: dict[str, Any]) -> dict[str, Score]:
         [(found_deadline, deadline.unsure is not None)] if deadline else [],
         [expected_deadline] if expected_deadline else [],
     )
-    venue_found: list[tuple[Any, bool]] = []
-    if draft.venue:
-        if draft.venue.name:
-            venue_found.append(
-                (("name", draft.venue.name.value), draft.venue.name.unsure is not None)
-            )
-        if draft.venue.address:
-            venue_found.append((("address", draft.venue.address.value), False))
-        if draft.venue.online:
-            venue_found.append((("online", True), False))
+    venue_found = _venue_found(draft)
     venue_expected: list[Any] = []
     if key.get("venue"):
         venue_expected.append(("name", key["venue"]))

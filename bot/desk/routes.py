@@ -29,17 +29,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.desk import texts
-from bot.desk.cookies import DeskCookie
 from bot.i18n import fmt_date, fmt_time, normalise_lang
 from bot.knowledge.schema import Event
 from bot.registrations.identity import EMAIL
 from bot.registrations.results import EventCounts
 from bot.services import Services
 from bot.staff import Account, Signin, StaffAccounts
+from bot.web.headers import policy
 from bot.web.limits import RateLimiter
 from bot.web.origin import from_this_site
 from bot.web.pages import Pages
-from bot.web.sessions import served_securely
+from bot.web.sessions import SessionKeys, served_securely
 
 log = logging.getLogger(__name__)
 
@@ -55,21 +55,7 @@ ADDRESS_RATE = 1 / 15
 ADDRESS_BURST = 20
 # The desk is never framed. (Its pages' addresses go to no other site anyway: the shared
 # Referrer-Policy is same-origin; no-referrer would make browsers post forms with Origin: null.)
-HEADERS = {
-    "Content-Security-Policy": "; ".join(
-        [
-            "default-src 'none'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self'",
-            "connect-src 'self'",
-            "form-action 'self'",
-            "base-uri 'none'",
-            "frame-ancestors 'none'",
-        ]
-    ),
-    "X-Frame-Options": "DENY",
-}
+HEADERS = {"Content-Security-Policy": policy(frame_ancestors="'none'"), "X-Frame-Options": "DENY"}
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 OTHER_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
@@ -83,7 +69,7 @@ class DeskRoutes:
     def __init__(
         self,
         services: Services,
-        cookie: DeskCookie,
+        cookie: SessionKeys,
         pages: Pages,
         accounts: StaffAccounts | None = None,
     ) -> None:

@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Mount
 
 from bot.channels.web.chat import WebChat
 from bot.channels.web.routes import ChatRoutes
-from bot.desk.cookies import DeskCookie
+from bot.desk.cookies import desk_cookie
 from bot.i18n import normalise_lang
 from bot.services import Services
 from bot.web.headers import SecurityHeaders
@@ -46,7 +46,7 @@ def build_app(services: Services, chat: WebChat) -> Starlette:
     )
     key = signing_key(settings)
     keys = SessionKeys(key, embeddable=bool(settings.web_allowed_origins))
-    desk = desk_routes.DeskRoutes(services, DeskCookie(key), pages)
+    desk = desk_routes.DeskRoutes(services, desk_cookie(key), pages)
     routes: list[BaseRoute] = [*ChatRoutes(chat, keys, pages).routes(), *desk.routes()]
     routes += [Mount(f"/static/{area}", app=files) for area, files in pages.static_files().items()]
     lang = normalise_lang(settings.default_language)

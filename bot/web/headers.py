@@ -19,6 +19,11 @@ from bot.web.origin import origin_of
 def content_security_policy(allowed_origins: Sequence[str]) -> str:
     """The policy for every page; frames only on the allowed sites (and the server itself)."""
     ancestors = " ".join(["'self'", *sorted({o for o in map(origin_of, allowed_origins) if o})])
+    return policy(frame_ancestors=ancestors)
+
+
+def policy(*, frame_ancestors: str) -> str:
+    """Everything from this server only, nothing inline; framed only by ``frame_ancestors``."""
     return "; ".join(
         [
             "default-src 'none'",
@@ -28,7 +33,7 @@ def content_security_policy(allowed_origins: Sequence[str]) -> str:
             "connect-src 'self'",
             "form-action 'self'",
             "base-uri 'none'",
-            f"frame-ancestors {ancestors}",
+            f"frame-ancestors {frame_ancestors}",
         ]
     )
 

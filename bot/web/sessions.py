@@ -30,14 +30,24 @@ COOKIE_MAX_AGE = 60 * 60 * 24 * 120
 
 @dataclass(frozen=True)
 class SessionKeys:
-    """Signs and checks session cookies and form tokens with the server's key."""
+    """Signs and checks one kind of session cookie, and its form tokens, with the server's key.
+
+    The web chat's cookie is the default; the desk's has its own name, path, lifetime, label
+    (``scope``: so one cookie's value is refused as the other's) and SameSite=Strict.
+    """
 
     key: bytes
     # Set the cookie for third-party frames (SameSite=None; Partitioned) when served securely.
     embeddable: bool = False
+    name: str = COOKIE
+    path: str = "/"
+    max_age: int = COOKIE_MAX_AGE
+    scope: str = ""
+    strict: bool = False
 
     def _mac(self, label: str, value: str) -> str:
-        return hmac.new(self.key, f"{label}:{value}".encode(), hashlib.sha256).hexdigest()[:43]
+        message = f"{self.scope}{label}:{value}".encode()
+        return hmac.new(self.key, message, hashlib.sha256).hexdigest()[:43]
 
     @staticmethod
     def new_id() -> str:
@@ -45,7 +55,7 @@ class SessionKeys:
 
     def read(self, request: Request) -> str | None:
         """The session id of a valid cookie, else None."""
-        raw = request.cookies.get(COOKIE, "")
+        raw = request.cookies.get(self.name, "")
         session_id, _sep, mac = raw.partition(".")
         if not session_id or len(session_id) > 64 or not mac:
             return None
@@ -56,14 +66,15 @@ class SessionKeys:
     def set(self, response: Response, session_id: str, *, secure: bool) -> None:
         """Put the session's cookie on the response."""
         cross_site = secure and self.embeddable
+        same_site = "None" if cross_site else "Strict" if self.strict else "Lax"
         # Written out by hand: the standard library knows Partitioned only from Python 3.14.
         # The value is URL-safe base64 and hex, which a cookie holds as it is.
         attributes = [
-            f"{COOKIE}={session_id}.{self._mac('session', session_id)}",
-            f"Max-Age={COOKIE_MAX_AGE}",
-            "Path=/",
+            f"{self.name}={session_id}.{self._mac('session', session_id)}",
+            f"Max-Age={self.max_age}",
+            f"Path={self.path}",
             "HttpOnly",
-            f"SameSite={'None' if cross_site else 'Lax'}",
+            f"SameSite={same_site}",
         ]
         if secure:
             attributes.append("Secure")
@@ -74,9 +85,9 @@ class SessionKeys:
     def form_token(self, session_id: str) -> str:
         return self._mac("form", session_id)
 
-    def token_ok(self, session_id: str | None, token: str | None) -> bool:
+    def token_ok(self, session_id: str | None, token: object) -> bool:
         """Whether ``token`` is the form token of this session."""
-        if not session_id or not token:
+        if not session_id or not isinstance(token, str) or not token:
             return False
         return hmac.compare_digest(token, self.form_token(session_id))
 
