@@ -17,6 +17,12 @@ def chrome_texts(lang: Lang) -> dict[str, str]:
         "skip": _("Skip to the content"),
         "signout": _("Sign out"),
         "signed_in_as": _("Signed in as"),
+        "menu": _("Desk menu"),
+        "nav_home": _("Overview"),
+        "nav_events": _("Events"),
+        "nav_cases": _("Cases"),
+        "nav_questions": _("Unanswered questions"),
+        "nav_knowledge": _("Knowledge"),
     }
 
 

@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Mount
 from bot.channels.web.chat import WebChat
 from bot.channels.web.routes import ChatRoutes
 from bot.desk.cookies import desk_cookie
+from bot.desk.kit import Desk
 from bot.i18n import normalise_lang
 from bot.services import Services
 from bot.web.headers import SecurityHeaders
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 
 def build_app(services: Services, chat: WebChat) -> Starlette:
     """The application: the web chat's pages and API and the staff desk, with the shared
-    protections. The desk's handlers are kept in ``app.state.desk``."""
+    protections. The desk's shared parts are kept in ``app.state.desk``."""
     from bot.channels.web import routes as chat_routes
     from bot.desk import routes as desk_routes
 
@@ -46,8 +47,11 @@ def build_app(services: Services, chat: WebChat) -> Starlette:
     )
     key = signing_key(settings)
     keys = SessionKeys(key, embeddable=bool(settings.web_allowed_origins))
-    desk = desk_routes.DeskRoutes(services, desk_cookie(key), pages)
-    routes: list[BaseRoute] = [*ChatRoutes(chat, keys, pages).routes(), *desk.routes()]
+    desk = Desk(services, desk_cookie(key), pages)
+    routes: list[BaseRoute] = [
+        *ChatRoutes(chat, keys, pages).routes(),
+        *desk_routes.desk_routes(desk),
+    ]
     routes += [Mount(f"/static/{area}", app=files) for area, files in pages.static_files().items()]
     lang = normalise_lang(settings.default_language)
     app = Starlette(

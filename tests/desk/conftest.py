@@ -19,7 +19,7 @@ from sqlalchemy import select
 from bot.channels.mail.models import OutboxMail
 from bot.channels.web.chat import WebChat
 from bot.channels.web.transcript import Transcript
-from bot.desk.routes import DeskRoutes
+from bot.desk.kit import Desk as DeskKit
 from bot.services import Services
 from bot.staff import StaffAccounts
 from tests.web.conftest import StandIn, web_settings
@@ -36,7 +36,7 @@ BO = ("Bo Berg", "bo@kl.dk", "bo-har-ogsaa-et-kodeord")
 class Desk:
     services: Services
     accounts: StaffAccounts
-    routes: DeskRoutes
+    routes: DeskKit
     transport: httpx.ASGITransport
     title: str
 
@@ -97,7 +97,7 @@ async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
     from bot.web.app import build_app
 
     app = build_app(services, chat)
-    routes: DeskRoutes = app.state.desk
+    routes: DeskKit = app.state.desk
     accounts = routes.accounts
     for name, email, password in (ANNE, BO):
         await accounts.add(name, email, password=password, by="cli:test")
