@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BOT_", extra="ignore", env_ignore_empty=True)
 
     knowledge_dir: Path = Field(default=PROJECT_ROOT / "knowledge")
+    # How often the running bot looks for edited or published knowledge files (and answers
+    # taught from another process); a look is a directory listing and one small query.
+    knowledge_poll_seconds: float = Field(default=3.0, ge=0.5, le=3600)
     data_dir: Path = Field(default=PROJECT_ROOT / "data")
     database_url: str | None = None
     # PostgreSQL only: the schema the bot's tables live in (default: the user's search path).

@@ -1,10 +1,11 @@
 """Watching the knowledge folder: edited files are loaded while the bot runs, changes noticed.
 
-Staff edit a knowledge file (a new room, a later start); within ``poll_seconds`` the bot loads
-the folder again. A folder that no longer loads is reported in the log (file, field, problem)
-and the bot keeps answering from the knowledge it had, so a typo never silences it. A folder
-that loads replaces the knowledge for every channel at once, and then every upcoming event is
-compared with what its participants were told (:class:`~bot.changes.ChangeService`).
+Staff edit a knowledge file (a new room, a later start); within ``knowledge_poll_seconds`` (3 s
+by default) the bot loads the folder again. A folder that no longer loads is reported in the log
+(file, field, problem) and the bot keeps answering from the knowledge it had, so a typo never
+silences it. A folder that loads replaces the knowledge for every channel at once, and then
+every upcoming event is compared with what its participants were told
+(:class:`~bot.changes.ChangeService`).
 
 Answers staff taught from another process (``python -m bot cases teach``, a second bot) are
 noticed on the same check: when the taught answers in the database differ from those the bot
@@ -48,12 +49,12 @@ class KnowledgeWatch:
         self,
         services: Services,
         *,
-        poll_seconds: float = 30.0,
+        poll_seconds: float | None = None,
         clock: Callable[[], datetime] = clock_now,
     ) -> None:
         self.services = services
         self.folder = services.settings.knowledge_dir
-        self.poll_seconds = poll_seconds
+        self.poll_seconds = poll_seconds or services.settings.knowledge_poll_seconds
         self.clock = clock
         self._seen = fingerprint(self.folder)
 
