@@ -417,6 +417,28 @@ OUTLOOK_BLOCK = (
         ),
         ("Ja tak\n\nOn 3 Apr 2024, at 11:20, Sekretariat <s@a.dk> wrote:\n\n> x", "Ja tak"),
         ("Ja tak\n> a\n> b", "Ja tak"),
+        # The attribution right under the reply's last line, with no blank line between.
+        (
+            "Ja tak, jeg kommer.\nVh Karen Holm\nDen ons. 3. apr. 2024 kl. 11.20 skrev "
+            "Sekretariat <s@a.dk>:\n> x",
+            "Ja tak, jeg kommer.\nVh Karen Holm",
+        ),
+        ("Ja tak\nDen 3. apr. 2024 kl. 11.20 skrev Sekretariat <s@a.dk>:\n> x", "Ja tak"),
+        (
+            "Yes please, two of us.\nOn Wed, Apr 3, 2024 at 11:20 AM Sekretariat <\n"
+            "s2@a.dk> wrote:\n> x",
+            "Yes please, two of us.",
+        ),
+        (
+            "Ja tak\nDen ons. 3. apr. 2024 kl. 11.20 skrev Sekretariat for Nordjysk <\n"
+            "s@a.dk>:\n> x\n",
+            "Ja tak",
+        ),
+        # Apple Mail quotes the attribution with the rest.
+        (
+            "Ja tak\nMvh Ib\n> Den 3. apr. 2024 kl. 11.20 skrev Sekretariat <s@a.dk>:\n> x",
+            "Ja tak\nMvh Ib",
+        ),
         ("Ja tak\nSendt fra min iPhone", "Ja tak"),
         ("Ja tak\n\nSendt fra min iPad", "Ja tak"),
         ("Ja tak\n\nSent from my iPhone", "Ja tak"),

@@ -771,7 +771,7 @@ def _wrote_at(lines: list[str], i: int) -> int:
         if i + span > len(lines):
             break
         line = lines[i + span - 1].strip()
-        if span > 1 and not line:
+        if span > 1 and (not line or _is_quote_line(line)):
             break
         joined = f"{joined} {line}".strip()
         if len(joined) > 400:
@@ -806,7 +806,13 @@ def quote_start(lines: list[str]) -> int | None:
                 return i
         if _header_block_at(lines, i):
             return i
-        if _wrote_at(lines, i):
+        span = _wrote_at(lines, i)
+        if span:
+            # Read over several lines, the attribution may have taken in the reply's last
+            # line ("Vh Karen" right above "Den … skrev …:"): it starts at its own first word.
+            for k in range(i + 1, i + span):
+                if _WROTE_START_RE.match(lines[k]) and _wrote_at(lines, k):
+                    return k
             return i
         if _is_quote_line(line):
             # A run of quoted lines, or one that only blank lines follow, is the quote.
