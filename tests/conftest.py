@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -83,6 +84,47 @@ def run_bot(
         env={**os.environ, **(env or {})},
         timeout=60,
     )
+
+
+@asynccontextmanager
+async def running_bot(env: dict[str, str], *args: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    """``python -m bot run ARGS`` as a separate process with pipes to its stdin, stdout and
+    stderr; killed on the way out if the test has not ended it."""
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        *args,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    try:
+        yield bot
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
+
+
+async def read_until(stream: asyncio.StreamReader | None, text: str, seconds: float = 20) -> str:
+    """What a process printed on ``stream``, up to and including the line that holds ``text``."""
+    assert stream is not None
+    seen = ""
+
+    async def read() -> str:
+        nonlocal seen
+        while text not in seen:
+            line = await stream.readline()
+            if not line:
+                raise AssertionError(f"the bot ended before printing {text!r}: {seen}")
+            seen += line.decode()
+        return seen
+
+    return await asyncio.wait_for(read(), seconds)
 
 
 def one_seat(folder: Path) -> None:

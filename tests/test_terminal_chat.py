@@ -8,10 +8,7 @@ question named, what staff answer printed in the running chat, knowledge edited 
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -21,7 +18,7 @@ from bot.channels.terminal import TerminalChat
 from bot.clock import parse_aware
 from bot.services import Services
 from bot.settings import Settings
-from tests.conftest import KNOWLEDGE, ROOT, run_bot
+from tests.conftest import KNOWLEDGE, read_until, run_bot, running_bot
 from tests.telegram.helpers import Clock
 
 
@@ -75,45 +72,23 @@ async def test_chat_offers_candidates_and_a_number_chooses_one(services: Service
 async def test_a_staff_answer_is_printed_in_the_running_chat(tmp_path: Path) -> None:
     """The question goes to staff as a case; `cases answer` in another process; the running
     terminal chat prints the answer."""
-    env = {
-        **os.environ,
-        "BOT_TELEGRAM_TOKEN": "",
-        "BOT_DATA_DIR": str(tmp_path),
-        "BOT_DATABASE_URL": "",
-    }
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--now",
-        "2024-04-01T10:00",
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=ROOT,
-        env=env,
-    )
-    assert bot.stdin is not None and bot.stdout is not None
-    try:
+    env = {"BOT_TELEGRAM_TOKEN": "", "BOT_DATA_DIR": str(tmp_path), "BOT_DATABASE_URL": ""}
+    async with running_bot(env, "--now", "2024-04-01T10:00") as bot:
+        assert bot.stdin is not None
         bot.stdin.write(
             "/arrangement handicapraad-temadag-2024\nMå jeg tage min hund med?\n".encode()
         )
         await bot.stdin.drain()
-        out = await _read_until(bot.stdout, "sekretariat")
+        out = await read_until(bot.stdout, "sekretariat")
         assert "hund" not in out.split("sekretariat")[-1]
         listed = run_bot("cases", "list", env=env)
         assert "hund" in listed.stdout, listed.stderr
         answered = run_bot("cases", "answer", "1", "Ja, hunde er velkomne.", env=env)
         assert answered.returncode == 0, answered.stderr
-        assert "hunde er velkomne" in await _read_until(bot.stdout, "velkomne")
+        assert "hunde er velkomne" in await read_until(bot.stdout, "velkomne")
         bot.stdin.write(b"/slut\n")
         await bot.stdin.drain()
         assert await asyncio.wait_for(bot.wait(), 20) == 0
-    finally:
-        if bot.returncode is None:
-            bot.kill()
-            await bot.wait()
 
 
 async def test_knowledge_edited_while_the_chat_runs_is_used(tmp_path: Path) -> None:
@@ -145,19 +120,3 @@ async def test_knowledge_edited_while_the_chat_runs_is_used(tmp_path: Path) -> N
         await watch
     finally:
         await services.close()
-
-
-async def _read_until(stream: asyncio.StreamReader, text: str, seconds: float = 20) -> str:
-    """What the process printed, up to and including the line that holds ``text``."""
-    seen = ""
-
-    async def read() -> str:
-        nonlocal seen
-        while text not in seen:
-            line = await stream.readline()
-            if not line:
-                raise AssertionError(f"the bot ended before printing {text!r}: {seen}")
-            seen += line.decode()
-        return seen
-
-    return await asyncio.wait_for(read(), seconds)

@@ -13,32 +13,14 @@ import asyncio
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from evaluation.documents import write_docx
-from tests.conftest import KNOWLEDGE, ROOT, run_bot
+from tests.conftest import KNOWLEDGE, ROOT, read_until, run_bot, running_bot
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_f14aa4d28adb0040.txt"
-
-
-async def _read_until(stream: asyncio.StreamReader, text: str, seconds: float = 30) -> str:
-    """What the process printed on ``stream`` up to and including the line holding ``text``."""
-    seen = ""
-
-    async def read() -> str:
-        nonlocal seen
-        while text not in seen:
-            line = await stream.readline()
-            if not line:
-                raise AssertionError(f"the bot ended before printing {text!r}: {seen}")
-            seen += line.decode()
-        return seen
-
-    return await asyncio.wait_for(read(), seconds)
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="../shared/seeds is not beside")
@@ -48,7 +30,6 @@ async def test_a_published_draft_is_answered_by_the_running_bot(tmp_path: Path) 
     # Another event is there already; the new one is not.
     shutil.copy(KNOWLEDGE / "kkr-midt-konference-2021.yaml", folder)
     env = {
-        **os.environ,
         "BOT_TELEGRAM_TOKEN": "",
         "BOT_DATA_DIR": str(tmp_path),
         "BOT_DATABASE_URL": "",
@@ -56,25 +37,12 @@ async def test_a_published_draft_is_answered_by_the_running_bot(tmp_path: Path) 
         "BOT_KNOWLEDGE_POLL_SECONDS": "0.5",
         "BOT_LOG_LEVEL": "INFO",
     }
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--now",
-        "2024-05-01T10:00",
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=ROOT,
-        env=env,
-    )
-    assert bot.stdin is not None and bot.stdout is not None and bot.stderr is not None
-    try:
-        await _read_until(bot.stdout, "Velkommen")
+    async with running_bot(env, "--now", "2024-05-01T10:00") as bot:
+        assert bot.stdin is not None
+        await read_until(bot.stdout, "Velkommen", 30)
         bot.stdin.write(b"/arrangement handicap-temadag\n")
         await bot.stdin.drain()
-        before = await _read_until(bot.stdout, "arrangement")
+        before = await read_until(bot.stdout, "arrangement", 30)
         assert "31. maj 2024" not in before
 
         # The secretariat drafts the invitation it sent out, ...
@@ -101,19 +69,15 @@ async def test_a_published_draft_is_answered_by_the_running_bot(tmp_path: Path) 
         (folder / ".handicap-temadag.tmp").write_text(text, encoding="utf-8")
         os.replace(folder / ".handicap-temadag.tmp", folder / "handicap-temadag.yaml")
 
-        await _read_until(bot.stderr, "knowledge reloaded", seconds=30)
+        await read_until(bot.stderr, "knowledge reloaded", 30)
         bot.stdin.write("/arrangement handicap-temadag\nHvornår er temadagen?\n".encode())
         await bot.stdin.drain()
-        when = await _read_until(bot.stdout, "31. maj 2024")
+        when = await read_until(bot.stdout, "31. maj 2024", 30)
         assert "11.00" in when.splitlines()[-1], when
         bot.stdin.write("Hvor foregår den?\n".encode())
         await bot.stdin.drain()
-        where = await _read_until(bot.stdout, "Hadsundvej 200")
+        where = await read_until(bot.stdout, "Hadsundvej 200", 30)
         assert "Scandic Aalborg Øst" in where
         bot.stdin.write(b"/slut\n")
         await bot.stdin.drain()
         assert await asyncio.wait_for(bot.wait(), 20) == 0
-    finally:
-        if bot.returncode is None:
-            bot.kill()
-            await bot.wait()
