@@ -36,6 +36,15 @@ ADDRESS_RATE = 1 / 15
 ADDRESS_BURST = 20
 # The desk is never framed. (Its pages' addresses go to no other site anyway: the shared
 # Referrer-Policy is same-origin; no-referrer would make browsers post forms with Origin: null.)
+# The menu: (key of its text in ``chrome_texts``, address). An entry shows once a feature
+# serves its address (``bot.desk.routes`` sets ``Desk.menu``), so the menu never leads nowhere.
+MENU = (
+    ("home", START),
+    ("events", "/desk/arrangementer"),
+    ("cases", "/desk/sager"),
+    ("questions", "/desk/spoergsmaal"),
+    ("knowledge", "/desk/viden"),
+)
 HEADERS = {"Content-Security-Policy": policy(frame_ancestors="'none'"), "X-Frame-Options": "DENY"}
 
 Handler = Callable[[Request, str, Account], Awaitable[Response]]
@@ -59,6 +68,7 @@ class Desk:
         self.pages = pages
         self.lang = normalise_lang(self.settings.staff_language)
         self.per_address = RateLimiter(ADDRESS_RATE, ADDRESS_BURST)
+        self.menu: list[tuple[str, str]] = []
 
     # -- wrapping handlers ----------------------------------------------------------------
 
@@ -134,6 +144,7 @@ class Desk:
             status,
             lang=self.lang,
             chrome=texts.chrome_texts(self.lang),
+            menu=self.menu,
             account=account,
             token=self.cookie.form_token(browser_id),
             **context,

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.desk import cases, events, home, knowledge, participants, questions, signin
-from bot.desk.kit import START, STATIC, TEMPLATES, Desk
+from bot.desk.kit import MENU, START, STATIC, TEMPLATES, Desk
 from bot.staff import Account
 
 __all__ = ["FEATURES", "STATIC", "TEMPLATES", "desk_routes"]
@@ -44,6 +44,8 @@ def desk_routes(desk: Desk) -> list[BaseRoute]:
     for feature in FEATURES:
         make: Callable[[Desk], list[BaseRoute]] = feature.routes
         found += make(desk)
+    served = {route.path for route in found if isinstance(route, Route)}
+    desk.menu = [(key, href) for key, href in MENU if href in served]
 
     async def not_found(request: Request, browser_id: str, account: Account) -> Response:
         if request.url.path == START + "/":

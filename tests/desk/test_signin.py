@@ -431,6 +431,13 @@ async def test_desk_pages_are_never_framed_and_secure_over_https(desk: Desk) -> 
         assert "; Secure" in answer.headers["set-cookie"]
 
 
+async def test_every_menu_entry_leads_to_a_page(desk: Desk) -> None:
+    async with desk.client() as anne:
+        await sign_in(anne, ANNE[1], ANNE[2])
+        for _key, href in desk.routes.menu:
+            assert (await anne.get(href)).status_code == 200, href
+
+
 async def test_signed_in_an_unknown_desk_address_is_not_found(desk: Desk) -> None:
     async with desk.client() as browser:
         await sign_in(browser, ANNE[1], ANNE[2])
