@@ -86,8 +86,9 @@ def web_settings(tmp_path: Path, **changes: Any) -> Settings:
 
 
 @pytest.fixture
-async def app_settings(tmp_path: Path) -> Settings:
-    return web_settings(tmp_path)
+async def app_settings(tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """Web settings; a test changes some with ``@pytest.mark.parametrize(..., indirect=True)``."""
+    return web_settings(tmp_path, **getattr(request, "param", {}))
 
 
 @pytest.fixture
