@@ -210,3 +210,24 @@ def test_every_time_range_is_read_back_exactly(h1: int, m1: int, h2: int, m2: in
     assert times(text) == [(time(h1, m1), time(h2, m2))]
     found = leading_time(f"{h1}.{m1:02d} - {h2}.{m2:02d} Punkt")
     assert found is not None and (found[0].start, found[0].end) == (time(h1, m1), time(h2, m2))
+
+
+@pytest.mark.parametrize("text", ["11.45-1 Frokost", "11.45 - 1 Frokost", "12.00-13 Frokost"])
+def test_a_range_whose_end_has_no_minutes_is_not_read(text: str) -> None:
+    found = leading_time(text)
+    assert found is not None
+    span, rest = found
+    assert span.end is None and span.unread_end is not None and rest == "Frokost"
+
+
+def test_a_whole_range_is_read_as_before() -> None:
+    found = leading_time("12.00 - 12.30 Frokost")
+    assert found is not None and found[0].end == time(12, 30) and found[0].unread_end is None
+
+
+def test_a_range_ending_on_another_day_names_that_day() -> None:
+    [found] = find_times("fra torsdag kl. 10.00 til fredag kl. 14.00")
+    assert (found.start, found.end) == (time(10), time(14))
+    assert found.end_weekday == 4
+    [same] = find_times("kl. 10.00 til 14.00")
+    assert same.end_weekday is None

@@ -209,7 +209,9 @@ def _clock(i: str) -> str:
     return rf"(?:{exact}|{hour})"
 
 
-_DASH = r"\s*(?:-|–|—|til|to|until|till)\s*"
+_DAY_WORD = "|".join(w for w in WEEKDAYS if len(w) > 4)
+# "kl. 10.00 til fredag kl. 14.00": the end on another day of the event
+_DASH = rf"\s*(?:-|–|—|til|to|until|till)\s*(?:(?P<endday>{_DAY_WORD})\s+)?"
 _TIME_RANGE = re.compile(
     rf"(?<![\d.,/:])(?:fra\s+|from\s+)?{_clock('1')}(?:{_DASH}{_clock('2')})?(?![.,]\d)",
     re.IGNORECASE,
@@ -225,6 +227,8 @@ class TimeRange:
     begin: int
     finish: int
     hour_only: bool = False  # "kl. 9": no minutes written
+    end_weekday: int | None = None  # "til fredag kl. 14": the weekday the range ends on
+    unread_end: str | None = None  # "11.45-1": a range whose end is not read with certainty
 
 
 def _to_time(hours: str | None, minutes: str | None, meridiem: str | None) -> time | None:
@@ -309,7 +313,10 @@ def find_times(text: str, skip: list[tuple[int, int]] | None = None) -> list[Tim
             hour_only = hour_only or second_hour_only
         elif hour_only and not re.match(r"(?i)kl|klokken", match.group(0).strip()):
             continue
-        found.append(TimeRange(first, second, match.start(), match.end(), hour_only))
+        end_weekday = WEEKDAYS.get(match["endday"].casefold()) if match["endday"] else None
+        if second is None:
+            end_weekday = None
+        found.append(TimeRange(first, second, match.start(), match.end(), hour_only, end_weekday))
     return sorted(found, key=lambda r: r.begin)
 
 
@@ -317,7 +324,9 @@ _LEADING = re.compile(
     r"^\s*(?:[-*•·▪►>]\s*|\|\s*)?(?:kl\.?\s*)?"
     r"(?P<h1>[01]?\d|2[0-3])\s*[.:]\s*(?P<m1>[0-5]\d)(?P<ap1>\s*[ap]\.?m\.?)?"
     r"(?:\s*(?:-|–|—|til|to)\s*(?:kl\.?\s*)?(?P<h2>[01]?\d|2[0-4])\s*[.:]\s*(?P<m2>[0-5]\d)"
-    r"(?P<ap2>\s*[ap]\.?m\.?)?)?"
+    r"(?P<ap2>\s*[ap]\.?m\.?)?"
+    # "11.45-1 Frokost": an end hour without minutes, perhaps on a 12-hour clock
+    r"|\s*[-–—]\s*(?P<bare>[01]?\d|2[0-4])(?![\d.:,]))?"
     r"(?![\d])(?:\s*(?:[:.–—|]|-(?!\d)|\t|\*\*)\s*|\s+|$)",
     re.IGNORECASE,
 )
@@ -345,7 +354,8 @@ def leading_time(text: str) -> tuple[TimeRange, str] | None:
             return None
     rest = text[match.end() :].strip()
     rest = re.sub(r"^(?:\||\*\*|[:–—-])\s*", "", rest).strip()
-    return TimeRange(start, end, match.start("h1"), match.end()), rest
+    unread = text[match.start("h1") : match.end("bare")] if match["bare"] else None
+    return TimeRange(start, end, match.start("h1"), match.end(), unread_end=unread), rest
 
 
 # -- years --------------------------------------------------------------------------------------

@@ -6,10 +6,12 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from rapidfuzz import fuzz
 
 from bot.i18n import N_
+from bot.knowledge.drafting import forwarding
 from bot.knowledge.drafting.contacts import find_contacts
 from bot.knowledge.drafting.event import (
     find_audience,
@@ -28,11 +30,13 @@ from bot.knowledge.drafting.model import (
     PersonDraft,
     SpeakerDraft,
 )
-from bot.knowledge.drafting.ocr import damaged, repair
+from bot.knowledge.drafting.names import find_names
+from bot.knowledge.drafting.ocr import damaged, repair, repair_numbers, rn_damage
 from bot.knowledge.drafting.programme import find_programme
 from bot.knowledge.drafting.reading import Document
 from bot.knowledge.drafting.registration import find_registration
-from bot.knowledge.drafting.text import Entry, blocks, find_names, role_after
+from bot.knowledge.drafting.roles import role_after
+from bot.knowledge.drafting.text import Entry, blocks
 
 _PART_ABOUT = {
     "speaker": N_("Speaks at {time}: {title}."),
@@ -64,21 +68,50 @@ def slugify(text: str) -> str:
     return slug or "arrangement"
 
 
+_PAGE_NUMBER = re.compile(
+    r"(?i)^(?:[-–(]?\s*\d{1,3}\s*[-–)]?|(?:side|page)\s+\d{1,3}(?:\s*(?:af|of|/)\s*\d{1,3})?)$"
+)
+
+
 def _noise(items: list[Entry]) -> set[int]:
-    """Slide noise: running headers repeated on page after page, and letters without words."""
-    counts = Counter(e.text.strip().casefold() for e in items if e.text.strip())
+    """Slide noise and running headers: lines repeated on page after page (with their page
+    number or without), a page's number standing alone at its top or foot, and letters without
+    words."""
+
+    def shape(text: str) -> str:  # a running header or footer, without its page number
+        return re.sub(r"[\s|–-]*\d{1,3}$", "", text.strip().casefold())
+
+    counts = Counter(shape(e.text) for e in items if e.text.strip())
+    pages: dict[int, list[int]] = {}
+    for i, entry in enumerate(items):
+        if entry.line.page is not None and not entry.blank:
+            pages.setdefault(entry.line.page, []).append(i)
+    ends = (
+        {i for found in pages.values() for i in (found[0], found[-1])} if len(pages) > 1 else set()
+    )
+    shapes: dict[str, list[int]] = {}
+    for i, entry in enumerate(items):
+        if entry.text.strip():
+            shapes.setdefault(shape(entry.text), []).append(i)
     noise: set[int] = set()
     for i, entry in enumerate(items):
         text = entry.text.strip()
         if not text:
             continue
         letters = re.sub(r"[^A-Za-zÆØÅæøå]", "", text)
-        repeated = counts[text.casefold()] >= 2 and (text.isupper() or counts[text.casefold()] >= 3)
-        shouting = text.isupper() and len(text.split()) <= 4 and len(letters) >= 2
+        count = counts[shape(text)]
+        if shape(text) != text.casefold() and not re.search(r"[|·•]|\S+\s+\S+\s+\S+", shape(text)):
+            count = 1  # "Session 1", "Session 2": numbered parts, no running header
+        # on the first or last line of every page it stands on: a running header or footer
+        at_end = all(k in ends for k in shapes[shape(text)])
+        repeated = (
+            count >= 2 and (text.isupper() or count >= 3 or at_end) and len(text.split()) <= 12
+        )
         junk = (len(letters) <= 1 and not re.search(r"\d", text)) or re.fullmatch(
             r"(.)\1{4,}", letters
         ) is not None
-        if repeated or junk or (shouting and len(letters) > 0 and not re.search(r"\d", text)):
+        page_number = i in ends and _PAGE_NUMBER.match(text) is not None
+        if repeated or junk or page_number:
             noise.add(i)
     return noise
 
@@ -88,27 +121,49 @@ def draft_document(document: Document, slug: str | None = None) -> Draft:
     items = entries_of(document)
     draft = Draft(source=document.name, id=slug or "")
     noise = _noise(items)
-    if len(noise) < len([e for e in items if not e.blank]) / 2:
-        for i in sorted(noise):
+    if len(noise) >= len([e for e in items if not e.blank]) / 2:
+        noise = set()
+    subject = forwarding.subject(items)
+    for i in sorted(noise | forwarding.around_invitation(items)):
+        if not items[i].blank:
             draft.left_out.append(items[i].line)
             items[i] = Entry(items[i].line, "")
     repairs: dict[int, list[tuple[str, str]]] = {}
-    if damaged("\n".join(e.text for e in items)):
+    numbers: dict[int, list[tuple[str, str]]] = {}
+    for i, entry in enumerate(items):
+        fixed, changes = repair_numbers(entry.text)
+        if changes:
+            numbers[i] = repairs[i] = changes
+            items[i] = Entry(entry.line, fixed, entry.heading)
+    whole = "\n".join(e.text for e in items)
+    letters = damaged(whole)
+    if letters or rn_damage(whole) >= 2:
         draft.notes.append(
             Note.of(
                 N_(
                     "the text has lost its æ, ø and å (it was recognised from slides or a scan); "
                     "words are repaired where the repair is certain, and each is named"
                 )
+                if letters
+                else N_(
+                    "the text was recognised from slides or a scan and has damaged words; they "
+                    "are repaired where the repair is certain, and each is named"
+                )
             )
         )
         for i, entry in enumerate(items):
-            fixed, changes = repair(entry.text)
+            fixed, changes = repair(entry.text, letters)
             if changes:
-                repairs[i] = changes
+                repairs[i] = repairs.get(i, []) + changes
                 items[i] = Entry(entry.line, fixed, entry.heading)
     labelled = sections(items)
     title, subtitle, title_used = find_title(items)
+    if title is None and subject is not None:
+        title = Found(
+            subject[1],
+            subject[0].line,
+            Note.of(N_("the source has no title of its own; this is the e-mail's subject")),
+        )
     draft.title, draft.subtitle = title, subtitle
     for found, index in ((title, min(title_used, default=-1)),):
         if found is not None and index in repairs:
@@ -149,8 +204,53 @@ def draft_document(document: Document, slug: str | None = None) -> Draft:
     _people(draft, programme.moderators, items)
     used = title_used | programme.used | registration_used | contact_used | _section_lines(labelled)
     _facts(draft, items, used, repairs)
+    _mark_repaired(draft, {items[i].line.number: c for i, c in numbers.items()})
+    _mark_repaired_items(draft, {items[i].line.number: c for i, c in repairs.items()})
     _missing(draft, when.missing or [])
     return draft
+
+
+def _mark_repaired(draft: Draft, lines: dict[int, list[tuple[str, str]]]) -> None:
+    """Every date, time, number and address read from a line whose digits were repaired is
+    marked unsure, with the repair."""
+
+    def mark(found: Found[Any] | None) -> None:
+        if found is not None and found.line is not None and found.line.number in lines:
+            found.unsure = found.unsure or Note.of(
+                N_("read from digits damaged by text recognition ({changes}); check it"),
+                changes=", ".join(f"{a} → {b}" for a, b in lines[found.line.number]),
+            )
+
+    for found in (draft.start, draft.end, draft.registration.deadline):
+        mark(found)
+    for item in draft.programme:
+        mark(item.start)
+        mark(item.end)
+        mark(item.day)
+    if draft.venue is not None:
+        mark(draft.venue.address)
+    for contact in draft.contacts:
+        mark(contact.phone)
+
+
+def _mark_repaired_items(draft: Draft, lines: dict[int, list[tuple[str, str]]]) -> None:
+    """Programme items and contacts read from repaired lines say so."""
+    for item in draft.programme:
+        line = item.title.line
+        if item.unsure is None and line is not None and line.number in lines:
+            item.unsure = _repaired(lines[line.number])
+    if not lines:
+        return
+    for contact in draft.contacts:
+        damaged_address = [e.value for e in contact.emails if "rn" in e.value.split("@")[0]]
+        if contact.unsure is None and damaged_address:
+            contact.unsure = Note.of(
+                N_(
+                    'the text was recognised from a scan, and an "rn" in {address} may stand '
+                    'for "m"; check the address'
+                ),
+                address=damaged_address[0],
+            )
 
 
 def entries_of(document: Document) -> list[Entry]:

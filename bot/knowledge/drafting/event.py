@@ -133,6 +133,8 @@ _GENERIC = re.compile(
     r"(?i)^(?:invitation|indbydelse|program|programme|save the date|nyhed|news|velkommen|"
     r"pressemeddelelse|husk)\s*[:!.]?$"
 )
+_SALUTATION = re.compile(r"(?i)^(?:kære|dear|hej|hi|hello|goddag)\b")
+_BREADCRUMB = re.compile(r"\S\s+[›»>/]\s+\S.*\s[›»>/]\s")  # "Forside › Arrangementer › Temadag"
 _TITLE_PREFIX = re.compile(
     r"(?i)^(?:program\s+(?:til|for)|invitation\s+til|indbydelse\s+til|invitation\s+to|"
     r"velkommen\s+til|til)\s+"
@@ -164,7 +166,12 @@ def find_title(entries: list[Entry]) -> tuple[Found[str] | None, Found[str] | No
             and "@" not in joined
             and not leading_time(joined)
         )
-        if re.match(r"(?i)^(?:kilde|source)\s*:", texts[0]) or re.match(r"^https?://", joined):
+        if (
+            re.match(r"(?i)^(?:kilde|source)\s*:", texts[0])
+            or re.match(r"^https?://", joined)
+            or _SALUTATION.match(texts[0])
+            or _BREADCRUMB.search(joined)
+        ):
             i = j
             continue
         if title is None:
@@ -250,7 +257,7 @@ def _org(text: str) -> str:
 def _organisation_like(text: str) -> bool:
     """ "KKR Syddanmark og Region Syddanmark", "Ældrerådet og Ældre Sagen Langeland", "DACAPO":
     names of bodies, not "Oplægsholderne"."""
-    from bot.knowledge.drafting.text import ORG_WORDS
+    from bot.knowledge.drafting.names import ORG_WORDS
 
     words = text.split()
     capitals = [w for w in words if w[:1].isupper()]
@@ -500,6 +507,12 @@ def find_when(
         )
     elif when.start is not None:
         end_day = last_day or day
+        other_day = times is not None and times.end_weekday is not None and end_line is None
+        if other_day and times is not None and end_day.weekday() != times.end_weekday:
+            # "til fredag kl. 14" and no friday among the event's days: not read
+            said = time_line.text[times.begin : times.finish]
+            when.missing.append(Note.of(N_("the day the event ends (it says {text!r})"), text=said))
+            return when
         ends = at(end_day, end_time)
         if ends <= when.start.value:
             when.missing.append(Note.of(N_("a time the event ends after it begins")))
@@ -568,27 +581,26 @@ def find_venue(
                 venue.name = Found(text.strip(" ,"), line)
         break
     if venue.address is None:
-        for i, entry in enumerate(entries):
-            if i in skip:
-                continue
-            address = _ADDRESS.search(entry.text)
-            if address and "@" not in entry.text:
-                venue.address = Found(_address(address), entry.line)
-                head = entry.text[: address.start()].strip(" ,")
-                place = re.search(r"\b(?:på|i|at|in)\s+([A-ZÆØÅ][^,.]+?)\s*$", head)
-                if head and len(head.split()) <= 8 and venue.name is None:
-                    venue.name = Found(head, entry.line)
-                elif place and venue.name is None:
-                    venue.name = Found(place[1], entry.line)
-                elif venue.name is None and i > 0 and 0 < len(entries[i - 1].text) <= 60:
-                    previous = entries[i - 1].text.strip(" ,")
-                    if not re.search(r"[.:]$", previous) and not find_times(previous):
-                        venue.name = Found(
-                            previous,
-                            entries[i - 1].line,
-                            Note.of(N_("the line above the address, taken as the place's name")),
-                        )
-                break
+        chosen = _where_address(entries, skip)
+        if chosen is not None:
+            i, address = chosen
+            entry = entries[i]
+            venue.address = Found(_address(address), entry.line)
+            head = entry.text[: address.start()].strip(" ,")
+            place = re.search(r"\b(?:på|i|at|in)\s+([A-ZÆØÅ][^,.]+?)\s*$", head)
+            dated = bool(find_dates(head) or find_times(head))
+            if head and len(head.split()) <= 8 and not dated and venue.name is None:
+                venue.name = Found(re.sub(r"^(?:i|på|at|in)\s+", "", head), entry.line)
+            elif place and venue.name is None:
+                venue.name = Found(place[1], entry.line)
+            elif venue.name is None and i > 0 and 0 < len(entries[i - 1].text) <= 60:
+                previous = entries[i - 1].text.strip(" ,")
+                if not re.search(r"[.:]$", previous) and not find_times(previous):
+                    venue.name = Found(
+                        previous,
+                        entries[i - 1].line,
+                        Note.of(N_("the line above the address, taken as the place's name")),
+                    )
     best: tuple[int, str, Entry | None, int] | None = None
     for paragraph in paragraphs(entries)[:40]:
         for sentence in sentences(paragraph.text):
@@ -621,6 +633,29 @@ def find_venue(
     if venue.name is None and venue.address is None and venue.online is None:
         return None
     return venue
+
+
+def _where_address(entries: list[Entry], skip: set[int]) -> tuple[int, re.Match[str]] | None:
+    """The address of the place: written after "i"/"på" or with the day and hours, before the
+    sender's address at the head of a letter (the first paragraph, with no day in it)."""
+    best: tuple[int, int, re.Match[str]] | None = None
+    first_block_end = next((i for i, e in enumerate(entries) if e.blank and i), len(entries))
+    for i, entry in enumerate(entries):
+        address = _ADDRESS.search(entry.text)
+        if i in skip or not address or "@" in entry.text:
+            continue
+        head = entry.text[: address.start()]
+        above = next((entries[k].text for k in range(i - 1, -1, -1) if entries[k].text), "")
+        score = 0
+        if re.match(r"(?i)\s*(?:i|på|at|in)\s", head) or re.search(r"\s(?:i|på)\s+[A-ZÆØÅ]", head):
+            score += 2
+        if find_dates(head) or find_times(head) or find_dates(above) or find_times(above):
+            score += 2
+        if i < first_block_end:
+            score -= 1
+        if best is None or score > best[0]:
+            best = (score, i, address)
+    return (best[1], best[2]) if best else None
 
 
 def _label_only(text: str) -> bool:

@@ -1,10 +1,17 @@
 """Text recognised from slides or scans: find the damage and repair what is certain to repair.
 
+Numbers first, in any source: a letter O or o among digits is a 0, an l or I a 1 ("1O.3O",
+"2O24", "3l3"). Such a repair is certain enough to read the number, never to trust it: every
+date and time read from a repaired line is marked unsure, and a number with another letter in
+it ("9B": 8 or 3?) is left as it is.
+
 A Danish text of some length with no æ, ø or å at all has lost them to recognition. Then the
 usual damage is repaired word by word: "ee", "ae" and "eae" for æ ("seette", "feelles",
 "repraesentanter"), a "g" between two consonants at a syllable's start for ø ("drgftelser",
 "mgdes"), "o0g" for "og", and a short list of common words that need an å ("pa", "omrade",
-"mader"). Every repair is listed, so the draft marks the sentence unsure and names them.
+"mader"). An "rn" that stands for "m" is repaired where no Danish word has it: at a word's start,
+after a consonant ("Tilrnelding", "borgrnester") and doubled ("kornrnuner"). Every repair is
+listed, so the draft marks what it read from the line unsure and names them.
 """
 
 from __future__ import annotations
@@ -69,15 +76,55 @@ def _fix_word(word: str) -> str:
     return fixed
 
 
-def repair(text: str) -> tuple[str, list[tuple[str, str]]]:
-    """The text repaired, and each (damaged, repaired) word."""
+_NUMBER_TOKEN = re.compile(r"(?<![\w@])[0-9OolI][0-9OolI.:,/–-]*[0-9OolI](?![\w@])")
+
+
+def repair_numbers(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Numbers with letters recognised for digits repaired ("1O.3O" → "10.30"), and each
+    (damaged, repaired) number."""
+    changes: list[tuple[str, str]] = []
+
+    def one(match: re.Match[str]) -> str:
+        token = match.group(0)
+        digits = sum(c.isdigit() for c in token)
+        letters = [c for c in token if c in "OolI"]
+        if not digits or not letters:
+            return token
+        fixed = token.translate(str.maketrans("OolI", "0011"))
+        if (token, fixed) not in changes:
+            changes.append((token, fixed))
+        return fixed
+
+    return _NUMBER_TOKEN.sub(one, text), changes
+
+
+_RN = re.compile(
+    r"(?:(?<![\w])rn|(?<=[bcdfghjklmnpqrstvwxz])rn|rn(?=[bcdfghjklmnpqrvwxz])|(?<=rn)rn)", re.I
+)
+
+
+def _fix_rn(word: str) -> str:
+    """ "Tilrnelding" → "Tilmelding", "kornrnuner" → "kommuner": an "rn" no Danish word has."""
+    return _RN.sub(lambda m: "M" if m[0][0] == "R" else "m", word)
+
+
+def rn_damage(text: str) -> int:
+    """How many words have an "rn" that recognition made of an "m"."""
+    return sum(1 for w in re.findall(r"(?<![@.\w])[A-Za-zæøåÆØÅ]+(?![@\w])", text) if _RN.search(w))
+
+
+def repair(text: str, letters: bool = True) -> tuple[str, list[tuple[str, str]]]:
+    """The text repaired, and each (damaged, repaired) word (``letters``: æ, ø and å too, else
+    only "rn" for "m")."""
     changes: list[tuple[str, str]] = []
 
     def one(match: re.Match[str]) -> str:
         word = match.group(0)
-        fixed = _fix_word(word)
+        fixed = _fix_rn(word)
+        fixed = _fix_word(fixed) if letters else fixed
         if fixed != word and (word, fixed) not in changes:
             changes.append((word, fixed))
         return fixed
 
-    return re.sub(r"[A-Za-z0-9]+", one, text), changes
+    # not inside an e-mail address or a link: "rnho@rn.example.dk" is left as it is
+    return re.sub(r"(?<![@.\w/])[A-Za-z0-9]+(?![@\w]|\.\w)", one, text), changes

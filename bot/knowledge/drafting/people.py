@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.knowledge.drafting.names import MARKERS, Named, find_names, is_role_word
 from bot.knowledge.drafting.reading import Line
-from bot.knowledge.drafting.text import MARKERS, find_names, join_roles, role_after, role_before
+from bot.knowledge.drafting.roles import join_roles, listed_after, role_after, role_before
 
 _PART_WORDS = (
     (re.compile(r"(?i)\b(?:ordstyrer|moderator|moderated by|ordstyring)\b"), "moderator"),
@@ -69,19 +70,28 @@ def speakers_in(text: str, line: Line, default: str = "speaker") -> list[Speakin
         part = part_of(text[max(0, marker.start() - 30) : marker.end()], default)
         # the introduced names: the first, and those listed after it ("X, role, og Y, role")
         reach: int | None = None
-        for named in find_names(clause, introduced=True):
+        previous_end = marker.end()
+        names = find_names(clause, introduced=True)
+        for k, named in enumerate(names):
             start, end = marker.end() + named.start, marker.end() + named.end
-            if reach is not None and not re.fullmatch(
-                r"[\s,;]*(?:og|samt|and|&|eller|or|v/|ved)?[\s,;]*", text[reach:start]
+            if reach is not None and start < reach:
+                continue  # a name inside the role of the one before ("Center for Autisme Sydvest")
+            if (
+                reach is None
+                and not named.known
+                and any(
+                    n.known and not re.search(r"[,;.!?]", clause[named.end : n.start])
+                    for n in names[k + 1 :]
+                )
             ):
+                continue  # "Deputy Mayor for Social Affairs and Employment Anja Kristiansen"
+            if reach is not None and not listed_after(text[reach:start], named.known):
                 break
             role, reach = role_after(text, end)
             if named.name in seen:
                 continue
-            before = role_before(text, start)
-            # only the first name after a marker may take the words before it as its role
-            if found and found[-1].end > marker.end():
-                before = None
+            before = role_before(text, start, previous_end if found else None)
+            previous_end = reach
             seen.add(named.name)
             found.append(
                 Speaking(
@@ -128,3 +138,73 @@ def _clause_end(text: str, start: int) -> int:
     ):
         return _clause_end(text, start + match.end() - 1)
     return end
+
+
+_SEPARATOR = re.compile(r"\s[–-]\s|[:?!]\s|,\s|\(|^")
+
+
+def named_in(
+    text: str, line: Line, default: str = "speaker", floor: int | None = None
+) -> list[Speaking]:
+    """People a line names without a word that introduces them: a known first name with their
+    role written before it (after a dash, a comma or a colon) or after it ("Welcome – Chair of
+    the Committee, Region Zealand, Marianne Friis"; "peer worker Sanne Bork and user
+    representative Rūta Petrauskienė in conversation"; "Senior Adviser Henrik Sand, Aarhus
+    Municipality"). ``floor``: where the first one's role may begin."""
+    found: list[Speaking] = []
+    reach: int | None = None
+    previous_end = 0
+    lead = _leading_name(text)
+    for named in find_names(text, introduced=True):
+        if reach is not None and named.start < reach:
+            continue
+        if reach is None and not named.known and named not in lead:
+            continue
+        if reach is not None and not named.known and not listed_after(text[reach : named.start]):
+            continue
+        if '"' in text[: named.start] and text[: named.start].count('"') % 2:
+            continue  # inside a quotation: a title, not a person
+        role, reach = role_after(text, named.end)
+        if found:
+            begin = previous_end
+        else:
+            begin = floor if floor is not None else _role_floor(text, named.start)
+        before = role_before(text, named.start, begin)
+        previous_end = reach
+        found.append(
+            Speaking(named.name, join_roles(before, role), default, line, named.start, named.end)
+        )
+    return found
+
+
+def title_cut(text: str, start: int) -> int | None:
+    """Where an item's title ends before the person it then names: at the first dash or question
+    mark before them ("Welcome – Chair of ..., Marianne Friis")."""
+    match = re.search(r"\s[–-]\s|\?\s", text[:start])
+    return match.start() + (1 if match[0].startswith("?") else 0) if match else None
+
+
+def _role_floor(text: str, start: int) -> int:
+    """Where the role before a name may begin: after the last dash, colon or comma before it,
+    else at the start of the line."""
+    cuts = [m.end() for m in _SEPARATOR.finditer(text[:start])]
+    return max(cuts) if cuts else 0
+
+
+def _leading_name(text: str) -> list[Named]:
+    """A name at a line's start followed by its role ("Yrsa Kvist, sagsbehandler, ..."), first
+    name known or not."""
+    found = [n for n in find_names(text, introduced=True) if n.start == 0]
+    after = text[found[0].end :] if found else ""
+    match = re.match(r",\s*(\S+)", after)
+    return found if match and is_role_word(match[1]) else []
+
+
+def person_line(text: str) -> bool:
+    """A line that names a person and their role and nothing more ("Senior Adviser Henrik
+    Sand, Aarhus Municipality", "Jens Hansen, borgmester")."""
+    names = find_names(text) or _leading_name(text)
+    if not names or len(text.split()) > 16 or re.search(r"[.!?]\s+\S", text):
+        return False
+    head = text[: names[0].start].split()
+    return len(head) <= 4 and all(is_role_word(w) or w[:1].isupper() for w in head)

@@ -20,20 +20,22 @@ from datetime import date, time
 from bot.i18n import N_
 from bot.knowledge.drafting.dates import find_dates, find_times, leading_time, year_same_as
 from bot.knowledge.drafting.model import Found, ItemDraft, Note, SessionDraft, SpeakerDraft
+from bot.knowledge.drafting.names import MARKERS, find_names
 from bot.knowledge.drafting.people import (
     Speaking,
     is_speaker_line,
     listed_names,
+    named_in,
     part_of,
+    person_line,
     speakers_in,
+    title_cut,
 )
-from bot.knowledge.drafting.text import MARKERS, Entry, find_names, sentences
+from bot.knowledge.drafting.sessions import SESSION_RE, SessionHead, session_heads
+from bot.knowledge.drafting.text import Entry, sentences
 
-_SESSION_RE = re.compile(
-    r"^(?P<kind>workshop|session|spor|track|breakout(?:\s+session)?|gruppe|værksted|"
-    r"temaspor|parallelsession)\s*(?P<key>\d{1,2}|[A-H])(?![\w])\s*(?:[:.–—-]\s*|\s+|$)(?P<rest>.*)$",
-    re.IGNORECASE,
-)
+# "Ordstyrer:", "Moderator på dagen:", "Ordstyrer begge dage:": the day's moderator
+_MODERATOR_LINE = re.compile(r"(?i)^(?:ordstyrer|moderator)(?:\s+[^:\n]{1,20})?\s*:")
 _DAY_HEADING = re.compile(r"(?i)^(?:dag|day)\s*\d\b")
 _SECTION = re.compile(
     r"(?i)^(?:kontakt\w*|tilmelding|praktisk\w*|pris|sted|baggrund\w*|om\s+\w+|program\w*|"
@@ -73,6 +75,8 @@ class Programme:
     used: set[int] = field(default_factory=set)  # entry indexes the programme took
     session_lines: set[int] = field(default_factory=set)  # those the sessions took
     moderators: list[Speaking] = field(default_factory=list)  # of the whole day
+    session_heads: dict[int, SessionHead] = field(default_factory=dict)  # by entry index
+    titles_above: str | None = None  # a text line right above the first time standing alone
 
 
 def _is_heading(entries: list[Entry], i: int) -> bool:
@@ -83,7 +87,7 @@ def _is_heading(entries: list[Entry], i: int) -> bool:
     text = entry.text.strip()
     if not text or len(text) > 70 or text.endswith((".", ",", ";", "?", "!")) or "@" in text:
         return False
-    if leading_time(text) or _SESSION_RE.match(text) or re.match(r"^[\w ]+:\s*\S", text):
+    if leading_time(text) or SESSION_RE.match(text) or re.match(r"^[\w ]+:\s*\S", text):
         return False
     before = i == 0 or entries[i - 1].blank
     after = i + 1 >= len(entries) or entries[i + 1].blank
@@ -152,11 +156,13 @@ def find_programme(entries: list[Entry], event_day: date | None) -> Programme:
         programme.used.add(i)
         day_lines = {index for index, _found in days}
         region = [j for j in range(i + 1, stop) if not entries[j].blank and j not in day_lines]
-        if not rest and region and not _time_line(entries[region[0]]):
+        alone = not rest and bool(region) and not _time_line(entries[region[0]])
+        if alone:
             title_index = region.pop(0)
             rest = entries[title_index].text
             programme.used.add(title_index)
         item = _item(entries[i], start, end, rest, region, entries, session_lines, programme)
+        _mark_unsure_time(item, entries, i, alone, starts[0] == i, programme)
         if day is not None and len(days) > 0:
             item.day = day
         if previous is not None and start < previous and not (days and day is not None):
@@ -169,6 +175,39 @@ def find_programme(entries: list[Entry], event_day: date | None) -> Programme:
     _same_time_notes(programme.items)
     _last_moderator(programme, entries, starts)
     return programme
+
+
+def _mark_unsure_time(
+    item: ItemDraft, entries: list[Entry], i: int, alone: bool, first: bool, programme: Programme
+) -> None:
+    """A range whose end cannot be read ("11.45-1": 13.00, or a slip?) and a time standing alone
+    between two lines (is its title the line above or the one below?) are marked unsure."""
+    found = leading_time(entries[i].text)
+    if found is not None and found[0].unread_end:
+        item.start.unsure = Note.of(
+            N_(
+                'the source writes "{text}"; the end is left out, as it can be read more than '
+                "one way"
+            ),
+            text=found[0].unread_end,
+        )
+    above = entries[i - 1] if i > 0 else None
+    title_like = (
+        above is not None
+        and not above.blank
+        and i - 1 not in programme.used
+        and not (above.heading or len(above.text) > 80 or above.text.rstrip().endswith(":"))
+    )
+    if alone and first and above is not None and title_like:
+        programme.titles_above = above.text
+    if programme.titles_above and item.unsure is None and (alone or not item.title.value):
+        item.unsure = Note.of(
+            N_(
+                'the time stands on a line of its own, and the line above it ("{above}") may be '
+                "its title; the draft takes the line under it: check which it belongs to"
+            ),
+            above=entries[i - 1].text,
+        )
 
 
 def _sessions_to_item(programme: Programme) -> None:
@@ -228,18 +267,26 @@ def _item(
             described_at = entry.line
     if not remainder and MARKERS.search(title_text):
         speakers.extend(speakers_in(title_text, entry.line))
+    if not speakers:
+        # people named without a marker: "Welcome – Chair of the Committee, Marianne Friis"
+        first = next(iter(named_in(title_text, entry.line)), None)
+        cut = title_cut(title_text, first.start) if first else None
+        if first is not None and cut:
+            speakers.extend(named_in(title_text, entry.line, floor=cut + 2))
+            title_text = _tidy_title(title_text[:cut])
     keys: list[str] = []
     for j in region:
         other = entries[j]
         programme.used.add(j)
         if j in session_lines:
-            key = _session_key(other.text)
+            head = programme.session_heads.get(j)
+            key = head.key if head else None
             if key and key in {s.key for s in programme.sessions} and key not in keys:
                 keys.append(key)
             continue
         text = other.text
         if (
-            re.match(r"(?i)^(?:ordstyrer|moderator)\s*:", text)
+            _MODERATOR_LINE.match(text)
             and j == region[-1]
             and (
                 programme.moderators is not None
@@ -255,6 +302,9 @@ def _item(
             if left and len(left.split()) >= 3:
                 description.append(text)
                 described_at = described_at or other.line
+            continue
+        if person_line(text) and not MARKERS.search(text):
+            speakers.extend(named_in(text, other.line))  # "Senior Adviser Henrik Sand, ..."
             continue
         speakers.extend(speakers_in(text, other.line))
         description.append(text)
@@ -336,7 +386,7 @@ def _without_speakers(text: str, found: list[Speaking]) -> str:
     """What a line says besides its markers, names and roles."""
     if not found:
         return text.strip()
-    from bot.knowledge.drafting.text import role_after
+    from bot.knowledge.drafting.roles import role_after
 
     begins = [s.begin if s.begin >= 0 else s.start for s in found]
     head = text[: min(begins)].strip(" ,.–-")
@@ -379,7 +429,7 @@ def _last_moderator(programme: Programme, entries: list[Entry], starts: list[int
     stop = _last_item_stop(entries, starts[-1])
     for j in range(stop - 1, starts[-1], -1):
         text = entries[j].text
-        if re.match(r"(?i)^(?:ordstyrer|moderator)\s*:", text):
+        if _MODERATOR_LINE.match(text):
             last = programme.items[-1]
             if last.kind in ("closing", "end") or len(last.speakers) == 0:
                 found = speakers_in(text, entries[j].line, "moderator")
@@ -393,27 +443,16 @@ def _last_moderator(programme: Programme, entries: list[Entry], starts: list[int
 # -- sessions -----------------------------------------------------------------------------------
 
 
-def _session_key(text: str) -> str | None:
-    match = _SESSION_RE.match(text.strip())
-    return match["key"].upper() if match else None
-
-
-def _session_indexes(session: SessionDraft, entries: list[Entry]) -> list[int]:
-    return [i for i, e in enumerate(entries) if _session_key(e.text) == session.key]
-
-
 def _sessions(entries: list[Entry], programme: Programme) -> list[SessionDraft]:
     found: dict[str, SessionDraft] = {}
-    heads = [i for i, e in enumerate(entries) if _SESSION_RE.match(e.text.strip())]
+    programme.session_heads = session_heads(entries)
+    heads = sorted(programme.session_heads)
     if not heads:
         return []
     regions: dict[str, list[list[int]]] = {}
     for n, i in enumerate(heads):
-        match = _SESSION_RE.match(entries[i].text.strip())
-        assert match is not None
-        key = match["key"].upper()
-        word = match["kind"].casefold()
-        kind = "workshop" if word in ("workshop", "værksted") else "session"
+        head = programme.session_heads[i]
+        key, kind = head.key, head.kind
         stop = heads[n + 1] if n + 1 < len(heads) else len(entries)
         region: list[int] = []
         for j in range(i + 1, stop):
@@ -427,7 +466,7 @@ def _sessions(entries: list[Entry], programme: Programme) -> list[SessionDraft]:
                 break
             if not entries[j].blank:
                 region.append(j)
-        rest = match["rest"].strip()
+        rest = head.rest
         line = entries[i].line
         programme.session_lines.add(i)
         if not rest and region:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.i18n import N_, Lang, translator
+from bot.knowledge.drafting.dates import leading_time
 
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".md", ".txt")
@@ -30,11 +31,13 @@ _CELL = "\ue010"  # a table cell's end in HTML, a tab once read
 
 @dataclass(frozen=True)
 class Line:
-    """One line of the source text: its number (from 1), its text, and its PDF page."""
+    """One line of the source text: its number (from 1), its text, and its PDF page; for a PDF,
+    whether it runs to the right margin (so that the line under it may go on with it)."""
 
     number: int
     text: str
     page: int | None = None
+    at_margin: bool = False
 
 
 @dataclass(frozen=True)
@@ -275,7 +278,7 @@ def _pdf_lines(data: bytes, name: str) -> list[Line]:
         raise ReadError(
             N_("The PDF file {name} is damaged and cannot be read."), name=name
         ) from None
-    texts: list[tuple[str, int]] = []
+    texts: list[tuple[str, int, bool]] = []
     images = 0
     column: float | None = None  # where the last line's last column began, if it has columns
     try:
@@ -289,12 +292,12 @@ def _pdf_lines(data: bytes, name: str) -> list[Line]:
                     and column is not None
                     and first_x is not None
                     and abs(first_x - column) < 3
-                    and "\t" not in lines[0]
+                    and "\t" not in lines[0][0]
                 ):
                     # a table's last column running on from the page before
-                    texts[-1] = (texts[-1][0] + " " + lines[0], texts[-1][1])
+                    texts[-1] = (texts[-1][0] + " " + lines[0][0], texts[-1][1], lines[0][1])
                     lines = lines[1:]
-                texts.extend((text, number) for text in lines)
+                texts.extend((text, number, margin) for text, margin in lines)
                 column = last_column
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise ReadError(encrypted, name=name) from None
@@ -302,7 +305,7 @@ def _pdf_lines(data: bytes, name: str) -> list[Line]:
         raise ReadError(
             N_("The PDF file {name} is damaged and cannot be read."), name=name
         ) from None
-    if not any(text.strip() for text, _page in texts):
+    if not any(text.strip() for text, _page, _margin in texts):
         if images:
             raise ReadError(
                 N_(
@@ -313,7 +316,9 @@ def _pdf_lines(data: bytes, name: str) -> list[Line]:
                 name=name,
             )
         raise ReadError(N_("There is no text in the file {name}."), name=name)
-    return [Line(i, _clean(text), page) for i, (text, page) in enumerate(texts, start=1)]
+    return [
+        Line(i, _clean(text), page, margin) for i, (text, page, margin) in enumerate(texts, start=1)
+    ]
 
 
 _CID_RE = re.compile(r"\(cid:(\d+)\)")
@@ -324,10 +329,11 @@ def _cid(match: re.Match[str]) -> str:
     return "•" if match[1] == "127" else ""
 
 
-def _page_lines(page: Any) -> tuple[list[str], float | None, float | None]:
+def _page_lines(page: Any) -> tuple[list[tuple[str, bool]], float | None, float | None]:
     """A page's lines in reading order: words on one baseline, wide gaps as tabs, and the lines
-    of a paragraph that wrap at the right margin joined; with where its first line begins and
-    where its last line's last column begins (when it has columns)."""
+    of a paragraph that wrap at the right margin joined, each indented as far as it stands in
+    from the left margin and told whether it runs to the right margin; with where its first
+    line begins and where its last line's last column begins (when it has columns)."""
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
     if not words:
         return [], None, None
@@ -379,10 +385,13 @@ def _page_lines(page: Any) -> tuple[list[str], float | None, float | None]:
     right = max(line[2] for line in lines)
     left = min(line[1] for line in lines)
     width = max(right - left, 1.0)
-    joined: list[str] = []
+    from bot.knowledge.drafting.unwrap import starts_something
+
+    joined: list[tuple[str, bool]] = []
     previous_line: tuple[str, float, float, float, float, float] | None = None
     for line in lines:
-        text, x0, _x1, _last_top, height, top = line
+        text, x0, x1, _last_top, height, top = line
+        at_margin = x1 >= right - 0.12 * width and "\t" not in text
         if previous_line is not None and joined:
             p_text, p_x0, p_x1, p_top, p_height, _p_first = previous_line
             wrapped = (
@@ -392,18 +401,20 @@ def _page_lines(page: Any) -> tuple[list[str], float | None, float | None]:
                 and abs(x0 - p_x0) < 0.05 * width  # and this one starts where it started
                 and top - p_top < 1.9 * max(p_height, height)  # no paragraph gap between
                 and (
-                    not re.match(r"^\s*(?:[-•*–]|\d{1,2}[.:]\d{2}\b)", text)
+                    not (re.match(r"^\s*[-•*–]", text) or leading_time(text))
                     or bool(re.search(r"[,–]$", p_text))  # "... 12 March 2024," / "9:30 am"
                 )
+                and not starts_something(text)  # "Ordstyrer: ...", "Oplæg ved ..."
                 and not re.search(r"[:]\s*$", p_text)
             )
             if wrapped:
-                joined[-1] = joined[-1].rstrip() + " " + text.lstrip()
+                joined[-1] = (joined[-1][0].rstrip() + " " + text.lstrip(), at_margin)
                 previous_line = line
                 continue
             if top - p_top > 1.9 * max(p_height, height):
-                joined.append("")  # a paragraph gap: a blank line, as text files have
-        joined.append(text)
+                joined.append(("", False))  # a paragraph gap: a blank line, as text files have
+        indent = round((x0 - left) / (0.5 * max(height, 1.0)))
+        joined.append(((" " * indent if indent >= 2 else "") + text, at_margin))
         previous_line = line
     last_column = cell_x[-1] if "\t" in lines[-1][0] else None
     return joined, lines[0][1], last_column

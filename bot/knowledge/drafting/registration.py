@@ -174,6 +174,20 @@ def _deadline(text: str, event_day: date | None, entry: Entry) -> Found[date | d
 
 
 def _price(paragraph: Paragraph) -> PriceDraft | None:
+    text = paragraph.text
+    labelled = re.match(
+        r"(?i)^\s*(?:pris|priser|deltagerpris|deltagerbetaling|fee|fees|price)\b", text
+    )
+    amount = _AMOUNT.search(text)
+    if labelled and amount and re.search(r"(?i)\bgratis\b|\bfree\b", text):
+        # "Pris: Gratis for medlemmer. Andre: 150 kr.": free for some, a price for others
+        return PriceDraft(
+            False,
+            _amount(amount),
+            " ".join(text.split()),
+            paragraph.line_at(0),
+            Note.of(N_("the price depends on who takes part; the amount is for those who pay")),
+        )
     for sentence in sentences(paragraph.text):
         line = paragraph.line_at(paragraph.text.find(sentence))
         if _FREE.search(sentence) and not _NOT_PRICE.search(sentence):
@@ -189,11 +203,14 @@ def _price(paragraph: Paragraph) -> PriceDraft | None:
         )
         if _PRICE_WORDS.search(sentence) and (labelled or not _NOT_PRICE.search(sentence)):
             match = _AMOUNT.search(sentence)
-            if match:
-                raw = (match["a"] or match["b"]).replace(" ", "").replace(".", "").replace(",", ".")
-                try:
-                    amount = float(raw)
-                except ValueError:
-                    continue
-                return PriceDraft(False, amount, sentence.strip(), line)
+            if match and (value := _amount(match)) is not None:
+                return PriceDraft(False, value, sentence.strip(), line)
     return None
+
+
+def _amount(match: re.Match[str]) -> float | None:
+    raw = (match["a"] or match["b"]).replace(" ", "").replace(".", "").replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        return None
