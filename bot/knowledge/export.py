@@ -16,7 +16,8 @@ from pathlib import Path
 import yaml
 
 from bot.knowledge.learned import Learned, as_qa
-from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.publishing import write_atomically
 
 TOP_LEVEL_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:", re.M)
 FAQ_KEY = re.compile(r"^faq\s*:[ \t]*(\[\s*\])?[ \t]*(#.*)?$", re.M)
@@ -62,20 +63,20 @@ def insert_faq(text: str, items: Sequence[Learned]) -> str:
 def write_learned(folder: Path, entries: Sequence[Learned]) -> dict[str, list[Learned]]:
     """Add the entries to their events' files; what was written, by file name.
 
-    Raises KnowledgeError (and restores every file) if the folder does not load afterwards.
+    The changed files are checked together with the rest of the folder before any is written
+    (KnowledgeError, and nothing written, if it would not load), then each is replaced
+    atomically, so the running bot never reads a half-written file.
     """
     files = files_by_event(folder)
     by_file: dict[Path, list[Learned]] = defaultdict(list)
     for entry in entries:
         if entry.event in files:
             by_file[files[entry.event]].append(entry)
-    originals = {path: path.read_text(encoding="utf-8") for path in by_file}
-    try:
-        for path, items in by_file.items():
-            path.write_text(insert_faq(originals[path], items), encoding="utf-8")
-        load_knowledge(folder)
-    except (KnowledgeError, OSError):
-        for path, text in originals.items():
-            path.write_text(text, encoding="utf-8")
-        raise
+    changed = {
+        path.name: insert_faq(path.read_text(encoding="utf-8"), items)
+        for path, items in by_file.items()
+    }
+    load_knowledge(folder, changed)
+    for name, text in changed.items():
+        write_atomically(folder / name, text)
     return {path.name: items for path, items in by_file.items()}

@@ -10,7 +10,7 @@ is broken, so a typo can never make the bot quietly forget an event.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,10 +45,15 @@ class Problem:
         line = f" (line {self.line})" if self.line and "line" not in self.field else ""
         return f"{where}: {self.message}{line}"
 
+    def text(self, lang: Lang) -> str:
+        """What is wrong, in ``lang``, without where (the desk shows it at the field)."""
+        _ = translator(lang).gettext
+        return _(self.template).format(**dict(self.params)) if self.template else self.message
+
     def say(self, lang: Lang) -> str:
         """The problem as ``knowledge check`` prints it: file, line, field, what is wrong."""
         _ = translator(lang).gettext
-        text = _(self.template).format(**dict(self.params)) if self.template else self.message
+        text = self.text(lang)
         if self.template in _YAML_TEMPLATES:
             return f"{self.file}: {text}"
         where = self.file
@@ -395,32 +400,43 @@ def read_file(path: Path) -> tuple[Event | Background | None, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return None, [_problem(path.name, "", N_("is not UTF-8 text; save it as UTF-8"))]
+    return read_text(text, path.name)
+
+
+def read_text(text: str, name: str) -> tuple[Event | Background | None, list[Problem]]:
+    """Validate the text of one knowledge file named ``name`` (as ``knowledge check`` does)."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        return None, [_yaml_problem(path.name, exc)]
-    duplicates = _duplicates(path.name, root)
-    source, problems = parse_source(data, path.name, root)
+        return None, [_yaml_problem(name, exc)]
+    duplicates = _duplicates(name, root)
+    source, problems = parse_source(data, name, root)
     if duplicates:
         return None, duplicates + problems
     return source, problems
 
 
-def load_knowledge(folder: Path) -> KnowledgeBase:
-    """Load every YAML file in ``folder``; raise KnowledgeError listing all problems."""
+def load_knowledge(folder: Path, changed: Mapping[str, str] | None = None) -> KnowledgeBase:
+    """Load every YAML file in ``folder``; raise KnowledgeError listing all problems.
+
+    ``changed`` maps file names to texts read instead of the files (new files among them): the
+    folder as it would be with them, checked as a whole before anything is written.
+    """
     problems: list[Problem] = []
     sources: list[Event | Background] = []
-    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    changed = dict(changed or {})
+    names = {p.name for p in [*folder.glob("*.yaml"), *folder.glob("*.yml")]} | set(changed)
     if not folder.is_dir():
         raise KnowledgeError([_problem(str(folder), "", N_("the knowledge folder does not exist"))])
-    if not files:
+    if not names:
         raise KnowledgeError(
             [_problem(str(folder), "", N_("the knowledge folder holds no .yaml files"))]
         )
     seen: dict[str, str] = {}
-    for path in files:
-        source, found = read_file(path)
+    for name in sorted(names):
+        path = folder / name
+        source, found = read_text(changed[name], name) if name in changed else read_file(path)
         problems.extend(found)
         if source is None:
             continue

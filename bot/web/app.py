@@ -23,6 +23,7 @@ from bot.channels.web.chat import WebChat
 from bot.channels.web.routes import ChatRoutes
 from bot.desk.cookies import desk_cookie
 from bot.desk.kit import Desk
+from bot.desk.knowledge import larger_bodies
 from bot.i18n import normalise_lang
 from bot.services import Services
 from bot.web.headers import SecurityHeaders
@@ -62,6 +63,8 @@ def build_app(services: Services, chat: WebChat) -> Starlette:
                 BodyLimit,
                 max_bytes=settings.web_max_body_bytes,
                 page=lambda: pages.error(413, lang),
+                # The desk's invitation upload and draft form take more than a chat message.
+                larger=larger_bodies(desk),
             ),
         ],
         exception_handlers=error_handlers(pages, lang),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from starlette.datastructures import Headers
@@ -85,21 +85,38 @@ class BodyLimit:
     """ASGI middleware: a request body over ``max_bytes`` gets the 413 page, unread.
 
     Told by Content-Length before anything is read, or while reading a body sent in chunks;
-    the handler never sees more than ``max_bytes``.
+    the handler never sees more than ``max_bytes``. ``larger`` names the few addresses that
+    take more (an invitation uploaded at the desk), each with its own limit and 413 page: a
+    path, or a prefix ending in "/". (They are behind the desk's sign-in, which answers before
+    a body is read.)
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int, page: Callable[[], Response]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        page: Callable[[], Response],
+        larger: Mapping[str, tuple[int, Callable[[], Response]]] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.page = page
+        self.larger = dict(larger or {})
+
+    def _limit(self, path: str) -> tuple[int, Callable[[], Response]]:
+        for where, limit in self.larger.items():
+            if path == where or (where.endswith("/") and path.startswith(where)):
+                return limit
+        return self.max_bytes, self.page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes, page = self._limit(str(scope.get("path", "")))
         length = Headers(scope=scope).get("content-length", "")
-        if length.isdigit() and int(length) > self.max_bytes:
-            await self.page()(scope, receive, send)
+        if length.isdigit() and int(length) > max_bytes:
+            await page()(scope, receive, send)
             return
         seen = 0
         started = False
@@ -108,7 +125,7 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > max_bytes:
                 raise _TooLarge
             return message
 
@@ -122,4 +139,4 @@ class BodyLimit:
         except _TooLarge:
             if started:
                 raise
-            await self.page()(scope, receive, send)
+            await page()(scope, receive, send)
