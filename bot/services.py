@@ -94,6 +94,11 @@ class Services:
         found = self.kb.event(event) if event else None
         return found.organiser if found else "Deltagerbot"
 
+    def event_title(self, slug: str) -> str | None:
+        """An event's title, from the knowledge as it is now (teaching replaces ``kb``)."""
+        found = self.kb.event(slug)
+        return found.title if found else None
+
     def apply_learned(self, learned: list[Learned]) -> None:
         """Answer from the curated knowledge plus everything staff have taught."""
         self.kb = with_learned(self.curated, learned)

@@ -17,7 +17,7 @@ bot answers again and says so. The case itself stays open until a person closes 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import texts
 from bot.cases.models import Case, CaseMessage, CasePost
+from bot.conversations.questions import mark_staff_answered
 from bot.delivery import Delivery, Recipient, Thread
 from bot.knowledge.learned import Learned, LearnedAnswer, learned_from, load_learned
 from bot.storage import Database
@@ -40,10 +41,12 @@ OPEN_STATUSES = ("new", "taken", "answered")
 class CaseError(Exception):
     """A staff action that cannot be done; ``reason`` says why (for the staff's answer)."""
 
-    def __init__(self, reason: str, case_id: int) -> None:
+    def __init__(self, reason: str, case_id: int, holder: str | None = None) -> None:
         super().__init__(f"case {case_id}: {reason}")
-        self.reason = reason  # not_found | closed | no_answer | no_event
+        self.reason = reason  # not_found | closed | no_answer | no_event | taken
         self.case_id = case_id
+        # For "taken": the name of the staff member who has the case.
+        self.holder = holder
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class CaseInfo:
     thread: Thread | None
     created_at: datetime
     updated_at: datetime
+    # The staff id of whoever has the case (``email:anne@kl.dk``, ``telegram:42``).
+    taken_by_id: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -270,10 +275,23 @@ class CaseService:
 
     # -- staff actions -----------------------------------------------------------------------
 
-    async def take(self, case_id: int, staff: StaffMember, now: datetime) -> CaseInfo:
-        """A person takes the case: the bot keeps quiet for the participant, who is told."""
-        async with self.db.transaction() as session:
+    async def take(
+        self,
+        case_id: int,
+        staff: StaffMember,
+        now: datetime,
+        *,
+        holders: Collection[str] | None = None,
+        session: AsyncSession | None = None,
+    ) -> CaseInfo:
+        """A person takes the case: the bot keeps quiet for the participant, who is told.
+
+        ``holders``, if given, are the staff ids the case may be taken from (those the staff
+        member saw have it): taken by anyone else, CaseError "taken" naming who.
+        """
+        async with self._transaction(session) as session:
             case = await self._open_case(session, case_id)
+            _check_holder(case, staff, holders)
             first = case.taken_by_id is None
             case.taken_by, case.taken_by_id = staff.name, staff.id
             if case.status == "new":
@@ -295,11 +313,17 @@ class CaseService:
         now: datetime,
         *,
         session: AsyncSession | None = None,
+        holders: Collection[str] | None = None,
     ) -> CaseInfo:
-        """A staff answer: relayed to the participant on their channel, kept with the case."""
+        """A staff answer: relayed to the participant on their channel, kept with the case.
+
+        ``holders``, if given: the case must be free, the staff member's, or one of these
+        staff ids'; else CaseError "taken" naming who has it.
+        """
         text = text.strip()[:MAX_TEXT_CHARS]
         async with self._transaction(session) as session:
             case = await self._open_case(session, case_id)
+            _check_holder(case, staff, holders)
             session.add(
                 CaseMessage(
                     case_id=case.id, author="staff", author_name=staff.name, text=text, at=now
@@ -313,6 +337,7 @@ class CaseService:
             case.updated_at = now
             self._mute_after_commit(session, case)
             await self._tell(session, case, texts.relay_text(text, case.lang), "relay", now)
+            await mark_staff_answered(session, case.id)
             self._wake_desk_after(session)
             log.info("case answered id=%d", case.id)
             return _info(case)
@@ -324,12 +349,17 @@ class CaseService:
         now: datetime,
         *,
         session: AsyncSession | None = None,
+        holders: Collection[str] | None = None,
     ) -> CaseInfo:
-        """A person closes the case; a muted participant is told the bot answers again."""
+        """A person closes the case; a muted participant is told the bot answers again.
+
+        ``holders`` as for ``take``: a case someone else took meanwhile is not closed.
+        """
         async with self._transaction(session) as session:
             case = await self._case(session, case_id)
             if case.status == "closed":
                 raise CaseError("closed", case_id)
+            _check_holder(case, staff, holders)
             if case.muted_until is not None:
                 await self._tell(session, case, texts.closed_text(case.lang), "handback", now)
             case.status, case.closed_at, case.muted_until = "closed", now, None
@@ -593,6 +623,15 @@ class CaseService:
         self.db.after_commit(session, self.wakeup.set)
 
 
+def _check_holder(case: Case, staff: StaffMember, holders: Collection[str] | None) -> None:
+    """Refuse (CaseError "taken", naming who) a case held by another than ``staff`` and
+    ``holders``; no check without ``holders``."""
+    if holders is None or case.taken_by_id is None:
+        return
+    if case.taken_by_id != staff.id and case.taken_by_id not in holders:
+        raise CaseError("taken", case.id, case.taken_by)
+
+
 def _thread_json(thread: Thread | None) -> dict[str, Any] | None:
     if thread is None:
         return None
@@ -628,6 +667,7 @@ def _info(case: Case) -> CaseInfo:
         thread=thread,
         created_at=case.created_at,
         updated_at=case.updated_at,
+        taken_by_id=case.taken_by_id,
     )
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.channels.registry import label as channel_label
+from bot.channels.registry import shown_id
 from bot.i18n import Lang, fmt_datetime, normalise_lang, translator
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ def who_asked(case: CaseInfo, lang: Lang) -> str:
             return _("(deleted)")
         parts.append(
             _("{channel} user {id}").format(
-                channel=channel_label(case.channel, lang), id=case.user_id or case.chat_id
+                channel=channel_label(case.channel, lang),
+                id=shown_id(case.channel, case.user_id or case.chat_id or ""),
             )
         )
     return ", ".join(parts)

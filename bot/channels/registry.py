@@ -14,6 +14,7 @@ their identity, where that channel's courier is registered.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import importlib
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -47,7 +48,9 @@ class ChannelSpec:
     ``courier`` builds its courier once per process (None: it sends nothing on its own);
     ``serve`` runs it until the stop event is set. ``inbound`` says whether, so configured, it
     takes messages from participants (the mail channel may only send: SMTP without a mailbox);
-    when none does, the terminal chat is served.
+    when none does, the terminal chat is served. ``ids_mean_something`` says whether the id of
+    the identity it brings tells staff anything (a Telegram user id does; a web chat's session
+    id does not, and is shown as a short tag instead).
     """
 
     name: str
@@ -57,6 +60,7 @@ class ChannelSpec:
     courier: Callable[[Services], Courier | None]
     serve: Serve
     inbound: Callable[[Settings], bool] | None = None
+    ids_mean_something: bool = True
 
     def takes_messages(self, settings: Settings) -> bool:
         return (self.inbound or self.enabled)(settings)
@@ -90,6 +94,14 @@ def enabled_channels(settings: Settings) -> tuple[ChannelSpec, ...]:
 
 def channel(name: str) -> ChannelSpec | None:
     return next((spec for spec in all_channels() if spec.name == name), None)
+
+
+def shown_id(name: str, user_id: str) -> str:
+    """How staff see the id of a person on channel ``name``: as it is, or a short tag."""
+    spec = channel(name)
+    if spec is None or spec.ids_mean_something:
+        return user_id
+    return hashlib.sha256(user_id.encode()).hexdigest()[:6]
 
 
 def label(name: str, lang: Lang) -> str:

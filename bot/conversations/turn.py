@@ -10,7 +10,8 @@ choice, and the time, :meth:`Conversation.handle` decides what happens and does 
   them and the bot keeps quiet;
 - otherwise it goes to the answering core, whose intent decides: a signup starts the dialogue,
   a cancellation asks for confirmation, "am I registered?" shows the person's registrations,
-  and a question the knowledge base cannot answer becomes a case for staff.
+  and a question the knowledge base cannot answer becomes a case for staff; every question
+  answered or handed over is counted in the question log (``bot.conversations.questions``).
 
 What the chat is about, its language and a dialogue in progress are saved after every step
 (``ConversationStore``), so a restart resumes where the person was; the registration, case and
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from bot.answering import Answer
 from bot.conversations.messages import Attachment, Choice, Incoming, Reply, Say
+from bot.conversations.questions import record_question
 from bot.conversations.store import ConversationInfo
 from bot.conversations.texts import chosen_text, event_choices, help_text, privacy_text
 from bot.i18n import Lang, normalise_lang, translator
@@ -270,16 +272,23 @@ class Conversation:
         if answer.intent == "my-registration":  # "er jeg tilmeldt?": the chat looks it up
             return await self._my_registrations(turn)
         if answer.escalate:
-            await svc.cases.open(
-                channel=incoming.channel,
-                chat_id=incoming.chat_id,
-                user_id=incoming.person.value if incoming.person else None,
-                name=incoming.name,
-                event=answer.event,
-                question=text,
-                lang=turn.lang,
-                now=incoming.now,
-            )
+            async with svc.db.transaction() as session:
+                case = await svc.cases.add(
+                    session,
+                    channel=incoming.channel,
+                    chat_id=incoming.chat_id,
+                    user_id=incoming.person.value if incoming.person else None,
+                    name=incoming.name,
+                    event=answer.event,
+                    question=text,
+                    lang=turn.lang,
+                    now=incoming.now,
+                )
+                record_question(session, event=answer.event, now=incoming.now, case_id=case.id)
+        elif not answer.candidates and answer.intent != "smalltalk":
+            # Answered (not "which event do you mean?", nor a greeting or thanks returned).
+            async with svc.db.transaction() as session:
+                record_question(session, event=answer.event, now=incoming.now)
         return [answer_say(svc.kb, answer)]
 
     # -- signing up ---------------------------------------------------------------------------

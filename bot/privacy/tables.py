@@ -118,6 +118,9 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "desk_sessions",
         "desk_signin_links",
         "desk_audit",
+        # Per event and hour: whether the bot answered a question or handed it over, and the
+        # case it became; no words, no chat, no person (see bot.conversations.questions).
+        "questions_asked",
     }
 )
 

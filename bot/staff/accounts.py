@@ -62,6 +62,23 @@ Action = Literal[
     "account_added",
     "account_removed",
     "password_set",
+    # Changes made at the desk, with what they were done to (``subject``).
+    "case_taken",
+    "case_answered",
+    "case_closed",
+    "case_taught",
+    # Registrations (``registration:17``) and participant lists (``event:<id>``).
+    "registration_added",
+    "registration_cancelled",
+    "moved_up",
+    "extra_seat",
+    "free_seats_filled",
+    "participants_exported",
+    # Knowledge files published (``event:<id>``), and changed-event notices sent or not
+    # (``change:<number>``).
+    "knowledge_published",
+    "change_sent",
+    "change_skipped",
 ]
 
 
@@ -95,6 +112,7 @@ class AuditEntry:
     staff_name: str | None
     action: str
     by: str | None
+    subject: str | None = None
 
 
 class AccountError(Exception):
@@ -171,6 +189,7 @@ class StaffAccounts:
         action: Action,
         account: StaffAccount | Account | None,
         by: str | None = None,
+        subject: str | None = None,
     ) -> None:
         session.add(
             DeskAudit(
@@ -179,8 +198,22 @@ class StaffAccounts:
                 staff_name=account.name if account else None,
                 action=action,
                 by=by,
+                subject=subject,
             )
         )
+
+    def audit(
+        self,
+        session: AsyncSession,
+        account: Account,
+        action: Action,
+        *,
+        subject: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Record a change a staff member made at the desk, in the change's own transaction,
+        with what it was done to by number (``case:12``), never by anything personal."""
+        self._audit(session, at or self.clock(), action, account, subject=subject)
 
     async def trail(self, limit: int = 100) -> list[AuditEntry]:
         """The newest entries of the audit trail, newest first."""
@@ -188,7 +221,10 @@ class StaffAccounts:
             rows = await session.scalars(
                 select(DeskAudit).order_by(DeskAudit.id.desc()).limit(limit)
             )
-            return [AuditEntry(r.at, r.account_id, r.staff_name, r.action, r.by) for r in rows]
+            return [
+                AuditEntry(r.at, r.account_id, r.staff_name, r.action, r.by, r.subject)
+                for r in rows
+            ]
 
     # -- accounts -------------------------------------------------------------------------
 
@@ -334,8 +370,12 @@ class StaffAccounts:
         log.info("desk: staff account %d signed in", row.id)
         return Signin(_account(row), session_id)
 
-    async def session(self, session_id: str | None) -> Account | None:
-        """The account of a live session; an expired one is deleted and gives None."""
+    async def session(self, session_id: str | None, *, touch: bool = True) -> Account | None:
+        """The account of a live session; an expired one is deleted and gives None.
+
+        ``touch=False`` for what the page asks by itself (a list polling for news): it does
+        not count as the person being there, so an open tab does not keep a session alive.
+        """
         if not session_id or not _TOKEN.match(session_id):
             return None
         key = _digest(session_id)
@@ -356,7 +396,7 @@ class StaffAccounts:
                 await session.execute(delete(DeskSession).where(DeskSession.id_hash == key))
             log.info("desk: a session of staff account %d expired", row.id)
             return None
-        if at - desk_session.seen_at > TOUCH_EVERY:
+        if touch and at - desk_session.seen_at > TOUCH_EVERY:
             async with self.db.transaction() as session:
                 await session.execute(
                     update(DeskSession).where(DeskSession.id_hash == key).values(seen_at=at)

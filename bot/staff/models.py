@@ -10,7 +10,8 @@
 - ``desk_signin_links``: one-time sign-in links, by the SHA-256 of their token: used once,
   within minutes.
 - ``desk_audit``: who did what at the desk and when (sign-in, sign-out, failed sign-in, lock,
-  accounts made and removed). The name is kept as it was, so the trail outlives the account.
+  accounts made and removed, and every change made at the desk, with what it was done to by
+  number: ``case:12``). The name is kept as it was, so the trail outlives the account.
 """
 
 from __future__ import annotations
@@ -80,3 +81,5 @@ class DeskAudit(Base):
     action: Mapped[str] = mapped_column(SafeString(32))
     # Who did it when it was not the account itself ("cli:anne" for the command line).
     by: Mapped[str | None] = mapped_column(SafeString(200))
+    # What it was done to, by number only ("case:12"), for changes made at the desk.
+    subject: Mapped[str | None] = mapped_column(SafeString(100))

@@ -34,6 +34,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "bot.changes.models",
     "bot.channels.web.models",
     "bot.staff.models",
+    "bot.conversations.questions",
 )
 
 NAMING_CONVENTION = {

@@ -138,8 +138,6 @@ def test_no_question_the_answers_are_measured_on_is_learned_from() -> None:
     copies = [
         e.text
         for e in load_corpus()
-        if process.extractOne(
-            for_classifier(e.text), measured, scorer=fuzz.ratio, score_cutoff=90
-        )
+        if process.extractOne(for_classifier(e.text), measured, scorer=fuzz.ratio, score_cutoff=90)
     ]
     assert copies == []

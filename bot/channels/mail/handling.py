@@ -53,6 +53,7 @@ from bot.channels.mail.reading import ReadMail, read_message
 from bot.channels.mail.staff import ROUTE as STAFF_ROUTE
 from bot.channels.mail.staff import Command as StaffCommand
 from bot.channels.mail.staff import empty_reply_text, staff_command, staff_text
+from bot.conversations.questions import record_question
 from bot.conversations.turn import answer_say
 from bot.delivery import Thread
 from bot.i18n import Lang, guess_language, normalise_lang, translator
@@ -251,7 +252,11 @@ class MailHandler:
         text = say.text + (f"\n\n({say.source})" if say.source else "")
         handled = Handled("question", "answered", answer.intent, about, name, sender)
         reply = _Reply(text, self._subject(mail), lang)
-        return await self._finish(msg, handled, reply)
+
+        async def counted(session: AsyncSession) -> None:
+            record_question(session, event=about, now=now)  # the question log
+
+        return await self._finish(msg, handled, reply, extra=counted)
 
     # -- acting ----------------------------------------------------------------------------
 
@@ -315,7 +320,7 @@ class MailHandler:
         reply = _Reply(compose.escalation_text(lang), self._subject(mail), lang)
 
         async def case(session: AsyncSession) -> None:
-            await self.services.cases.add(
+            info = await self.services.cases.add(
                 session,
                 channel=CHANNEL,
                 chat_id=sender,
@@ -331,6 +336,8 @@ class MailHandler:
                     else None
                 ),
             )
+            if action == "question":  # a question handed over, for the question log
+                record_question(session, event=event, now=now, case_id=info.id)
 
         return await self._finish(msg, handled, reply, extra=case)
 

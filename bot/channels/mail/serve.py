@@ -74,15 +74,10 @@ def staff_board(services: Services) -> StaffMailBoard | None:
     settings = services.settings
     if not settings.staff_email:
         return None
-
-    def title(slug: str) -> str | None:
-        found = services.kb.event(slug)  # looked up each time: teaching replaces services.kb
-        return found.title if found else None
-
     return StaffMailBoard(
         mail_outbox(services),
         settings.staff_email,
-        title=title,
+        title=services.event_title,
         lang=settings.staff_language,
     )
 

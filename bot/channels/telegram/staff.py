@@ -171,23 +171,13 @@ def case_buttons(case: CaseInfo, lang: Lang) -> InlineKeyboardMarkup | None:
     return keyboard([(f"case:{a}:{case.id}", labels[a]) for a in actions], columns=len(actions))
 
 
-def event_title(svc: Services) -> EventTitle:
-    """The title of an event by its slug, from the knowledge as it is now."""
-
-    def title(slug: str) -> str | None:
-        event = svc.kb.event(slug)
-        return event.title if event else None
-
-    return title
-
-
 def staff_board(bot: Bot, svc: Services) -> TelegramStaffBoard | None:
     """The staff chat's board, if a staff chat is configured."""
     chat_id = svc.settings.staff_chat_id
     if chat_id is None:
         return None
     return TelegramStaffBoard(
-        bot, chat_id, normalise_lang(svc.settings.staff_language), event_title(svc)
+        bot, chat_id, normalise_lang(svc.settings.staff_language), svc.event_title
     )
 
 
@@ -331,7 +321,7 @@ async def show_cases(update: Update, context: Context, lang: Lang) -> None:
     assert chat is not None
     svc = services(context)
     cases = await svc.cases.open_cases()
-    await reply(context, chat.id, texts.cases_text(cases, event_title(svc), lang))
+    await reply(context, chat.id, texts.cases_text(cases, svc.event_title, lang))
 
 
 async def send_participants(update: Update, context: Context, lang: Lang) -> None:

@@ -73,4 +73,6 @@ CHANNEL = ChannelSpec(
     enabled=_enabled,
     courier=_courier,
     serve=serve,
+    # A session id tells staff nothing (and is the chat's key): shown as a short tag.
+    ids_mean_something=False,
 )
