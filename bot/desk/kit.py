@@ -86,12 +86,16 @@ class Desk:
 
         return endpoint
 
-    def guarded(self, handler: Handler) -> Callable[..., Any]:
-        """Only for a live session; anyone else is sent to sign in, and told nothing."""
+    def guarded(self, handler: Handler, *, by_itself: bool = False) -> Callable[..., Any]:
+        """Only for a live session; anyone else is sent to sign in, and told nothing.
+
+        ``by_itself``: an address the page polls without the person doing anything, which does
+        not keep the session alive (see ``StaffAccounts.session``).
+        """
 
         async def endpoint(request: Request) -> Response:
             browser_id = self.cookie.read(request)
-            account = await self.accounts.session(browser_id)
+            account = await self.accounts.session(browser_id, touch=not by_itself)
             if browser_id is None or account is None:
                 return self.headers(RedirectResponse(SIGNIN, status_code=303))
             return self.headers(await handler(request, browser_id, account))

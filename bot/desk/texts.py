@@ -138,16 +138,8 @@ def start_texts(lang: Lang) -> dict[str, str]:
     return {
         "title": _("Desk"),
         "upcoming": _("Upcoming events"),
-        "event": _("Event"),
-        "date": _("Date"),
-        "place": _("Place"),
-        "registered": _("Registered"),
-        "waiting": _("Waiting list"),
-        "capacity": _("Seats"),
-        "open_cases": _("Open cases"),
+        "questions": _("Questions the bot could not answer"),
         "none": _("There are no upcoming events."),
-        "no_limit": _("no limit"),
-        "online": _("online"),
     }
 
 

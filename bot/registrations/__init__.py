@@ -7,7 +7,10 @@
 - ``results``: the outcome contract and detached snapshots the service returns.
 - ``confirmation``: what the participant is told; ``ics``: the calendar file; ``promotions``:
   telling those who got a seat from the waiting list.
-- ``export``: the participant list as CSV for staff; ``models``: the tables.
+- ``mailing``: the outcome told by e-mail when no chat of the person's made the change.
+- ``on_behalf``: staff acting for a person (the desk): the same rules, the staff member named.
+- ``export``: the participant list for staff, as CSV or an Excel workbook; ``models``: the
+  tables.
 """
 
 from bot.registrations.confirmation import Message, message_for, promotion_message

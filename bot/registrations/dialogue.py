@@ -44,6 +44,7 @@ from bot.registrations.confirmation import Message, contact_email, message_for, 
 from bot.registrations.form import SignupForm, check_signup, signup_fields
 from bot.registrations.identity import EMAIL, ChatId, normalise_email
 from bot.registrations.limits import Reached, SendLimits, limit_text
+from bot.registrations.mailing import queue_outcome_mail
 from bot.registrations.results import Outcome, Result
 from bot.registrations.rules import deadline_passed, find_session, is_closed, signup_closes_at
 from bot.registrations.service import RegistrationService
@@ -420,22 +421,20 @@ class SignupDialogue:
         assert self.delivery is not None
         info = result.registration
         lang = normalise_lang(info.lang) if info else state.lang
-        message = message_for(result, event, lang=lang, channel=EMAIL)
         _ = translator(lang).gettext
         why = _(
             "You get this e-mail because this address was given when signing up in our chat. "
             "If that was not you, please reply to this e-mail and tell us."
         )
-        await self.delivery.queue(
+        await queue_outcome_mail(
             session,
-            Recipient(EMAIL, state.answers.get("email", ""), lang, info.name if info else None),
-            f"{message.text}\n\n{why}",
-            kind="confirmation",
+            self.delivery,
+            event,
+            result,
+            to=state.answers.get("email", ""),
+            lang=lang,
+            why=why,
             now=now,
-            subject=message.subject,
-            event=event.id,
-            ics=message.ics,
-            ics_filename=message.ics_filename,
         )
 
 

@@ -86,3 +86,30 @@ class EventCounts:
     registered: int
     waitlisted: int
     cancelled: int
+    # Active registrations (registered or waiting) whose person gave needs to arrange for.
+    with_needs: int = 0
+
+
+class MoveUpOutcome(StrEnum):
+    """What came of moving a chosen person up from the waiting list (staff's decision)."""
+
+    MOVED_UP = "moved_up"  # a seat was free, and they have it
+    EXTRA_SEAT = "extra_seat"  # no seat was free; staff gave one beyond the capacity
+    NO_SEAT = "no_seat"  # no seat is free, and no extra seat was asked for: nothing done
+    NOT_WAITING = "not_waiting"  # not (or no longer) on this event's waiting list
+    ENDED = "ended"  # the event is over: the records stay as they were
+
+
+@dataclass(frozen=True)
+class MoveUp:
+    """The outcome of a move-up, the registration as it stands, and the seats counted.
+
+    ``capacity`` and ``taken`` are of what was full: the chosen session when it has its own
+    limit and that was full (``session_key``), else the whole event.
+    """
+
+    outcome: MoveUpOutcome
+    registration: RegistrationInfo | None = None
+    capacity: int | None = None
+    taken: int = 0
+    session_key: str | None = None

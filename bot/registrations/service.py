@@ -23,8 +23,11 @@ and told so on their own channel in the same transaction (``bot.registrations.pr
 through the service's ``delivery``; a service without one tells nobody). Promoted registrations
 are also returned in ``Result.promoted``.
 
-The audit names who made each change: the ``actor`` a staff tool passes (``staff:lene``), else
-the participant, since without one the person acts for themselves (a chat, their own e-mail).
+The audit names who made each change: the ``actor`` a staff tool passes (``staff:lene``, or
+``desk:<account id>`` from the desk), else the participant, since without one the person acts
+for themselves (a chat, their own e-mail). Staff may also cancel a registration by its id and
+move a chosen person up from the waiting list, into a free seat or, as their decision, an
+extra one beyond the capacity (``move_up``).
 A signup updates the person's stored details (name, organisation, language) only when it comes
 from the person: a chat signup made on an address alone, which the chat did not prove, leaves
 them as they are (``_speaks_for_the_person``).
@@ -57,7 +60,15 @@ from bot.registrations.models import (
     RegistrationStatus,
 )
 from bot.registrations.promotions import announce_promotions
-from bot.registrations.results import AuditRecord, EventCounts, Outcome, RegistrationInfo, Result
+from bot.registrations.results import (
+    AuditRecord,
+    EventCounts,
+    MoveUp,
+    MoveUpOutcome,
+    Outcome,
+    RegistrationInfo,
+    Result,
+)
 from bot.registrations.rules import (
     deadline_passed,
     event_capacity,
@@ -93,6 +104,7 @@ class _Change:
 
 
 AlsoInTransaction = Callable[[AsyncSession, Result], Awaitable[None]]
+AlsoAfterMoveUp = Callable[[AsyncSession, MoveUp], Awaitable[None]]
 
 
 def _with(
@@ -202,6 +214,97 @@ class RegistrationService:
 
         return await self._write(channel, now, actor, work)
 
+    async def cancel_registration(
+        self,
+        event: Event,
+        registration_id: int,
+        *,
+        channel: str,
+        now: datetime,
+        actor: str | None = None,
+        also: AlsoInTransaction | None = None,
+    ) -> Result:
+        """Cancel one registration of the event by its id (staff acting for the person).
+
+        As any cancellation: a freed seat goes to the waiting list, and those promoted are told.
+        ``NOT_REGISTERED`` (with the registration, if it is this event's) when it is not an
+        active registration of this event: cancelled meanwhile, or a stale page.
+        """
+
+        async def work(change: _Change) -> Result:
+            await self._lock_event(change, event.id)
+            reg = await self._registration(change.session, event.id, registration_id)
+            if reg is None or reg.status == CANCELLED:
+                return await self._result(change, Outcome.NOT_REGISTERED, event.id, reg)
+            return await self._cancel_active(change, event, reg)
+
+        result = await self._write(channel, now, actor, _with(also, work))
+        log.info(
+            "cancel event=%s registration=%s outcome=%s channel=%s promoted=%d",
+            event.id,
+            registration_id,
+            result.outcome.value,
+            channel,
+            len(result.promoted),
+        )
+        return result
+
+    async def move_up(
+        self,
+        event: Event,
+        registration_id: int,
+        *,
+        channel: str,
+        now: datetime,
+        actor: str | None = None,
+        extra_seat: bool = False,
+        also: AlsoAfterMoveUp | None = None,
+    ) -> MoveUp:
+        """Give a chosen person on the waiting list a seat: staff's decision, out of turn.
+
+        A free seat (of the event, and of their session when it has a limit of its own) is
+        theirs. When there is none, nothing is done (``NO_SEAT``, with the seats counted) unless
+        ``extra_seat``: then they get one beyond the capacity, and the audit says so. The
+        waiting list then moves again only when cancellations bring the seats taken below the
+        capacity. The person is told as anyone promoted is, in the same transaction; ``also``
+        runs in it too, after a seat was given.
+        """
+
+        async def work(change: _Change) -> MoveUp:
+            session = change.session
+            await self._lock_event(change, event.id)
+            reg = await self._registration(session, event.id, registration_id)
+            if reg is None or reg.status != WAITLISTED:
+                info = await self._info(session, reg) if reg is not None else None
+                return MoveUp(MoveUpOutcome.NOT_WAITING, info)
+            if change.now.astimezone(UTC) >= event.end.astimezone(UTC):
+                return MoveUp(MoveUpOutcome.ENDED, await self._info(session, reg))
+            full = await self._full(session, event, reg.session_key)
+            capacity, taken, session_key = full or (None, 0, None)
+            if full is not None and not extra_seat:
+                info = await self._info(session, reg)
+                return MoveUp(MoveUpOutcome.NO_SEAT, info, capacity, taken, session_key)
+            reg.status = REGISTERED
+            reg.updated_at = change.now
+            await session.flush()
+            self._audit(change, reg, "moved_up", WAITLISTED, note="extra seat" if full else None)
+            change.promoted.append(reg)
+            outcome = MoveUpOutcome.EXTRA_SEAT if full else MoveUpOutcome.MOVED_UP
+            moved = MoveUp(outcome, await self._info(session, reg), capacity, taken, session_key)
+            if also is not None:
+                await also(session, moved)
+            return moved
+
+        moved = await self._write(channel, now, actor, work)
+        log.info(
+            "move up event=%s registration=%s outcome=%s channel=%s",
+            event.id,
+            registration_id,
+            moved.outcome.value,
+            channel,
+        )
+        return moved
+
     async def link(
         self, who: Identity, *, channel: str, now: datetime, actor: str | None = None
     ) -> int | None:
@@ -301,9 +404,13 @@ class RegistrationService:
         return sorted(infos, key=soonest)
 
     async def event_registrations(
-        self, event_slug: str, *, include_cancelled: bool = False
+        self, event_slug: str, *, include_cancelled: bool = False, matching: str | None = None
     ) -> list[RegistrationInfo]:
-        """Everyone signed up for an event, in signup order, with waiting-list positions."""
+        """Everyone signed up for an event, in signup order, with waiting-list positions.
+
+        ``matching``: only those whose name, e-mail address or organisation holds the text
+        (case and spacing aside); positions stay those on the whole waiting list.
+        """
         query = select(Registration).where(Registration.event_slug == event_slug)
         if not include_cancelled:
             query = query.where(Registration.status != CANCELLED)
@@ -318,6 +425,13 @@ class RegistrationService:
                 waiting += 1
                 position = waiting
             infos.append(_snapshot(reg, position, chats.get(reg.participant_id)))
+        wanted = _folded(matching or "")
+        if wanted:
+            infos = [
+                i
+                for i in infos
+                if any(wanted in _folded(text) for text in (i.name, i.email, i.organisation))
+            ]
         return infos
 
     async def audit_trail(
@@ -354,13 +468,31 @@ class RegistrationService:
         )
         if event_slug is not None:
             query = query.where(Registration.event_slug == event_slug)
+        needs = (
+            select(Registration.event_slug, func.count())
+            .where(
+                Registration.status != CANCELLED,
+                Registration.needs.is_not(None),
+                Registration.needs != "",
+            )
+            .group_by(Registration.event_slug)
+        )
+        if event_slug is not None:
+            needs = needs.where(Registration.event_slug == event_slug)
         async with self.db.session() as session:
             rows = (await session.execute(query)).all()
+            with_needs: dict[str, int] = {slug: n for slug, n in await session.execute(needs)}
         table: dict[str, dict[str, int]] = {}
         for slug, status, n in rows:
             table.setdefault(slug, {})[status] = n
         return [
-            EventCounts(slug, t.get(REGISTERED, 0), t.get(WAITLISTED, 0), t.get(CANCELLED, 0))
+            EventCounts(
+                slug,
+                t.get(REGISTERED, 0),
+                t.get(WAITLISTED, 0),
+                t.get(CANCELLED, 0),
+                with_needs.get(slug, 0),
+            )
             for slug, t in sorted(table.items())
         ]
 
@@ -488,6 +620,10 @@ class RegistrationService:
         active = await self._active(session, event.id, participant.id) if participant else None
         if active is None:
             return await self._result(change, Outcome.NOT_REGISTERED, event.id)
+        return await self._cancel_active(change, event, active)
+
+    async def _cancel_active(self, change: _Change, event: Event, active: Registration) -> Result:
+        session = change.session
         old = active.status
         active.status = CANCELLED
         active.cancelled_at = change.now
@@ -520,6 +656,23 @@ class RegistrationService:
         if chosen is not None and chosen.capacity is not None:
             return await self._count(session, event.id, chosen.key) < chosen.capacity
         return True
+
+    async def _full(
+        self, session: AsyncSession, event: Event, session_key: str | None
+    ) -> tuple[int, int, str | None] | None:
+        """What has no free seat for one more person in ``session_key``: (capacity, seats
+        taken, the session's key when it is the session that is full); None if a seat is free."""
+        capacity = event_capacity(event)
+        if capacity is not None:
+            taken = await self._count(session, event.id)
+            if taken >= capacity:
+                return capacity, taken, None
+        chosen = find_session(event, session_key)
+        if chosen is not None and chosen.capacity is not None:
+            taken = await self._count(session, event.id, chosen.key)
+            if taken >= chosen.capacity:
+                return chosen.capacity, taken, chosen.key
+        return None
 
     async def _promote(self, change: _Change, event: Event) -> int | None:
         """Give free seats to the first waiting people who fit, in waiting-list order.
@@ -677,6 +830,17 @@ class RegistrationService:
         await session.flush()
         log.info("merged participant %s into %s", other_id, survivor_id)
 
+    async def _registration(
+        self, session: AsyncSession, slug: str, registration_id: int
+    ) -> Registration | None:
+        """The event's registration with this id, as it is now (read under the event's lock)."""
+        query = (
+            select(Registration)
+            .where(Registration.id == registration_id, Registration.event_slug == slug)
+            .execution_options(populate_existing=True)
+        )
+        return (await session.execute(query)).scalar_one_or_none()
+
     async def _active(
         self, session: AsyncSession, slug: str, participant_id: int
     ) -> Registration | None:
@@ -800,6 +964,11 @@ def _speaks_for_the_person(change: _Change, who: Identity) -> bool:
     the person, and staff (who name themselves as the actor) update the details as always.
     """
     return change.channel == EMAIL or who.chat is not None or change.actor is not None
+
+
+def _folded(text: str) -> str:
+    """Text as a search compares it: case and runs of spaces aside."""
+    return " ".join(text.casefold().split())
 
 
 def _snapshot(reg: Registration, position: int | None, chat: ChatId | None) -> RegistrationInfo:

@@ -8,12 +8,13 @@ the server knows its public address, so sign-in links are offered.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from selenium import webdriver
 from sqlalchemy import select
 
 from bot.channels.mail.models import OutboxMail
@@ -22,6 +23,7 @@ from bot.channels.web.transcript import Transcript
 from bot.desk.kit import Desk as DeskKit
 from bot.services import Services
 from bot.staff import StaffAccounts
+from tests.web.browser import chromium
 from tests.web.conftest import StandIn, web_settings
 from tests.web.events import workshop_day
 
@@ -105,3 +107,13 @@ async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
         yield Desk(services, accounts, routes, httpx.ASGITransport(app=app), title)
     finally:
         await services.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    """Anne's browser, Debian's Chromium headless, for a module of browser tests."""
+    driver = chromium()
+    try:
+        yield driver
+    finally:
+        driver.quit()

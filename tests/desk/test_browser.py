@@ -19,8 +19,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from tests.conftest import run_bot
+from tests.desk.browsing import forget, heading, scan
 from tests.mail.conftest import BOT_ADDRESS, SmtpServer
-from tests.web.browser import ChatPage, axe, chromium, serious, wait_for
+from tests.web.browser import ChatPage, wait_for
 from tests.web.events import workshop_day
 from tests.web.server import BotProcess
 
@@ -86,29 +87,10 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
             smtp.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[webdriver.Chrome]:
-    driver = chromium()
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
 def fresh(driver: webdriver.Chrome, bot: Bot, path: str = "/desk") -> None:
     """A browser with no cookies, at ``path``."""
-    driver.get(f"{bot.url}/static/web/site.css")
-    driver.delete_all_cookies()
+    forget(driver, bot.url)
     driver.get(f"{bot.url}{path}")
-
-
-def scan(driver: webdriver.Chrome, state: str) -> None:
-    bad = serious(axe(driver))
-    assert not bad, f"{state}: {bad}"
-
-
-def heading(driver: webdriver.Chrome) -> str:
-    return driver.find_element(By.TAG_NAME, "h1").text
 
 
 def test_sign_in_and_out_with_the_keyboard(browser: webdriver.Chrome, bot: Bot) -> None:

@@ -114,12 +114,14 @@ async def test_signing_in_lands_on_the_start_page_with_the_events_and_cases(
     assert desk.title in text and "Aalborg Kongres &amp; Kultur Center" in text
     assert "Åbne sager i alt: 1" in text
     row = text[text.index(desk.title) : text.index("</tr>", text.index(desk.title))]
-    assert [c for c in row.split('class="number">')[1:]] == [
-        "0</td>\n        <td ",
-        "0</td>\n        <td ",
-        "ingen grænse</td>\n        <td ",
-        "1</td>\n      ",
-    ]
+    cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    # When, where, registered, waiting, seats, days to the deadline, open cases, needs.
+    assert cells[2:5] == ["0", "0", "ingen grænse"] and cells[6:] == ["1", "0"]
+    assert re.fullmatch(r"\d+ dage \(.+\)", cells[5]), cells[5]
+    # The event leads to its participants, the count to the cases.
+    assert f'<a href="/desk/arrangementer/{SLUG}">{desk.title}</a>' in text
+    assert '<a href="/desk/sager">Åbne sager i alt: 1</a>' in text
+    assert 'href="/desk/spoergsmaal"' in text
     assert [a for a in await actions(desk) if a[1] == "signin"] == [("Anne Sekretær", "signin")]
 
 
@@ -314,6 +316,23 @@ async def test_sessions_expire_when_idle_and_after_twelve_hours(desk: Desk) -> N
         # Twelve hours after signing in, used or not, it is over.
         moments.append(start + timedelta(hours=12, minutes=1))
         assert_sent_to_signin(await busy.get("/desk"))
+    assert await live_sessions(desk) == 0
+
+
+async def test_an_open_list_polling_for_news_does_not_keep_a_session_alive(desk: Desk) -> None:
+    start = desk.accounts.clock()
+    moments = [start]
+    desk.accounts.clock = lambda: moments[-1]
+    async with desk.client() as left_open:
+        await sign_in(left_open, ANNE[1], ANNE[2])
+        # The cases list asks for news every few seconds; nobody is at the screen.
+        for hours in range(1, 9):
+            moments.append(start + timedelta(hours=hours, minutes=-1))
+            polled = await left_open.get("/desk/sager/nyt?vis=aabne&efter=0")
+            assert polled.status_code == 200 and polled.json()["count"] is not None
+        moments.append(start + timedelta(hours=8, minutes=1))
+        assert_sent_to_signin(await left_open.get("/desk/sager/nyt?vis=aabne&efter=0"))
+        assert_sent_to_signin(await left_open.get("/desk"))
     assert await live_sessions(desk) == 0
 
 
