@@ -116,6 +116,11 @@ def test_sign_in_and_out_with_the_keyboard(browser: webdriver.Chrome, bot: Bot) 
     assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert cookie["path"] == "/desk"
     scan(browser, "start page")
+    # An address the desk does not have: a plain page that says so, with the menu.
+    browser.get(f"{bot.url}/desk/findes-ikke")
+    assert "/desk/log-ind" not in browser.current_url and heading(browser)
+    scan(browser, "a page not found")
+    browser.get(f"{bot.url}/desk")
     # Sign out with the keyboard: the button in the header.
     button = page.tab_to(lambda e: e.text == "Log ud")
     button.send_keys(Keys.ENTER)
