@@ -55,9 +55,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the command line and run the chosen command; returns the exit status."""
+    """Parse the command line and run the chosen command; returns the exit status.
+
+    A setting that cannot be read (``BOT_WEB_PORT=abc``) is told in one sentence per setting,
+    in Danish (the language setting itself may be what is wrong), with exit status 2.
+    """
+    from pydantic import ValidationError
+
     args = build_parser().parse_args(argv)
-    result: int = args.handler(args)
+    try:
+        result: int = args.handler(args)
+    except ValidationError as exc:
+        if exc.title != "Settings":
+            raise
+        from bot.settings import settings_problems
+
+        for line in settings_problems(exc):
+            print(line, file=sys.stderr)
+        return 2
     return result
 
 

@@ -10,9 +10,9 @@ import os
 import tomllib
 from datetime import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     database_schema: str | None = None
     default_language: str = "da"
     log_level: str = "INFO"
+    # "text": plain lines; "json": one JSON object a line, for a log collector.
+    log_format: Literal["text", "json"] = "text"
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str | None = None
@@ -228,3 +230,19 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, _TomlFileSource(settings_cls), file_secret_settings)
+
+
+def settings_problems(error: ValidationError) -> list[str]:
+    """Each setting pydantic refused, as a sentence naming its variable (``BOT_WEB_PORT``)."""
+    from bot.i18n import DEFAULT_LANG, translator
+
+    _ = translator(DEFAULT_LANG).gettext
+    lines = []
+    for problem in error.errors():
+        name = ".".join(str(part) for part in problem["loc"]) or "?"
+        lines.append(
+            _("The setting {variable} is not valid: {reason}.").format(
+                variable=f"BOT_{name.upper()}", reason=problem["msg"]
+            )
+        )
+    return lines

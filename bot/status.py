@@ -19,19 +19,25 @@ from bot.delivery.models import FAILED, PENDING, ChatOutboxMessage
 from bot.i18n import Lang, translator
 from bot.storage import Database
 
-# What the mail worker reports in ``Health.mailbox``.
-MAILBOX_NOT_CONFIGURED = "not configured"
-MAILBOX_CONNECTED = "connected"
-MAILBOX_DISCONNECTED = "disconnected"
-# The mailbox is configured but the worker has not reported yet.
-MAILBOX_UNKNOWN = "unknown"
+# What a channel reports about its connection in ``Health``.
+NOT_CONFIGURED = "not configured"
+CONNECTED = "connected"
+DISCONNECTED = "disconnected"
+# Configured, but the channel has not reported yet.
+UNKNOWN = "unknown"
 
 
 @dataclass
 class Health:
-    """What running channels report about themselves; one per process, on ``Services``."""
+    """What running channels report about their connections; one per process, on ``Services``.
 
-    mailbox: str = MAILBOX_NOT_CONFIGURED
+    The mail worker sets ``mailbox``, the Telegram channel ``telegram``, the e-mail sender
+    ``smtp``; ``/status`` and ``/readyz`` read them.
+    """
+
+    mailbox: str = UNKNOWN
+    telegram: str = UNKNOWN
+    smtp: str = UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -49,9 +55,7 @@ class Status:
 
 async def read_status(db: Database, health: Health, *, mailbox_configured: bool) -> Status:
     """The state of the mailbox, the outboxes and the cases, now."""
-    mailbox = health.mailbox if mailbox_configured else MAILBOX_NOT_CONFIGURED
-    if mailbox_configured and mailbox == MAILBOX_NOT_CONFIGURED:
-        mailbox = MAILBOX_UNKNOWN  # configured, but the worker has said nothing yet
+    mailbox = health.mailbox if mailbox_configured else NOT_CONFIGURED
     async with db.session() as session:
         mail = await _by_status(session, select(OutboxMail.status, func.count()))
         chat = await _by_status(session, select(ChatOutboxMessage.status, func.count()))
@@ -79,10 +83,10 @@ def status_text(status: Status, lang: Lang) -> str:
     """The status as a few short lines."""
     _ = translator(lang).gettext
     mailbox = {
-        MAILBOX_NOT_CONFIGURED: _("not set up"),
-        MAILBOX_CONNECTED: _("connected"),
-        MAILBOX_DISCONNECTED: _("not connected"),
-        MAILBOX_UNKNOWN: _("not reported yet"),
+        NOT_CONFIGURED: _("not set up"),
+        CONNECTED: _("connected"),
+        DISCONNECTED: _("not connected"),
+        UNKNOWN: _("not reported yet"),
     }.get(status.mailbox, status.mailbox)
     lines = [
         _("How the bot is doing"),

@@ -10,8 +10,8 @@ import pytest
 from bot.clock import parse_aware
 from bot.delivery import ChatCourier, Recipient
 from bot.status import (
-    MAILBOX_CONNECTED,
-    MAILBOX_DISCONNECTED,
+    CONNECTED,
+    DISCONNECTED,
     Health,
     read_status,
     status_text,
@@ -37,10 +37,10 @@ async def test_the_mailbox_is_said_as_configured_and_reported(db: Database) -> N
     assert "Postkasse: ikke sat op" in status_text(status, "da")
     status = await read_status(db, health, mailbox_configured=True)
     assert "Postkasse: ikke meldt endnu" in status_text(status, "da")
-    health.mailbox = MAILBOX_CONNECTED
+    health.mailbox = CONNECTED
     status = await read_status(db, health, mailbox_configured=True)
     assert "Mailbox: connected" in status_text(status, "en")
-    health.mailbox = MAILBOX_DISCONNECTED
+    health.mailbox = DISCONNECTED
     status = await read_status(db, health, mailbox_configured=True)
     assert "Postkasse: ikke forbundet" in status_text(status, "da")
 

@@ -16,10 +16,12 @@ import logging
 import signal
 import sys
 from collections.abc import Coroutine
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +56,22 @@ async def serve_channels(services: Services, stop: asyncio.Event) -> None:
             group.create_task(job)
 
 
-async def _run(settings_now: str | None) -> int:
-    from bot.clock import parse_aware
+class CannotStart(Exception):
+    """What keeps the bot from starting, as one sentence for the person starting it."""
+
+
+async def _run(fixed: datetime | None) -> int:
+    from sqlalchemy.exc import DBAPIError
+
     from bot.services import Services
     from bot.settings import Settings
 
     settings = Settings()
-    services = await Services.start(settings)
-    if settings_now:
-        fixed = parse_aware(settings_now)
+    try:
+        services = await Services.start(settings)
+    except (OSError, DBAPIError) as exc:
+        raise CannotStart(database_problem_text(settings, exc)) from exc
+    if fixed is not None:
         services.clock = lambda: fixed
     try:
         stop = asyncio.Event()
@@ -75,17 +84,57 @@ async def _run(settings_now: str | None) -> int:
         await services.close()
 
 
+def database_problem_text(settings: Settings, exc: BaseException) -> str:
+    """The database not reached, in one sentence naming where (without any password)."""
+    from sqlalchemy.engine import make_url
+
+    from bot.i18n import normalise_lang, translator
+
+    _ = translator(normalise_lang(settings.default_language)).gettext
+    where = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    return _("The bot cannot start: the database at {where} does not answer ({reason}).").format(
+        where=where, reason=reason
+    )
+
+
 def run(args: argparse.Namespace) -> int:
+    from telegram.error import InvalidToken
+
+    from bot.clock import parse_aware
+    from bot.i18n import normalise_lang, translator
     from bot.knowledge import KnowledgeError
+    from bot.logs import configure_logging
     from bot.settings import Settings
 
-    logging.basicConfig(
-        level=Settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL at INFO, and the URL holds the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    settings = Settings()
+    configure_logging(settings)
+    _ = translator(normalise_lang(settings.default_language)).gettext
+    fixed = None
+    if args.now:
+        try:
+            fixed = parse_aware(args.now)
+        except ValueError:
+            print(
+                _("--now {value!r} is not a time; write it as 2024-05-31T10:00.").format(
+                    value=args.now
+                ),
+                file=sys.stderr,
+            )
+            return 2
     try:
-        return asyncio.run(_run(args.now))
+        return asyncio.run(_run(fixed))
     except KnowledgeError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except CannotStart as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except BaseExceptionGroup as group:  # the channels are served together (a TaskGroup)
+        if group.subgroup(InvalidToken) is None:
+            raise
+        print(
+            _("The bot cannot start: Telegram refuses the token in BOT_TELEGRAM_TOKEN."),
+            file=sys.stderr,
+        )
         return 2

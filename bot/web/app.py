@@ -1,8 +1,9 @@
 """The bot's one ASGI application (Starlette), and serving it with uvicorn beside the rest.
 
 ``build_app`` puts together what every page shares (security headers, the body size limit,
-error pages in the person's language, static files), the web chat's routes and the staff
-desk's (under /desk, with a session of its own that the chat's cookie never opens).
+error pages in the person's language, static files), the supervisor's addresses (``/healthz``,
+``/readyz``, ``/metrics``), the web chat's routes and the staff desk's (under /desk, with a
+session of its own that the chat's cookie never opens).
 ``serve_app`` runs it with uvicorn inside the bot's asyncio program until the stop event,
 leaving signals to ``python -m bot run``.
 """
@@ -27,6 +28,7 @@ from bot.desk.knowledge import larger_bodies
 from bot.i18n import normalise_lang
 from bot.services import Services
 from bot.web.headers import SecurityHeaders
+from bot.web.health import health_routes
 from bot.web.limits import BodyLimit
 from bot.web.pages import Pages, error_handlers
 from bot.web.secret import signing_key
@@ -50,6 +52,7 @@ def build_app(services: Services, chat: WebChat) -> Starlette:
     keys = SessionKeys(key, embeddable=bool(settings.web_allowed_origins))
     desk = Desk(services, desk_cookie(key), pages)
     routes: list[BaseRoute] = [
+        *health_routes(services),
         *ChatRoutes(chat, keys, pages).routes(),
         *desk_routes.desk_routes(desk),
     ]

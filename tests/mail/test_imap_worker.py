@@ -25,7 +25,7 @@ from bot.channels.mail.serve import serve
 from bot.knowledge.schema import Event
 from bot.services import Services
 from bot.settings import Settings
-from bot.status import MAILBOX_CONNECTED, MAILBOX_DISCONNECTED, Health
+from bot.status import CONNECTED, DISCONNECTED, Health
 from bot.storage import Database
 from tests.mail.conftest import (
     BOT_ADDRESS,
@@ -152,11 +152,11 @@ async def test_serve_runs_the_worker_and_the_sender_from_the_settings(
     serving = asyncio.create_task(serve(services, stop, handler))
     await until(lambda: len(smtp.messages) == 1, what="the reply")
     await wait_filed(dovecot, mailbox_user, 1)
-    assert health.mailbox == MAILBOX_CONNECTED  # what /status shows
+    assert health.mailbox == CONNECTED  # what /status shows
     stop.set()
     await asyncio.wait_for(serving, 5)
     assert await handler.registered() == 1
-    assert health.mailbox == MAILBOX_DISCONNECTED
+    assert health.mailbox == DISCONNECTED
 
 
 # ------------------------------------------------------------------------ exactly once

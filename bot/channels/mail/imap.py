@@ -93,7 +93,7 @@ from bot.channels.mail.oauth import TokenProvider
 from bot.channels.mail.reading import message_key
 from bot.clock import now as clock_now
 from bot.settings import Settings
-from bot.status import MAILBOX_CONNECTED, MAILBOX_DISCONNECTED, Health
+from bot.status import CONNECTED, DISCONNECTED, Health
 from bot.storage import Database
 from bot.waiting import sleep_unless
 
@@ -357,7 +357,7 @@ class MailboxWorker:
             if not stop.is_set():
                 raise
         finally:
-            self._report(MAILBOX_DISCONNECTED)
+            self._report(DISCONNECTED)
             log.info("imap: worker stopped")
 
     def _reconnect_delay(self, _state: RetryCallState) -> float:
@@ -369,7 +369,7 @@ class MailboxWorker:
         return base + random.uniform(0, self.reconnect_initial)
 
     def _before_reconnect(self, state: RetryCallState) -> None:
-        self._report(MAILBOX_DISCONNECTED)
+        self._report(DISCONNECTED)
         exc = state.outcome.exception() if state.outcome else None
         wait = state.next_action.sleep if state.next_action else 0.0
         log.warning(
@@ -432,7 +432,7 @@ class MailboxWorker:
             connection.abandon()
             raise
         self.stats.connections += 1
-        self._report(MAILBOX_CONNECTED)
+        self._report(CONNECTED)
         log.info(
             "imap: connected (idle=%s, move=%s), folder %s from UID %d",
             connection.has("IDLE"),

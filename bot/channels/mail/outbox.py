@@ -69,6 +69,7 @@ from bot.channels.mail.models import MailThread, OutboxMail
 from bot.channels.mail.smtp import SmtpConfig, SmtpConnection, SmtpFailure
 from bot.clock import now as clock_now
 from bot.delivery.lease import FAILED, PENDING, LeaseLost, OutboxLease
+from bot.status import CONNECTED, DISCONNECTED, Health
 from bot.storage import Database
 from bot.waiting import wait_for
 
@@ -256,8 +257,13 @@ class OutboxSender:
         lease_seconds: float | None = None,
         linger_seconds: float = 10.0,
         clock: Callable[[], datetime] = clock_now,
+        health: Health | None = None,
     ) -> None:
         self.db = db
+        # Where the server's reachability is reported (``/readyz``, ``/status``); with it, the
+        # sender also connects once at start and after a failure, so the state is known
+        # before there is mail to send.
+        self.health = health
         self.config = config
         self.max_attempts = max_attempts
         self.poll_seconds = poll_seconds
@@ -287,10 +293,14 @@ class OutboxSender:
             while not stop.is_set():
                 self.wakeup.clear()
                 try:
+                    if self.health is not None and self.health.smtp != CONNECTED:
+                        await self._connect()
                     await self.send_due()
                     failures = 0
                 except Exception as exc:
                     # SMTP unreachable, or the database: nothing is lost, the rows wait.
+                    if self.health is not None and isinstance(exc, SmtpFailure):
+                        self.health.smtp = DISCONNECTED
                     await self._disconnect()
                     failures += 1
                     self.stats.connection_failures += 1
@@ -392,6 +402,8 @@ class OutboxSender:
         connection = SmtpConnection(self.config)
         await connection.open()
         self._connection = connection
+        if self.health is not None:
+            self.health.smtp = CONNECTED
         return connection
 
     async def _disconnect(self) -> None:

@@ -40,7 +40,9 @@ def build(
     imap = ImapConfig.from_settings(settings, tokens)
     smtp = SmtpConfig.from_settings(settings, tokens)
     sender = (
-        OutboxSender(services.db, smtp, max_attempts=settings.mail_max_attempts)
+        OutboxSender(
+            services.db, smtp, max_attempts=settings.mail_max_attempts, health=services.health
+        )
         if smtp is not None
         else None
     )

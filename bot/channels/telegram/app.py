@@ -18,6 +18,7 @@ services. The desk itself is run by ``python -m bot run`` for every channel.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -35,7 +36,9 @@ from bot.channels.telegram.ordering import PerChatUpdateProcessor, flood_notice,
 from bot.delivery.sender import ChatOutboxSender
 from bot.i18n import Lang, translator
 from bot.services import Services
+from bot.status import CONNECTED, DISCONNECTED
 from bot.storage import Database
+from bot.waiting import wait_for
 
 log = logging.getLogger(__name__)
 
@@ -186,27 +189,84 @@ async def run_beside(
             services.desk.boards.remove(board)
 
 
+# Waiting between tries to reach Telegram at start: doubling from the first up to the last.
+CONNECT_BACKOFF = (2.0, 300.0)
+# While Telegram is unreachable, how often it is asked again (``getMe``) to see it is back.
+RECHECK_SECONDS = 30.0
+
+
 async def serve(services: Services, stop: asyncio.Event) -> None:
-    """Run the bot until ``stop`` is set: webhook mode if configured, long polling otherwise."""
+    """Run the bot until ``stop`` is set: webhook mode if configured, long polling otherwise.
+
+    Telegram unreachable at start (a network error, a timeout) is waited out with back-off
+    and reported in ``services.health.telegram`` (``/readyz``, ``/status``), never ending the
+    process; a token Telegram refuses is an error for the person who set it (it propagates).
+    """
+    delay, longest = CONNECT_BACKOFF
+    while not stop.is_set():
+        app = build_application(services)
+        try:
+            await app.initialize()  # getMe: the token and the network at once
+        except NetworkError as exc:
+            with contextlib.suppress(Exception):
+                await app.shutdown()  # as ``async with app`` does when initialising fails
+            if isinstance(exc, BadRequest):
+                raise
+            services.health.telegram = DISCONNECTED
+            log.warning("telegram: cannot reach Telegram (%s); next try in %.0f s", exc, delay)
+            await wait_for(stop, None, delay)
+            delay = min(longest, delay * 2)
+            continue
+        services.health.telegram = CONNECTED
+        try:
+            await _serve_initialised(app, services, stop)
+        finally:
+            await app.shutdown()
+        return
+
+
+async def _serve_initialised(
+    app: Application,  # type: ignore[type-arg]
+    services: Services,
+    stop: asyncio.Event,
+) -> None:
     settings = services.settings
-    app = build_application(services)
-    async with app:
-        await set_commands(app)
-        await app.start()
-        assert app.updater is not None
-        if settings.telegram_webhook_url:
-            secret = settings.telegram_webhook_secret
-            await app.updater.start_webhook(
-                listen=settings.telegram_webhook_listen,
-                port=settings.telegram_webhook_port,
-                url_path=settings.telegram_webhook_path,
-                webhook_url=settings.telegram_webhook_url,
-                secret_token=secret.get_secret_value() if secret else None,
-            )
-            log.info("telegram: webhook mode on port %d", settings.telegram_webhook_port)
-        else:
-            await app.updater.start_polling()
-            log.info("telegram: long polling")
+    health = services.health
+
+    def lost(error: TelegramError) -> None:
+        health.telegram = DISCONNECTED
+        log.warning("telegram: polling failed (%s)", error)
+
+    async def recheck() -> None:
+        # An update coming in is not needed to see Telegram is back: ask it now and then.
+        while not await wait_for(stop, None, RECHECK_SECONDS):
+            if health.telegram != CONNECTED:
+                with contextlib.suppress(TelegramError):
+                    await app.bot.get_me()
+                    health.telegram = CONNECTED
+
+    await set_commands(app)
+    await app.start()
+    assert app.updater is not None
+    if settings.telegram_webhook_url:
+        secret = settings.telegram_webhook_secret
+        await app.updater.start_webhook(
+            listen=settings.telegram_webhook_listen,
+            port=settings.telegram_webhook_port,
+            url_path=settings.telegram_webhook_path,
+            webhook_url=settings.telegram_webhook_url,
+            secret_token=secret.get_secret_value() if secret else None,
+        )
+        log.info("telegram: webhook mode on port %d", settings.telegram_webhook_port)
+    else:
+        await app.updater.start_polling(error_callback=lost)
+        log.info("telegram: long polling")
+    checking = asyncio.create_task(recheck())
+    try:
         await run_beside(app, services, stop)  # returns once stop is set
+    finally:
+        checking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await checking
         await app.updater.stop()
         await app.stop()
