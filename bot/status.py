@@ -32,12 +32,14 @@ class Health:
     """What running channels report about their connections; one per process, on ``Services``.
 
     The mail worker sets ``mailbox``, the Telegram channel ``telegram``, the e-mail sender
-    ``smtp``; ``/status`` and ``/readyz`` read them.
+    ``smtp``, the leadership ``leading``; ``/status`` and ``/readyz`` read them.
     """
 
     mailbox: str = UNKNOWN
     telegram: str = UNKNOWN
     smtp: str = UNKNOWN
+    # Whether this instance runs the work that runs once (``bot.storage.leadership``).
+    leading: bool = False
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,12 @@ class KnowledgeWatch:
         *,
         poll_seconds: float | None = None,
         clock: Callable[[], datetime] = clock_now,
+        checks_changes: Callable[[], bool] = lambda: True,
     ) -> None:
         self.services = services
+        # Whether this instance compares the events with what participants were told (only
+        # one instance does, the leader: two would ask staff twice).
+        self.checks_changes = checks_changes
         self.folder = services.settings.knowledge_dir
         self.poll_seconds = poll_seconds or services.settings.knowledge_poll_seconds
         self.clock = clock
@@ -81,7 +85,8 @@ class KnowledgeWatch:
                 return
             await self.services.use_knowledge(kb)
             log.info("knowledge reloaded: %d sources", len(kb))
-        await self.services.changes.check(self.services.curated, self.clock())
+        if self.checks_changes():
+            await self.services.changes.check(self.services.curated, self.clock())
 
     async def learned_elsewhere(self) -> bool:
         """Apply what staff taught (or what was erased) in another process; whether it was."""

@@ -50,7 +50,8 @@ class ChannelSpec:
     takes messages from participants (the mail channel may only send: SMTP without a mailbox);
     when none does, the terminal chat is served. ``ids_mean_something`` says whether the id of
     the identity it brings tells staff anything (a Telegram user id does; a web chat's session
-    id does not, and is shown as a short tag instead).
+    id does not, and is shown as a short tag instead). ``once``: served by one instance at a
+    time, the leader (``bot.storage.leadership``): reading a mailbox, Telegram's long polling.
     """
 
     name: str
@@ -61,6 +62,7 @@ class ChannelSpec:
     serve: Serve
     inbound: Callable[[Settings], bool] | None = None
     ids_mean_something: bool = True
+    once: bool = False
 
     def takes_messages(self, settings: Settings) -> bool:
         return (self.inbound or self.enabled)(settings)

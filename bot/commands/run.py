@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bot.services import Services
     from bot.settings import Settings
+    from bot.storage.leadership import AlreadyRunning, Leadership
 
 log = logging.getLogger(__name__)
 
@@ -32,28 +33,54 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-async def serve_channels(services: Services, stop: asyncio.Event) -> None:
-    """Serve the enabled channels beside the jobs every channel shares, until ``stop``."""
+async def serve_channels(
+    services: Services, stop: asyncio.Event, leadership: Leadership | None = None
+) -> None:
+    """Serve the enabled channels beside the jobs every channel shares, until ``stop``.
+
+    What may run in every instance (the web chat and desk, reloading the knowledge) runs here;
+    what must run once (the mailbox, Telegram, reminders, retention, the staff boards, the
+    change check) runs while this instance leads (``bot.storage.leadership``).
+    """
     from bot.changes.watch import KnowledgeWatch
     from bot.channels.registry import enabled_channels
     from bot.privacy.retention import RetentionJob
     from bot.reminders.job import ReminderJob
 
-    jobs: list[Coroutine[Any, Any, None]] = [
-        channel.serve(services, stop) for channel in enabled_channels(services.settings)
-    ]
-    # The desk shows cases on the boards the channels add (the staff chat, the staff mailbox).
-    jobs.append(services.desk.run(stop))
-    # Personal data is deleted BOT_RETENTION_DAYS after its event: now, then daily.
-    jobs.append(RetentionJob(services).run(stop))
-    # Reminders before events, to unfinished signups, and the deadline note to staff.
-    jobs.append(ReminderJob(services).run(stop))
-    # Edited knowledge files (and answers taught elsewhere) are used while running.
-    jobs.append(KnowledgeWatch(services).run(stop))
+    leadership = leadership or leadership_of(services)
+    channels = enabled_channels(services.settings)
+
+    async def once(stop_once: asyncio.Event) -> None:
+        jobs = [channel.serve(services, stop_once) for channel in channels if channel.once]
+        # The desk shows cases on the boards the channels add (the staff chat and mailbox).
+        jobs.append(services.desk.run(stop_once))
+        # Personal data is deleted BOT_RETENTION_DAYS after its event: now, then daily.
+        jobs.append(RetentionJob(services).run(stop_once))
+        # Reminders before events, to unfinished signups, and the deadline note to staff.
+        jobs.append(ReminderJob(services).run(stop_once))
+        await _together(jobs)
+
+    jobs = [channel.serve(services, stop) for channel in channels if not channel.once]
+    # Edited knowledge files (and answers taught elsewhere) are used while running, in every
+    # instance; the leader alone compares the events with what participants were told.
+    watch = KnowledgeWatch(services, checks_changes=lambda: leadership.leading)
+    jobs.append(watch.run(stop))
+    jobs.append(leadership.run(once, stop))
+    await _together(jobs)
+
+
+async def _together(jobs: list[Coroutine[Any, Any, None]]) -> None:
     # If one part fails for good, the group stops the others and the error surfaces.
     async with asyncio.TaskGroup() as group:
         for job in jobs:
             group.create_task(job)
+
+
+def leadership_of(services: Services) -> Leadership:
+    from bot.storage.leadership import Leadership
+
+    schema = services.settings.database_schema
+    return Leadership(services.db, schema=schema, health=services.health)
 
 
 class CannotStart(Exception):
@@ -65,12 +92,19 @@ async def _run(fixed: datetime | None) -> int:
 
     from bot.services import Services
     from bot.settings import Settings
+    from bot.storage.leadership import AlreadyRunning
 
     settings = Settings()
     try:
         services = await Services.start(settings)
     except (OSError, DBAPIError) as exc:
         raise CannotStart(database_problem_text(settings, exc)) from exc
+    leadership = leadership_of(services)
+    try:
+        leadership.claim_sqlite()  # one instance on a SQLite file: say so now, not later
+    except AlreadyRunning as exc:
+        await services.close()
+        raise CannotStart(already_running_text(settings, exc)) from exc
     if fixed is not None:
         services.clock = lambda: fixed
     try:
@@ -78,7 +112,7 @@ async def _run(fixed: datetime | None) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await serve_channels(services, stop)
+        await serve_channels(services, stop, leadership)
         return 0
     finally:
         await services.close()
@@ -96,6 +130,16 @@ def database_problem_text(settings: Settings, exc: BaseException) -> str:
     return _("The bot cannot start: the database at {where} does not answer ({reason}).").format(
         where=where, reason=reason
     )
+
+
+def already_running_text(settings: Settings, exc: AlreadyRunning) -> str:
+    from bot.i18n import normalise_lang, translator
+
+    _ = translator(normalise_lang(settings.default_language)).gettext
+    return _(
+        "The bot cannot start: another bot is already running on the database {path}. Stop it "
+        "first, or use PostgreSQL (BOT_DATABASE_URL) to run several."
+    ).format(path=exc.path)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -67,7 +67,8 @@ def health_routes(services: Services) -> list[BaseRoute]:
         parts = await readiness(services)
         ready = all(state in GOOD for state in parts.values())
         return JSONResponse(
-            {"ready": ready, **parts},
+            # "leader": whether this instance runs the mailbox, Telegram and the jobs.
+            {"ready": ready, **parts, "leader": services.health.leading},
             status_code=200 if ready else 503,
             headers={"Cache-Control": "no-store"},
         )

@@ -60,4 +60,5 @@ CHANNEL = ChannelSpec(
     inbound=lambda settings: bool(settings.imap_host),
     courier=courier,
     serve=serve,
+    once=True,  # one reader of the mailbox (the outbox's rows are leased, any may send)
 )

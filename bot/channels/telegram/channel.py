@@ -34,4 +34,5 @@ CHANNEL = ChannelSpec(
     enabled=lambda settings: settings.telegram_token is not None,
     courier=lambda services: ChatCourier(services.db, NAME),
     serve=serve,
+    once=True,  # Telegram gives updates to one getUpdates caller at a time
 )
