@@ -413,18 +413,36 @@ def compare_key(draft: Draft, key: dict[str, Any]) -> dict[str, Score]:
     )
     price = draft.registration.price
     expected_price = key.get("price")
+    # The key gives the price as text: an amount counts where the text has it ("1.200 kr.",
+    # "DKK 1,200"), and a price with neither free nor an amount ("gratis, men udeblivelse
+    # faktureres med 500 kr.") by its note, which must say what the key says.
     scores["price"] = _match_sets(
         [(price, price.unsure is not None)] if price else [],
         [str(expected_price)] if expected_price is not None else [],
         lambda a, b: (
             (a.free and b.casefold() == "free")
-            or (a.amount_dkk is not None and f"{a.amount_dkk:.0f}" in re.sub(r"[.\s]", "", b))
+            or (
+                a.amount_dkk is not None
+                and f"{a.amount_dkk:.0f}" in re.sub(r"(?<=\d)[.,](?=\d{3})|\s", "", b)
+            )
+            or (
+                not a.free
+                and a.amount_dkk is None
+                and b.casefold() != "free"
+                and _similar(a.note, b, 80)
+                and set(re.findall(r"\d+", b)) <= set(re.findall(r"\d+", a.note or ""))
+            )
         ),
     )
+    # A key of null: the source prints none, and a knowledge file's session must have one, so
+    # whatever key the draft gives counts neither way; the title decides.
     scores["sessions"] = _match_sets(
         [((s.key, s.title.value), False) for s in draft.registration.sessions],
-        [(str(s.get("key")), str(s.get("title"))) for s in key.get("sessions") or []],
-        lambda a, b: a[0] == b[0] and _similar(a[1], b[1], 70),
+        [
+            (None if s.get("key") is None else str(s.get("key")), str(s.get("title")))
+            for s in key.get("sessions") or []
+        ],
+        lambda a, b: (b[0] is None or a[0] == b[0]) and _similar(a[1], b[1], 70),
     )
     scores["people"] = Score()
     scores["facts"] = Score()

@@ -71,7 +71,8 @@ QUESTION_CONFLICTS: dict[str, frozenset[str]] = {
     "who": _CLOCK_KINDS | {"venue", "address", "price", "choose-session", "sessions"},
     "when": WHO_KINDS
     | {"venue", "address", "price", "organiser", "audience", "contact", "my-registration"}
-    | {"diet", "accessibility", "hearing-loop", "interpreter", "wifi", "dress", "companion"},
+    | {"diet", "accessibility", "hearing-loop", "interpreter", "wifi", "dress", "companion"}
+    | {"accessible-toilet", "quiet-room", "seating", "disabled-parking"},
 }
 # What each question word allows in their place ("hvornår skal jeg være tilmeldt?": a deadline).
 QUESTION_ALLOWS: dict[str, frozenset[str]] = {

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from bot.answering import compose
+from bot.answering.access import access_answer
 from bot.answering.analysis import Query
 from bot.answering.index import ROLE, TITLE, UNIT_THRESHOLD, SourceIndex, Unit
 from bot.answering.notes import Note
@@ -28,10 +29,12 @@ from bot.knowledge.schema import (
     ProgrammeItem,
     Session,
 )
-from bot.understanding.kinds import LOGISTICS
+from bot.understanding.kinds import LOGISTICS, NEAR
 
 # Getting to a place: a question about it is answered, for a meeting only online, by that.
-TRAVEL = frozenset({"transport", "parking", "accommodation"})
+TRAVEL = frozenset(
+    {"transport", "public-transport", "parking", "disabled-parking", "accommodation"}
+)
 # Notes scoring within this share of the best are compared by how the question is asked.
 CLOSE_SUBJECT = 0.8
 # How close (cosine of character n-grams) a note must be to answer a question of knowledge whose
@@ -359,6 +362,11 @@ def _companion(a: Asked) -> str | None:
 def _topic(kind: str) -> Reply:
     def reply(a: Asked) -> str | None:
         note = _note_of_kind(a, kind, grounded=True)
+        for near in sorted(NEAR.get(kind, ())):
+            note = note or _note_of_kind(a, near, worded=True)
+        stated = access_answer(a.event, kind, a.lang)
+        if stated is not None:
+            return compose.joined(stated, note)
         if note is None and kind in TRAVEL and _online_only(a.event):
             # "Skal jeg køre til Odense?", "er der parkering?" of a meeting held only online.
             return compose.online_answer(a.event, a.lang, a.now)
@@ -478,14 +486,16 @@ def _notes_of(a: Asked, kind: str) -> list[Note]:
     return [n for n in a.notes if n.kind == kind]
 
 
-def _note_of_kind(a: Asked, kind: str, own: bool = False, grounded: bool = False) -> str | None:
+def _note_of_kind(
+    a: Asked, kind: str, own: bool = False, grounded: bool = False, worded: bool = False
+) -> str | None:
     """The best note of the kind asked, or None: never a note of another kind. The event's own
     notes come before its background's. ``grounded``: a note whose kind was only read (not
     stated by the curator) must also hold a word of the question, so a misread fact about
-    "udgifter" never answers a question about mileage allowances."""
+    "udgifter" never answers a question about mileage allowances; ``worded``: every note must."""
     notes = _notes_of(a, kind)
-    if grounded:
-        notes = [n for n in notes if n.stated or _holds_any(a, n)]
+    if grounded or worded:
+        notes = [n for n in notes if (n.stated and not worded) or _holds_any(a, n)]
     mine = [n for n in notes if n.source_id == a.event.id]
     notes = mine if (mine or own) else notes
     if not notes:

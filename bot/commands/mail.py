@@ -4,8 +4,12 @@
 order, as if they arrived in that order into an empty mailbox, against a fresh temporary
 database, and sends nothing. With ``--json`` it prints one object per file: ``file``, ``action``
 (signup, cancel, decline, question, ignore), ``result``, ``reason``, ``event``, ``name``,
-``email``, ``escalate`` and ``reply`` (the text that would be sent, or null). A file that cannot
-be read gets an object with ``action`` "ignore" and the error as ``reason``; it never stops the run.
+``email``, ``escalate`` and ``reply`` (the text that would be sent, or null); and for a signup or
+an update (``result`` "updated": a second mail from someone signed up) the registration as it
+stands afterwards: ``needs`` (kinds), ``companions`` (seats), ``companion_names``,
+``organisation``, and ``others`` (``{name, email}`` of the people it also signed up). A file that
+cannot be read gets an object with ``action`` "ignore" and the error as ``reason``; it never
+stops the run.
 """
 
 from __future__ import annotations
@@ -62,6 +66,11 @@ async def _preview(files: list[Path], now_text: str | None) -> list[dict[str, An
                             "email": None,
                             "escalate": False,
                             "reply": None,
+                            "needs": [],
+                            "companions": 0,
+                            "companion_names": [],
+                            "others": [],
+                            "organisation": None,
                         }
                     )
         finally:

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.answering import Answer
+from bot.attendance import format_code, qr_png
+from bot.attendance.certificate import PDF, asks_for_certificate, certificate_for, certificate_text
 from bot.conversations.messages import Attachment, Choice, Incoming, Reply, Say
 from bot.conversations.questions import record_question
 from bot.conversations.store import ConversationInfo
@@ -43,6 +45,7 @@ from bot.registrations.dialogue import Choice as DialogueChoice
 from bot.registrations.dialogue import DialogueState, SignupDialogue, Turn
 from bot.registrations.identity import Identity
 from bot.registrations.limits import SendLimits
+from bot.registrations.needs_change import change_needs
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -136,6 +139,11 @@ class Conversation:
         muted = await self._passed_to_staff(turn, text)
         if muted is not None:
             return muted
+        if asks_for_certificate(text) and turn.incoming.private:
+            return await self._certificate(turn)
+        changed = await self._needs_change(turn, text)
+        if changed is not None:
+            return changed
         return await self._question(turn, text)
 
     async def _command(self, turn: _Now, action: str, argument: str) -> list[Say]:
@@ -330,7 +338,7 @@ class Conversation:
             await self._remember(turn, flow=SIGNUP, flow_state=step.state.to_json())
         choices = tuple(_dialogue_choice(c) for c in step.choices)
         yes_no = len(choices) == 2 and step.state is not None and step.state.step == "confirm"
-        return [
+        says = [
             Say(
                 step.text,
                 choices,
@@ -338,6 +346,7 @@ class Conversation:
                 columns=2 if yes_no else 1,
             )
         ]
+        return says + _checkin_picture(step.message, turn.lang)
 
     # -- cancelling and my registrations ------------------------------------------------------
 
@@ -366,6 +375,47 @@ class Conversation:
         )
         message = message_for(result, event, lang=turn.lang, channel=incoming.channel)
         return [Say(message.text)]
+
+    async def _needs_change(self, turn: _Now, text: str) -> list[Say] | None:
+        """ "Jeg har alligevel brug for tolk" from someone signed up: their registration changes,
+        and they are told what is on record now."""
+        incoming = turn.incoming
+        if incoming.person is None or not incoming.private:
+            return None
+        svc = self.services
+        changed = await change_needs(
+            svc.registrations,
+            svc.kb.event,
+            Identity(chat=incoming.person),
+            text,
+            about=turn.state.event,
+            channel=incoming.channel,
+            now=incoming.now,
+        )
+        if changed is None:
+            return None
+        event, result = changed
+        message = message_for(result, event, lang=turn.lang, channel=incoming.channel)
+        return [Say(message.text, attachment=_calendar(message))]
+
+    async def _certificate(self, turn: _Now) -> list[Say]:
+        """ "Kan jeg få et kursusbevis?": the PDF for those checked in, else a polite no."""
+        svc, incoming = self.services, turn.incoming
+        found = None
+        if incoming.person is not None:
+            found = await certificate_for(
+                svc.db,
+                svc.registrations,
+                svc.kb.event,
+                Identity(chat=incoming.person),
+                about=turn.state.event,
+                lang=turn.lang,
+                now=incoming.now,
+            )
+        text = certificate_text(found, turn.lang)
+        if found is None:
+            return [Say(text)]
+        return [Say(text, attachment=Attachment(found.filename, found.pdf, PDF))]
 
     async def _my_registrations(self, turn: _Now) -> list[Say]:
         svc, incoming = self.services, turn.incoming
@@ -445,6 +495,17 @@ def answer_say(kb: KnowledgeBase, answer: Answer) -> Say:
 
 def _dialogue_choice(choice: DialogueChoice) -> Choice:
     return Choice(f"dlg:{choice.value}", choice.label)
+
+
+def _checkin_picture(message: Message | None, lang: Lang) -> list[Say]:
+    """The check-in code's QR code as a picture, with the code in words beside it (the
+    confirmation's text has it too: the picture is for showing at the door)."""
+    if message is None or message.checkin_code is None:
+        return []
+    _ = translator(lang).gettext
+    text = _("Your check-in code: {code}").format(code=format_code(message.checkin_code))
+    picture = Attachment(_("check-in-code.png"), qr_png(message.checkin_code), "image/png")
+    return [Say(text, attachment=picture)]
 
 
 def _calendar(message: Message | None) -> Attachment | None:

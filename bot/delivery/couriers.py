@@ -52,6 +52,8 @@ class Courier(Protocol):
 
     ``ics`` is a calendar file to go along (``ics_filename`` its name); a channel that cannot
     attach files, such as a chat, leaves it out: the text must stand on its own.
+    ``checkin_code``: the text gives a check-in code; a channel that shows pictures adds its QR
+    code.
     """
 
     async def queue(
@@ -66,6 +68,7 @@ class Courier(Protocol):
         event: str | None = None,
         ics: bytes | None = None,
         ics_filename: str | None = None,
+        checkin_code: str | None = None,
     ) -> None: ...
 
 
@@ -89,6 +92,7 @@ class ChatCourier:
         event: str | None = None,
         ics: bytes | None = None,
         ics_filename: str | None = None,
+        checkin_code: str | None = None,
     ) -> None:
         # The chat outbox holds text only: a message queued for a chat stands on its own (a
         # chat's calendar file comes with its signup's confirmation, not with later notices).
@@ -132,6 +136,7 @@ class Delivery:
         event: str | None = None,
         ics: bytes | None = None,
         ics_filename: str | None = None,
+        checkin_code: str | None = None,
     ) -> None:
         """Queue ``text`` for ``to`` in the session's transaction (KeyError: unknown channel)."""
         await self.couriers[to.channel].queue(
@@ -144,4 +149,5 @@ class Delivery:
             event=event,
             ics=ics,
             ics_filename=ics_filename,
+            checkin_code=checkin_code,
         )

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.desk import cases, events, home, knowledge, participants, questions, signin
+from bot.desk import cases, checkin, events, home, knowledge, participants, questions, signin
 from bot.desk.kit import MENU, START, STATIC, TEMPLATES, Desk
 from bot.staff import Account
 
@@ -28,6 +28,7 @@ FEATURES: tuple[ModuleType, ...] = (
     home,
     events,
     participants,
+    checkin,
     cases,
     questions,
     knowledge,

@@ -41,7 +41,11 @@ ORDER: dict[tuple[str, ...], tuple[str, ...]] = {
         "people", "background", "facts", "faq", "conflicts",
     ),
     ("source",): ("file", "note"),
-    ("venue",): ("name", "address", "online", "online_details"),
+    ("venue",): ("name", "address", "online", "online_details", "access"),
+    ("venue", "access"): (
+        "step_free", "accessible_toilet", "hearing_loop", "disabled_parking", "quiet_room",
+        "public_transport", "seating",
+    ),
     ("registration",): (
         "deadline", "how", "url", "email", "price", "capacity", "choose_session", "sessions",
         "open",

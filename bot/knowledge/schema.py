@@ -180,6 +180,88 @@ class Contact(_Strict):
         return _listify(value)
 
 
+# What a secretariat writes for "yes" and "no"; YAML reads yes/no/true/false as booleans already.
+_YES = frozenset({"ja", "yes", "true"})
+_NO = frozenset({"nej", "no", "false"})
+# What a person writes when they do not know: the field is then left out, never read as "no".
+_UNKNOWN = frozenset({"?", "måske", "maybe", "ved ikke", "vides ikke", "ukendt", "unknown"})
+
+
+def _said(value: Any, yes_no: bool) -> Any:
+    """A venue's access as stated: yes, no, or a sentence in the source's words."""
+    if isinstance(value, bool):
+        if yes_no:
+            return value
+    elif isinstance(value, str):
+        folded = value.strip().strip(".!").casefold()
+        if folded in _UNKNOWN:
+            raise Invalid(
+                N_(
+                    "{value!r} does not say it; leave the field out when you do not know, and "
+                    "the bot asks the secretariat"
+                ),
+                value=value,
+            )
+        if not folded:
+            raise Invalid(N_("must not be empty"))
+        if folded not in _YES | _NO:
+            return value
+        if yes_no:
+            return folded in _YES
+    elif yes_no:
+        raise Invalid(
+            N_("write ja, nej or a sentence saying what there is, such as {example!r}"),
+            example="Handicaptoilet ved salen",
+        )
+    raise Invalid(
+        N_("write it as a sentence, such as {example!r}"),
+        example="400 m fra Viborg Station; bus 3 og 5 stopper ved Rådhuset",
+    )
+
+
+def _yes_no_text(value: Any) -> Any:
+    return _said(value, yes_no=True)
+
+
+def _text(value: Any) -> Any:
+    return _said(value, yes_no=False)
+
+
+# Yes, no, or a sentence ("Handicaptoilet i stueetagen"); said as it is written.
+YesNoText = Annotated[bool | str, BeforeValidator(_yes_no_text)]
+# A sentence only: "yes" is no answer to "how far is the station?".
+Text = Annotated[str, BeforeValidator(_text)]
+
+
+class Access(_Strict):
+    """The venue's accessibility as the source states it; a field left out is not known, and a
+    question about it goes to staff."""
+
+    step_free: YesNoText | None = None
+    accessible_toilet: YesNoText | None = None
+    hearing_loop: YesNoText | None = None
+    disabled_parking: YesNoText | None = None
+    quiet_room: YesNoText | None = None
+    public_transport: Text | None = Field(
+        default=None, description="The nearest stop or station, how far, and which lines"
+    )
+    seating: Text | None = Field(
+        default=None, description="Tables, chairs with armrests, places for wheelchairs"
+    )
+
+
+# What each part of the venue's accessibility is called, in the desk and in answers.
+ACCESS_LABELS: dict[str, str] = {
+    "step_free": N_("Step-free access"),
+    "accessible_toilet": N_("Accessible toilet"),
+    "hearing_loop": N_("Hearing loop in the room"),
+    "disabled_parking": N_("Parking for disabled people"),
+    "quiet_room": N_("Quiet room"),
+    "public_transport": N_("Public transport"),
+    "seating": N_("Seating"),
+}
+
+
 class Venue(_Strict):
     """Where the event is held: a place with an address, or online."""
 
@@ -187,6 +269,7 @@ class Venue(_Strict):
     address: str | None = None
     online: bool = False
     online_details: str | None = None
+    access: Access | None = None
 
     @model_validator(mode="after")
     def _somewhere(self) -> Venue:

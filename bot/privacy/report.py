@@ -17,6 +17,7 @@ from bot.channels.registry import label as channel_label
 from bot.i18n import Lang, fmt_date, fmt_datetime, translator
 from bot.privacy.collect import PersonData
 from bot.registrations.identity import EMAIL
+from bot.registrations.needs import noted_text
 
 EventTitle = Callable[[str], str | None]
 SNIPPET_CHARS = 200
@@ -94,6 +95,19 @@ def _registrations(data: PersonData, lang: Lang, title: EventTitle) -> str:
             + "\n  "
             + _("You gave: {details}").format(details="; ".join(g for g in given if g))
         )
+        kinds = [
+            n["kind"]
+            for n in data.rows.get("registration_needs", ())
+            if n["registration_id"] == reg["id"]
+        ]
+        companions = [
+            c["name"]
+            for c in data.rows.get("registration_companions", ())
+            if c["registration_id"] == reg["id"]
+        ]
+        noted = noted_text(kinds, companions, lang)
+        if noted:
+            lines.append("  " + noted.replace("\n", "\n  "))
     return "\n".join(lines)
 
 
@@ -182,7 +196,14 @@ def _messages(data: PersonData, lang: Lang, title: EventTitle) -> str:
 
 def _other(data: PersonData, lang: Lang, title: EventTitle) -> str:
     _ = translator(lang).gettext
-    shown = {"conversations", "mail_inbound", "mail_outbox", "chat_outbox"}
+    shown = {
+        "conversations",
+        "mail_inbound",
+        "mail_outbox",
+        "chat_outbox",
+        "registration_needs",
+        "registration_companions",
+    }
     counts = {name: len(rows) for name, rows in data.rows.items() if rows and name not in shown}
     if not counts:
         return ""
@@ -192,6 +213,7 @@ def _other(data: PersonData, lang: Lang, title: EventTitle) -> str:
         "privacy_erasure_requests": _("a question whether to delete your data"),
         "reminder_notices": _("reminders sent to you"),
         "limited_actions": _("codes, confirmations and signups, counted for a day"),
+        "registration_checkins": _("your check-in codes, and when you were checked in"),
     }
     listed = ", ".join(
         f"{names.get(name, name)} ({count})" for name, count in sorted(counts.items())

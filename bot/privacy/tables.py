@@ -83,12 +83,19 @@ PERSONAL_ROWS: tuple[PersonalRows, ...] = (
     # A question not confirmed within a week is forgotten; "slet mig" again asks again.
     PersonalRows("privacy_erasure_requests", email="email", activity="created_at",
                  keep=timedelta(days=7)),
+    # What a person needs to take part (health data) and who comes with them: deleted with the
+    # registration's personal data (``anonymise_registrations``), here for the report and erasure.
+    PersonalRows("registration_needs", registration="registration_id"),
+    PersonalRows("registration_companions", registration="registration_id"),
     PersonalRows("reminder_notices", chat=("channel", "chat_id"), registration="registration_id",
                  event="event_slug", activity="queued_at"),
     # What was said in each web chat, its files included; a file kept there is the calendar
     # file or an earlier data export, which the export would otherwise copy into itself.
     PersonalRows("web_chat_messages", chat=("channel", "chat_id"), event="event_slug",
                  activity="created_at", leave_out=frozenset({"file_content"})),
+    # A registration's check-in code, and when and by whom the person was checked in.
+    PersonalRows("registration_checkins", registration="registration_id", event="event_slug",
+                 activity="created_at"),
 )  # fmt: skip
 
 BY_CODE: frozenset[str] = frozenset(

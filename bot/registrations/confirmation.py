@@ -13,11 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.attendance.codes import format_code
 from bot.i18n import Lang, fmt_date, fmt_datetime, fmt_time, normalise_lang, translator
 from bot.knowledge.schema import Event
 from bot.registrations.ics import calendar_filename, event_calendar
 from bot.registrations.identity import EMAIL
 from bot.registrations.models import RegistrationStatus
+from bot.registrations.needs import noted_text
 from bot.registrations.results import Outcome, RegistrationInfo, Result
 from bot.registrations.rules import find_session, signup_closes_at
 
@@ -30,6 +32,8 @@ class Message:
     text: str
     ics: bytes | None = None
     ics_filename: str | None = None
+    # The check-in code the text gives; a channel that can show pictures adds its QR code.
+    checkin_code: str | None = None
 
 
 def when_text(event: Event, lang: Lang) -> str:
@@ -116,9 +120,26 @@ def details(event: Event, info: RegistrationInfo, lang: Lang) -> list[str]:
     lines = when_and_where(event, info.session_key, lang)
     lines.append(_("Name: {name}").format(name=info.name))
     lines.append(_("Organisation: {organisation}").format(organisation=info.organisation))
+    noted = noted_text(info.need_kinds, info.companions, lang)
+    if noted:
+        lines.append(noted)  # repeated back in plain words, so the person sees they were heard
     if info.needs:
         lines.append(_("Your needs: {needs}").format(needs=info.needs))
     return lines
+
+
+def needs_question(info: RegistrationInfo, lang: Lang, channel: str | None) -> list[str]:
+    """By e-mail, one simple question about needs when the person gave none (a reply is read)."""
+    if channel != EMAIL or info.need_kinds or info.needs:
+        return []
+    _ = translator(lang).gettext
+    return [
+        _(
+            "If you need anything to take part, such as an interpreter, a hearing loop, room "
+            "for a wheelchair, a helper who comes along or a special diet, just reply to this "
+            "e-mail and tell us."
+        )
+    ]
 
 
 def calendar_for(
@@ -148,6 +169,19 @@ def calendar_for(
     )
 
 
+def checkin_text(code: str | None, lang: Lang) -> list[str]:
+    """The check-in code in words, for the door: the QR code holds the same, so a person who
+    cannot show the picture says or shows the code."""
+    if code is None:
+        return []
+    _ = translator(lang).gettext
+    return [
+        _("Your check-in code is {code}. Show the QR code or say the code when you arrive.").format(
+            code=format_code(code)
+        )
+    ]
+
+
 def _seat_message(
     event: Event, info: RegistrationInfo, lead: str, lang: Lang, channel: str | None
 ) -> Message:
@@ -155,6 +189,8 @@ def _seat_message(
     paragraphs = [
         lead,
         "\n".join(details(event, info, lang)),
+        *checkin_text(info.checkin_code, lang),
+        *needs_question(info, lang, channel),
         _("If you cannot come, please cancel so that someone else can have your seat.")
         + " "
         + how_to_cancel(event, channel, lang),
@@ -165,6 +201,7 @@ def _seat_message(
         text="\n\n".join(paragraphs),
         ics=calendar_for(event, info, lang, channel),
         ics_filename=calendar_filename(event),
+        checkin_code=info.checkin_code,
     )
 
 
@@ -175,6 +212,7 @@ def _waiting_message(
     paragraphs = [
         lead,
         "\n".join(details(event, info, lang)),
+        *needs_question(info, lang, channel),
         how_to_cancel(event, channel, lang),
     ]
     return Message(
@@ -229,6 +267,13 @@ def message_for(result: Result, event: Event, *, lang: Lang, channel: str | None
             ).format(title=title, position=info.position)
             return _waiting_message(event, info, lead, lang, channel)
         lead = _("You are already registered for {title}.").format(title=title)
+        return _seat_message(event, info, lead, lang, channel)
+    if outcome is Outcome.UPDATED and info:
+        lead = _("We have updated your registration for {title}.").format(title=title)
+        if not info.need_kinds:
+            lead += " " + _("We have noted that you have no special needs.")
+        if info.status is RegistrationStatus.WAITLISTED:
+            return _waiting_message(event, info, lead, lang, channel)
         return _seat_message(event, info, lead, lang, channel)
     if outcome in (Outcome.DEADLINE_PASSED, Outcome.FULL):
         return Message(subject=title, text=_closed_text(event, result, lang))

@@ -41,10 +41,11 @@ from bot.delivery import Delivery, Recipient
 from bot.i18n import Lang, normalise_lang, translator
 from bot.knowledge.schema import Event
 from bot.registrations.confirmation import Message, contact_email, message_for, session_text
-from bot.registrations.form import SignupForm, check_signup, signup_fields
+from bot.registrations.form import SignupForm, check_signup, form_needs, signup_fields
 from bot.registrations.identity import EMAIL, ChatId, normalise_email
 from bot.registrations.limits import Reached, SendLimits, limit_text
 from bot.registrations.mailing import queue_outcome_mail
+from bot.registrations.needs import NEED_KINDS, OTHER, need_label, noted_text
 from bot.registrations.results import Outcome, Result
 from bot.registrations.rules import deadline_passed, find_session, is_closed, signup_closes_at
 from bot.registrations.service import RegistrationService
@@ -52,6 +53,8 @@ from bot.registrations.service import RegistrationService
 TIMEOUT = timedelta(minutes=30)
 CODE_TRIES = 3
 YES, NO, SKIP = "yes", "no", "-"
+# The needs step: a button per kind ("need:wheelchair"), pressed one at a time, then "done".
+NEED, DONE = "need:", "done"
 # Placeholders that pass the form check, so one field can be checked on its own.
 _VALID = {"name": "X", "email": "x@example.org", "organisation": "X", "session": None}
 
@@ -182,9 +185,17 @@ class SignupDialogue:
         if state.step == "code":
             return self._check_code(event, state, answer)
         if state.step == "needs":
-            state.answers["needs"] = (
-                "" if answer.casefold() in (SKIP, "nej", "no", "ingen", "none") else answer
-            )
+            if answer.startswith(NEED) and answer[len(NEED) :] in NEED_KINDS:
+                chosen = [k for k in state.answers.get("need_kinds", "").split(",") if k]
+                if answer[len(NEED) :] not in chosen:
+                    chosen.append(answer[len(NEED) :])
+                state.answers["need_kinds"] = ",".join(chosen)
+                return self._ask(event, state)  # one kind at a time, until "That is all"
+            if answer.casefold() in (SKIP, "nej", "no", "ingen", "none"):
+                state.answers["needs"] = ""
+                state.answers["need_kinds"] = ""
+            elif answer != DONE:
+                state.answers["needs"] = answer
         elif state.step == "session":
             session = find_session(event, answer) or next(
                 (s for s in event.sessions if s.title.casefold() == answer.casefold()), None
@@ -314,11 +325,22 @@ class SignupDialogue:
             question = _("Which one do you want to take part in?")
             choices = tuple(Choice(s.key, f"{s.key}. {s.title}") for s in event.sessions)
         elif state.step == "needs":
-            question = _(
-                "Do you have any needs we should know about, such as access, an interpreter, "
-                "a companion or diet? Write them, or choose 'No special needs'."
+            chosen = [k for k in state.answers.get("need_kinds", "").split(",") if k]
+            if chosen:
+                labels = ", ".join(need_label(k, state.lang) for k in chosen)
+                question = _("Noted: {needs}. Anything else?").format(needs=labels)
+            else:
+                question = _(
+                    "Do you need anything to take part? Choose what fits, one at a time, or "
+                    "write it in your own words."
+                )
+            kinds = tuple(
+                Choice(NEED + k, _capitalised(need_label(k, state.lang)))
+                for k in NEED_KINDS
+                if k not in chosen and k != OTHER
             )
-            choices = (Choice(SKIP, _("No special needs")),)
+            last = Choice(DONE, _("That is all")) if chosen else Choice(SKIP, _("No special needs"))
+            choices = (*kinds, last)
         else:
             question = self._summary(event, state)
             choices = (Choice(YES, _("Yes, sign me up")), Choice(NO, _("No, stop")))
@@ -337,10 +359,27 @@ class SignupDialogue:
         chosen = session_text(event, a.get("session"), state.lang)
         if chosen:
             lines.append(chosen)
+        noted = noted_text(*self._needs(a, state.lang), state.lang)
+        if noted:
+            lines.append(noted)
         if a.get("needs"):
             lines.append(_("Needs: {needs}").format(needs=a["needs"]))
         lines.append(_("Shall I sign you up?"))
         return "\n".join(lines)
+
+    @staticmethod
+    def _needs(answers: dict[str, str], lang: Lang) -> tuple[list[str], list[str | None]]:
+        """The kinds chosen and read from the words, and the companions, as the form has them."""
+        form = SignupForm(
+            name=answers.get("name", ""),
+            email="",
+            organisation="",
+            lang=lang,
+            needs=answers.get("needs") or None,
+            need_kinds=tuple(k for k in answers.get("need_kinds", "").split(",") if k),
+        )
+        kinds, companions = form_needs(form)
+        return list(kinds), list(companions)
 
     async def _confirm(
         self,
@@ -364,6 +403,7 @@ class SignupDialogue:
             session=a.get("session") or None,
             needs=a.get("needs") or None,
             lang=state.lang,
+            need_kinds=tuple(k for k in a.get("need_kinds", "").split(",") if k),
         )
         if not await self._proven(state, chat):
             return await self._sign_up_unproven(event, state, form, now)
@@ -444,6 +484,10 @@ class _LimitFull(Exception):
     def __init__(self, reached: Reached) -> None:
         super().__init__(reached.kind)
         self.reached = reached
+
+
+def _capitalised(label: str) -> str:
+    return label[:1].upper() + label[1:]
 
 
 def _code_hash(state: DialogueState, code: str) -> str:

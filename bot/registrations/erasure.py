@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, and_, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.registrations.models import AuditEntry, Participant, ParticipantIdentity, Registration
+from bot.registrations.needs_kept import forget
 
 # What a shell shows where the person's details were: visible as such in lists and exports.
 ERASED = "(slettet)"
@@ -61,6 +62,8 @@ async def anonymise_registrations(
                 at=now,
             )
         )
+    # Needs (health data) and companions go with the person's details: nothing of them is kept.
+    await forget(session, [reg.id for reg in rows])
     await session.flush()
     return len(rows), {reg.participant_id for reg in rows}
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -28,6 +28,7 @@ from bot.clock import TZ
 from bot.i18n import Lang, translator
 from bot.knowledge.schema import Event
 from bot.registrations.models import RegistrationStatus
+from bot.registrations.needs import need_label
 from bot.registrations.results import RegistrationInfo
 from bot.registrations.rules import find_session
 
@@ -65,10 +66,26 @@ def _csv_value(value: Cell) -> str | int:
     return _cell(value)
 
 
+def _companions(companions: Sequence[str | None]) -> str:
+    """'2 (Jonna Kristensen)': how many seats, and the names given."""
+    if not companions:
+        return ""
+    names = ", ".join(n for n in companions if n)
+    return f"{len(companions)} ({names})" if names else str(len(companions))
+
+
 def table(
-    infos: Sequence[RegistrationInfo], event: Event | None, *, lang: Lang = "da"
+    infos: Sequence[RegistrationInfo],
+    event: Event | None,
+    *,
+    lang: Lang = "da",
+    checked_in: Mapping[int, datetime] | None = None,
 ) -> tuple[list[str], list[list[Cell]]]:
-    """The headings and the rows, in order, with their values as they are (not yet text)."""
+    """The headings and the rows, in order, with their values as they are (not yet text).
+
+    ``checked_in``: when each registration was checked in at the door (``bot.attendance``).
+    """
+    came = checked_in or {}
     _ = translator(lang).gettext
     status_names = {
         RegistrationStatus.REGISTERED: _("registered"),
@@ -86,6 +103,10 @@ def table(
         _("Signed up"),
         _("Channel"),
         _("Cancelled"),
+        # Last, so the columns before keep their places for whoever reads the file by column.
+        _("Needs noted"),
+        _("Helpers or companions"),
+        _("Checked in"),
     ]
     rows: list[list[Cell]] = []
     for info in sorted(infos, key=lambda i: (ORDER[i.status], i.position or 0, i.created_at, i.id)):
@@ -102,16 +123,23 @@ def table(
                 info.created_at,
                 info.channel,
                 info.cancelled_at,
+                ", ".join(need_label(kind, lang) for kind in info.need_kinds),
+                _companions(info.companions),
+                came.get(info.id),
             ]
         )
     return header, rows
 
 
 def export_csv(
-    infos: Sequence[RegistrationInfo], event: Event | None, *, lang: Lang = "da"
+    infos: Sequence[RegistrationInfo],
+    event: Event | None,
+    *,
+    lang: Lang = "da",
+    checked_in: Mapping[int, datetime] | None = None,
 ) -> bytes:
     """The rows as CSV bytes: UTF-8 with BOM, ';' between columns, CRLF line ends."""
-    header, rows = table(infos, event, lang=lang)
+    header, rows = table(infos, event, lang=lang, checked_in=checked_in)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(header)
@@ -126,11 +154,15 @@ def _local(value: datetime) -> datetime:
 
 
 def export_xlsx(
-    infos: Sequence[RegistrationInfo], event: Event | None, *, lang: Lang = "da"
+    infos: Sequence[RegistrationInfo],
+    event: Event | None,
+    *,
+    lang: Lang = "da",
+    checked_in: Mapping[int, datetime] | None = None,
 ) -> bytes:
     """The rows as an Excel workbook (``.xlsx``), the same columns as :func:`export_csv`."""
     _ = translator(lang).gettext
-    header, rows = table(infos, event, lang=lang)
+    header, rows = table(infos, event, lang=lang, checked_in=checked_in)
     book = Workbook()
     sheet = book.active
     assert sheet is not None

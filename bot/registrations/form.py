@@ -7,14 +7,25 @@ Problems are sentences for the participant, in the form's language.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from bot.i18n import Lang, translator
 from bot.knowledge.schema import Event
 from bot.registrations.identity import normalise_email
+from bot.registrations.needs import (
+    COMPANION,
+    MAX_COMPANIONS,
+    NEED_KINDS,
+    OTHER,
+    WORDS_LIMIT,
+    read_needs,
+)
 from bot.registrations.rules import find_session, session_required, sessions_chosen_at_signup
 
 NAME_LIMIT = 200
+# What people write in the needs field to say there are none.
+_NOTHING = frozenset({"nej", "ingen", "intet", "no", "none", "nothing", "nej tak", "no thanks"})
 NEEDS_LIMIT = 2000
 
 
@@ -29,6 +40,11 @@ class SignupForm:
     # Free text: accessibility, interpreter, companion, diet.
     needs: str | None = None
     lang: Lang = "da"
+    # Kinds chosen with buttons (``bot.registrations.needs.NEED_KINDS``); what ``needs`` says in
+    # words is read and added. Companions: how many come with the person, and names if given.
+    need_kinds: tuple[str, ...] = ()
+    companions: int = 0
+    companion_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,10 @@ class CleanSignup:
     session_key: str | None
     needs: str | None
     lang: Lang
+    # Kind -> the person's own words for it (None when chosen with a button).
+    need_kinds: Mapping[str, str | None] = field(default_factory=dict)
+    # One entry per companion (each a seat): the name, or None.
+    companions: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,7 +176,29 @@ def check_signup(event: Event, form: SignupForm) -> tuple[CleanSignup | None, li
 
     if problems:
         return None, problems
-    return CleanSignup(name, email, organisation, session_key, needs, form.lang), []
+    kinds, companions = form_needs(form)
+    return CleanSignup(
+        name, email, organisation, session_key, needs, form.lang, kinds, companions
+    ), []
+
+
+def form_needs(form: SignupForm) -> tuple[dict[str, str | None], tuple[str | None, ...]]:
+    """The kinds chosen and those the person's words state, and their companions."""
+    read = read_needs((form.needs or "").strip() or None, own_name=_text(form.name))
+    kinds: dict[str, str | None] = {k: None for k in form.need_kinds if k in NEED_KINDS}
+    kinds.update(read.found)
+    said = " ".join((form.needs or "").casefold().split()).strip(" .!-")
+    if said and said not in _NOTHING and not read.says_anything:
+        # Words that name no kind the reader knows are still a need: "other", in their words.
+        kinds[OTHER] = " ".join((form.needs or "").split())[:WORDS_LIMIT]
+    names = [n for n in (*form.companion_names, *read.companion_names) if n.strip()]
+    names = list(dict.fromkeys(" ".join(n.split())[:NAME_LIMIT] for n in names))
+    count = max(form.companions, read.companions, len(names), 1 if COMPANION in kinds else 0)
+    count = min(count, MAX_COMPANIONS)
+    if count:
+        kinds.setdefault(COMPANION, None)
+    companions = tuple([*names, *([None] * count)][:count])
+    return {k: kinds[k] for k in NEED_KINDS if k in kinds}, companions
 
 
 def clean_signup(event: Event, form: SignupForm) -> CleanSignup:

@@ -47,5 +47,6 @@ async def queue_outcome_mail(
         event=event.id,
         ics=message.ics,
         ics_filename=message.ics_filename,
+        checkin_code=message.checkin_code,
     )
     return True

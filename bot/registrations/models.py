@@ -131,3 +131,41 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(SafeString(100))
     at: Mapped[datetime]
     note: Mapped[str | None] = mapped_column(SafeText)
+
+
+NEED_KINDS_CONDITION = (
+    "kind IN ('wheelchair', 'sign_language', 'writing_interpreter', 'hearing_loop', 'visual', "
+    "'companion', 'diet', 'other')"
+)
+
+
+class RegistrationNeed(Base):
+    """One kind of need a registration carries, in the person's own words (health data: never
+    logged); ``arranged_at``/``arranged_by`` say when staff arranged it."""
+
+    __tablename__ = "registration_needs"
+    __table_args__ = (
+        CheckConstraint(NEED_KINDS_CONDITION, name="kind"),
+        UniqueConstraint("registration_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(SafeString(24))
+    words: Mapped[str | None] = mapped_column(SafeText)
+    created_at: Mapped[datetime]
+    arranged_at: Mapped[datetime | None]
+    arranged_by: Mapped[str | None] = mapped_column(SafeString(100))
+
+
+class RegistrationCompanion(Base):
+    """A helper or companion who comes with the person: one seat, cancelled with them."""
+
+    __tablename__ = "registration_companions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str | None] = mapped_column(SafeString(200))
+    created_at: Mapped[datetime]

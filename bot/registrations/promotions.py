@@ -52,6 +52,7 @@ async def announce_promotions(
             event=event.id,
             ics=message.ics,
             ics_filename=message.ics_filename,
+            checkin_code=message.checkin_code,
         )
         told += 1
     return told

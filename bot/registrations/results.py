@@ -24,6 +24,7 @@ class Outcome(StrEnum):
     FULL = "full"  # signup is closed: no seat and no waiting list to be had
     CANCELLED = "cancelled"
     NOT_REGISTERED = "not_registered"
+    UPDATED = "updated"  # a registered person's needs or companions changed
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,12 @@ class RegistrationInfo:
     chat: ChatId | None
     created_at: datetime
     cancelled_at: datetime | None
+    # The kinds of need on record (``bot.registrations.needs.NEED_KINDS``, in that order), and
+    # the companions who come along, one seat each: a name, or None.
+    need_kinds: tuple[str, ...] = ()
+    companions: tuple[str | None, ...] = ()
+    # The code the person shows at the door (``bot.attendance``); None without a seat.
+    checkin_code: str | None = None
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.attendance.issuing import code_for
 from bot.clock import localize
 from bot.delivery import Delivery
 from bot.knowledge.schema import Event
@@ -57,8 +58,11 @@ from bot.registrations.models import (
     ParticipantIdentity,
     Registration,
     RegistrationEvent,
+    RegistrationNeed,
     RegistrationStatus,
 )
+from bot.registrations.needs import MAX_COMPANIONS, NeedsRead, merged
+from bot.registrations.needs_kept import Kept, companion_counts, companion_seats, keep, kept_of
 from bot.registrations.promotions import announce_promotions
 from bot.registrations.results import (
     AuditRecord,
@@ -199,6 +203,38 @@ class RegistrationService:
             result.outcome.value,
             channel,
             len(result.promoted),
+        )
+        return result
+
+    async def update_needs(
+        self,
+        event: Event,
+        who: Identity,
+        read: NeedsRead,
+        *,
+        channel: str,
+        now: datetime,
+        also: AlsoInTransaction | None = None,
+    ) -> Result:
+        """Change a registered person's needs and companions by what a later message says:
+        kinds stated are added, kinds withdrawn removed, the rest kept (``needs.merged``).
+
+        UPDATED, or NOT_REGISTERED when the person has no active registration for the event.
+        Companions withdrawn free their seats for the waiting list; companions added are kept
+        even when the event is full (the person may depend on them; staff see the count).
+        """
+        result = await self._write(
+            channel,
+            now,
+            None,
+            _with(also, lambda change: self._update_needs(change, event, who, read)),
+        )
+        log.info(
+            "needs updated event=%s registration=%s outcome=%s channel=%s",
+            event.id,
+            result.registration.id if result.registration else None,
+            result.outcome.value,
+            channel,
         )
         return result
 
@@ -395,7 +431,7 @@ class RegistrationService:
                 event = self._events(reg.event_slug)
                 if include_past or event is None or event.end > now:
                     kept.append(reg)
-            infos = [await self._info(session, reg) for reg in kept]
+            infos = [await self._info(session, reg, reading=True) for reg in kept]
 
         def soonest(info: RegistrationInfo) -> tuple[int, datetime]:
             event = self._events(info.event_slug)
@@ -417,6 +453,7 @@ class RegistrationService:
         async with self.db.session() as session:
             regs = list((await session.execute(query.order_by(Registration.queue_no))).scalars())
             chats = await self._chats(session, {r.participant_id for r in regs})
+            kept = await kept_of(session, [r.id for r in regs])
         infos: list[RegistrationInfo] = []
         waiting = 0
         for reg in regs:
@@ -424,7 +461,7 @@ class RegistrationService:
             if reg.status == WAITLISTED:
                 waiting += 1
                 position = waiting
-            infos.append(_snapshot(reg, position, chats.get(reg.participant_id)))
+            infos.append(_snapshot(reg, position, chats.get(reg.participant_id), kept[reg.id]))
         wanted = _folded(matching or "")
         if wanted:
             infos = [
@@ -472,8 +509,10 @@ class RegistrationService:
             select(Registration.event_slug, func.count())
             .where(
                 Registration.status != CANCELLED,
-                Registration.needs.is_not(None),
-                Registration.needs != "",
+                or_(
+                    and_(Registration.needs.is_not(None), Registration.needs != ""),
+                    Registration.id.in_(select(RegistrationNeed.registration_id)),
+                ),
             )
             .group_by(Registration.event_slug)
         )
@@ -588,7 +627,8 @@ class RegistrationService:
 
         # Seats that are free while people wait go to them first, not to the newcomer.
         taken = await self._promote(change, event)
-        seat = await self._has_seat(session, event, form.session_key, taken)
+        seats = 1 + len(form.companions)  # each companion takes a seat of their own
+        seat = await self._has_seat(session, event, form.session_key, taken, seats)
         counter.last_queue_no += 1
         registration = Registration(
             event_slug=event.id,
@@ -607,11 +647,50 @@ class RegistrationService:
         )
         session.add(registration)
         await session.flush()
+        await keep(session, registration.id, form.need_kinds, form.companions, change.now)
         self._audit(change, registration, "signed_up", None)
         outcome = Outcome.REGISTERED if seat else Outcome.WAITLISTED
         # A new participant has exactly the identities just given; no need to look them up.
         known = (who.chat,) if new else None
         return await self._result(change, outcome, event.id, registration, chat=known)
+
+    async def _update_needs(
+        self, change: _Change, event: Event, who: Identity, read: NeedsRead
+    ) -> Result:
+        session = change.session
+        await self._lock_event(change, event.id)
+        participant = await self._find_participant(change, who)
+        active = await self._active(session, event.id, participant.id) if participant else None
+        if active is None:
+            return await self._result(change, Outcome.NOT_REGISTERED, event.id)
+        kept = (await kept_of(session, [active.id]))[active.id]
+        needs = merged(dict(kept.needs), read)
+        companions = list(kept.companions)
+        if "companion" not in needs:
+            companions = []
+        elif read.companions or read.companion_names:
+            for name in read.companion_names:
+                if name not in companions:
+                    free = next((i for i, n in enumerate(companions) if n is None), None)
+                    if free is None:
+                        companions.append(name)
+                    else:
+                        companions[free] = name
+            companions.extend([None] * max(0, read.companions - len(companions)))
+            companions = companions[:MAX_COMPANIONS]
+        elif not companions:
+            companions = [None]
+        await keep(session, active.id, needs, companions, change.now)
+        words = " ".join(w for w in read.found.values() if w)
+        if words:
+            earlier = active.needs or ""
+            active.needs = f"{earlier}\n{words}".strip() if words not in earlier else earlier
+        active.updated_at = change.now
+        await session.flush()
+        self._audit(change, active, "needs_changed", active.status)
+        if len(companions) < len(kept.companions) and active.status == REGISTERED:
+            await self._promote(change, event)
+        return await self._result(change, Outcome.UPDATED, event.id, active)
 
     async def _cancel(self, change: _Change, event: Event, who: Identity) -> Result:
         session = change.session
@@ -636,25 +715,32 @@ class RegistrationService:
     # ----------------------------------------------------------------- seats and the waiting list
 
     async def _count(self, session: AsyncSession, slug: str, session_key: str | None = None) -> int:
+        """Seats taken: the registered, and the companions who come with them."""
         query = select(func.count()).where(
             Registration.event_slug == slug, Registration.status == REGISTERED
         )
         if session_key is not None:
             query = query.where(Registration.session_key == session_key)
-        return int((await session.execute(query)).scalar_one())
+        people = int((await session.execute(query)).scalar_one())
+        return people + await companion_seats(session, slug, session_key)
 
     async def _has_seat(
-        self, session: AsyncSession, event: Event, session_key: str | None, taken: int | None
+        self,
+        session: AsyncSession,
+        event: Event,
+        session_key: str | None,
+        taken: int | None,
+        seats: int = 1,
     ) -> bool:
         capacity = event_capacity(event)
         if capacity is not None:
             if taken is None:
                 taken = await self._count(session, event.id)
-            if taken >= capacity:
+            if taken + seats > capacity:
                 return False
         chosen = find_session(event, session_key)
         if chosen is not None and chosen.capacity is not None:
-            return await self._count(session, event.id, chosen.key) < chosen.capacity
+            return await self._count(session, event.id, chosen.key) + seats <= chosen.capacity
         return True
 
     async def _full(
@@ -700,31 +786,31 @@ class RegistrationService:
         if not waiting:
             return taken
         per_session: dict[str | None, int] = {
-            key: n
-            for key, n in (
-                await session.execute(
-                    select(Registration.session_key, func.count())
-                    .where(Registration.event_slug == event.id, Registration.status == REGISTERED)
-                    .group_by(Registration.session_key)
-                )
-            )
+            key: await self._count(session, event.id, key)
+            for key in {reg.session_key for reg in waiting}
+            if key is not None
         }
+        brings = await companion_counts(session, [reg.id for reg in waiting])
         for reg in waiting:
             if capacity is not None and taken >= capacity:
                 break
+            # A person and their companions get seats together, or wait together.
+            seats = 1 + brings.get(reg.id, 0)
+            if capacity is not None and taken + seats > capacity:
+                continue
             chosen = find_session(event, reg.session_key)
             session_full = (
                 chosen is not None
                 and chosen.capacity is not None
-                and per_session.get(chosen.key, 0) >= chosen.capacity
+                and per_session.get(chosen.key, 0) + seats > chosen.capacity
             )
             if session_full:
                 continue
             reg.status = REGISTERED
             reg.updated_at = change.now
             self._audit(change, reg, "promoted", WAITLISTED, actor="system")
-            taken += 1
-            per_session[reg.session_key] = per_session.get(reg.session_key, 0) + 1
+            taken += seats
+            per_session[reg.session_key] = per_session.get(reg.session_key, 0) + seats
             change.promoted.append(reg)
         await session.flush()
         return taken
@@ -902,7 +988,12 @@ class RegistrationService:
         return {pid: ChatId(kind, value) for pid, kind, value in rows}
 
     async def _info(
-        self, session: AsyncSession, reg: Registration, chat: tuple[ChatId | None] | None = None
+        self,
+        session: AsyncSession,
+        reg: Registration,
+        chat: tuple[ChatId | None] | None = None,
+        *,
+        reading: bool = False,
     ) -> RegistrationInfo:
         position = None
         if reg.status == WAITLISTED:
@@ -917,10 +1008,18 @@ class RegistrationService:
                     )
                 ).scalar_one()
             )
+        kept = (await kept_of(session, [reg.id]))[reg.id]
+        # A seat comes with its check-in code, shown in the confirmation and every reminder.
+        # ``reading``: a session that is never committed, so only a code already made is shown.
+        code = None
+        if reg.status == REGISTERED:
+            code = await code_for(
+                session, reg.id, reg.event_slug, localize(reg.updated_at), make=not reading
+            )
         if chat is not None:
-            return _snapshot(reg, position, chat[0])
+            return _snapshot(reg, position, chat[0], kept, code)
         linked = await self._chats(session, {reg.participant_id})
-        return _snapshot(reg, position, linked.get(reg.participant_id))
+        return _snapshot(reg, position, linked.get(reg.participant_id), kept, code)
 
     async def _promoted_infos(self, change: _Change) -> tuple[RegistrationInfo, ...]:
         # A seat given and lost again in one change (a merge after a promotion) is no news.
@@ -971,7 +1070,13 @@ def _folded(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _snapshot(reg: Registration, position: int | None, chat: ChatId | None) -> RegistrationInfo:
+def _snapshot(
+    reg: Registration,
+    position: int | None,
+    chat: ChatId | None,
+    kept: Kept,
+    checkin_code: str | None = None,
+) -> RegistrationInfo:
     return RegistrationInfo(
         id=reg.id,
         event_slug=reg.event_slug,
@@ -988,4 +1093,7 @@ def _snapshot(reg: Registration, position: int | None, chat: ChatId | None) -> R
         chat=chat,
         created_at=localize(reg.created_at),
         cancelled_at=localize(reg.cancelled_at) if reg.cancelled_at else None,
+        need_kinds=tuple(kept.needs),
+        companions=kept.companions,
+        checkin_code=checkin_code,
     )

@@ -17,10 +17,12 @@ cancellation at that instant wins), the key is claimed and the message queued, t
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
+from bot.attendance.issuing import code_for
 from bot.delivery import recipient_for
 from bot.knowledge.schema import Event
 from bot.registrations.identity import EMAIL
@@ -76,7 +78,6 @@ async def _remind(
     )
     if to is None:
         return False
-    message = reminder_message(event, info, moment.which, to.channel, now)
     if to.channel != EMAIL:
         # Before queueing: the sender may deliver the moment the transaction commits.
         await talk_about(services, to.channel, to.address, event, now)
@@ -98,6 +99,11 @@ async def _remind(
         )
         if not claimed:
             return False
+        # The same check-in code as in the confirmation (made now for a seat from before codes).
+        code = await code_for(session, info.id, event.id, now)
+        message = reminder_message(
+            event, replace(info, checkin_code=code), moment.which, to.channel, now
+        )
         await services.delivery.queue(
             session,
             to,
@@ -108,6 +114,7 @@ async def _remind(
             event=event.id,
             ics=message.ics,
             ics_filename=message.ics_filename,
+            checkin_code=message.checkin_code,
         )
     return True
 

@@ -15,6 +15,7 @@ from bot.knowledge.schema import Event
 from bot.registrations.confirmation import (
     Message,
     calendar_for,
+    checkin_text,
     how_to_cancel,
     session_text,
     when_and_where,
@@ -49,6 +50,7 @@ def reminder_message(
     paragraphs = [
         lead,
         "\n".join(lines),
+        *checkin_text(info.checkin_code, lang),
         _("If you cannot come, please cancel so that someone else can have your seat.")
         + " "
         + how_to_cancel(event, channel, lang),
@@ -62,6 +64,7 @@ def reminder_message(
         text="\n\n".join(paragraphs),
         ics=ics,
         ics_filename=calendar_filename(event) if ics else None,
+        checkin_code=info.checkin_code,
     )
 
 

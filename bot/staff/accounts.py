@@ -79,6 +79,10 @@ Action = Literal[
     "knowledge_published",
     "change_sent",
     "change_skipped",
+    # A participant checked in at the door, and their certificate of participation made
+    # (``registration:<number>``).
+    "checked_in",
+    "certificate_made",
 ]
 
 

@@ -35,6 +35,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "bot.channels.web.models",
     "bot.staff.models",
     "bot.conversations.questions",
+    "bot.attendance.models",
 )
 
 NAMING_CONVENTION = {

@@ -48,10 +48,15 @@ EVENT_FIELDS: Final = frozenset(
 TOPICS: Final = frozenset(
     {
         "transport",
+        "public-transport",
         "parking",
         "companion",
         "diet",
         "accessibility",
+        "accessible-toilet",
+        "quiet-room",
+        "seating",
+        "disabled-parking",
         "hearing-loop",
         "interpreter",
         "wifi",
@@ -64,6 +69,20 @@ TOPICS: Final = frozenset(
         "fact",
     }
 )
+
+# Kinds told apart from a broader one (a toilet from getting in, the bus from a lift arranged):
+# a note of the one may still answer a question of the other when it holds the question's words,
+# as notes written for the broader kind ("kind: accessibility: ... og der er handicaptoilet") do.
+NEAR: Final = {
+    "accessible-toilet": frozenset({"accessibility"}),
+    "quiet-room": frozenset({"accessibility"}),
+    "seating": frozenset({"accessibility"}),
+    "accessibility": frozenset({"accessible-toilet", "quiet-room", "seating"}),
+    "disabled-parking": frozenset({"parking"}),
+    "parking": frozenset({"disabled-parking"}),
+    "public-transport": frozenset({"transport"}),
+    "transport": frozenset({"public-transport"}),
+}
 
 # Practical matters of a day: a note about one answers only a question about it, and never from
 # background knowledge.

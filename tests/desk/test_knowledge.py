@@ -652,6 +652,40 @@ async def test_an_edit_changes_only_what_was_changed(desk: Desk) -> None:
     ]
 
 
+async def test_the_venues_accessibility_is_written_read_and_answered(desk: Desk) -> None:
+    path = knowledge(desk) / f"{SLUG}.yaml"
+    async with signed_in(desk) as client:
+        page = await client.get(f"/desk/viden/{SLUG}")
+        response = await client.post(f"/desk/viden/{SLUG}/ret", data={"csrf": token_of(page.text)})
+        address = response.headers["location"]
+        response = await post_form(
+            client,
+            address,
+            action="publish",
+            venue__access__accessible_toilet="ja",
+            venue__access__public_transport="400 m fra Aalborg Station; bus 2 stopper ved døren",
+        )
+        assert response.status_code == 303, response.text
+        readable = _text((await client.get(f"/desk/viden/{SLUG}")).text)
+        page = await client.get(f"/desk/viden/{SLUG}")
+        response = await client.post(f"/desk/viden/{SLUG}/ret", data={"csrf": token_of(page.text)})
+        form = Form((await client.get(response.headers["location"])).text, "udkast")
+    written = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert written["venue"]["access"] == {
+        "accessible_toilet": "ja",
+        "public_transport": "400 m fra Aalborg Station; bus 2 stopper ved døren",
+    }
+    # The form shows what the file says, and what it leaves out stays empty.
+    assert form.get("venue.access.accessible_toilet") == "ja"
+    assert form.get("venue.access.quiet_room") == ""
+    assert "Handicaptoilet Ja" in readable
+    assert "Offentlig transport 400 m fra Aalborg Station" in readable
+    answer = desk.services.answerer.answer("Er der handicaptoilet?", SLUG, "da", now())
+    assert (answer.text, answer.escalate) == ("Ja, der er handicaptoilet.", False)
+    answer = desk.services.answerer.answer("Er der et stille rum?", SLUG, "da", now())
+    assert answer.escalate, answer.text
+
+
 async def test_a_changed_event_offers_the_notice_to_its_participants(desk: Desk) -> None:
     services = desk.services
     # The running bot has seen the event (what participants know), and one has signed up.

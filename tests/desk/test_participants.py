@@ -595,6 +595,9 @@ async def test_the_lists_download_as_csv_and_excel_with_the_same_columns(both: D
         "Tilmeldt",
         "Kanal",
         "Afmeldt",
+        "Noterede behov",
+        "Hjælpere eller ledsagere",
+        "Tjekket ind",
     ]
     assert len(rows) == 4
     first, _second, waiting = rows[1], rows[2], rows[3]

@@ -360,7 +360,7 @@ async def test_the_question_log_after_0013_and_back(target: Target) -> None:
             DeskAudit.__table__.insert().values(at=at, staff_name="Anne", action="signin")
         )
     await db.migrate()
-    assert await current_revision(db) == head_revision() == "0013"
+    assert await current_revision(db) == head_revision()
     async with db.engine.connect() as conn:
         assert await conn.run_sync(schema_differences) == []
         assert "questions_asked" in await conn.run_sync(lambda c: inspect(c).get_table_names())
@@ -378,7 +378,7 @@ async def test_the_question_log_after_0013_and_back(target: Target) -> None:
         )
     assert "questions_asked" not in tables and "subject" not in audit_columns
     await db.migrate()
-    assert await current_revision(db) == "0013"
+    assert await current_revision(db) == head_revision()
 
 
 def test_week_numbers_follow_copenhagen() -> None:

@@ -212,12 +212,52 @@ def test_every_time_range_is_read_back_exactly(h1: int, m1: int, h2: int, m2: in
     assert found is not None and (found[0].start, found[0].end) == (time(h1, m1), time(h2, m2))
 
 
-@pytest.mark.parametrize("text", ["11.45-1 Frokost", "11.45 - 1 Frokost", "12.00-13 Frokost"])
+@pytest.mark.parametrize("text", ["11.45-1 Frokost", "11.45 - 1 Frokost", "12.00-11 Frokost"])
 def test_a_range_whose_end_has_no_minutes_is_not_read(text: str) -> None:
+    # "11.45-1": 13.00 on the 12-hour clock, or a slip? Not read, and said.
     found = leading_time(text)
     assert found is not None
     span, rest = found
     assert span.end is None and span.unread_end is not None and rest == "Frokost"
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("12.00-13 Frokost", time(12), time(13)),
+        ("10.15-11 Frokost", time(10, 15), time(11)),
+        ("11-11.45 Frokost", time(11), time(11, 45)),
+        ("ca. 14.45: Frokost", time(14, 45), None),
+    ],
+)
+def test_a_whole_hour_later_on_the_24_hour_clock_is_read(text: str, start: time, end: time) -> None:
+    # an hour without minutes later the same day can mean only that hour
+    found = leading_time(text)
+    assert found is not None
+    span, rest = found
+    assert (span.start, span.end, span.unread_end, rest) == (start, end, None, "Frokost")
+
+
+def test_an_hour_range_after_lunch_on_the_12_hour_clock_is_marked() -> None:
+    found = leading_time("1-2.15 Workshops")
+    assert found is not None
+    span, _rest = found
+    assert (span.start, span.end, span.twelve_hour) == (time(13), time(14, 15), "1-2.15")
+    assert leading_time("10-11.03.2025 Frokost") is None  # a date, no time
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("onsdag den 4. september 2024 fra kl. 9.30 til kl. 15.", time(15)),
+        ("Mandag den 8. juni 2026, kl. 9.30-15", time(15)),
+        ("Tid: kl. 9-12.", time(12)),
+        ("kl. 11.45-1 i salen", None),
+    ],
+)
+def test_an_end_hour_without_minutes_in_a_sentence(text: str, end: time | None) -> None:
+    [found] = find_times(text)
+    assert found.end == end
 
 
 def test_a_whole_range_is_read_as_before() -> None:

@@ -135,7 +135,8 @@ EXPECTED: dict[str, tuple[str, str | None, str | None, bool]] = {
     "s29-oprindelig-meddelelse.eml": ("cancel", "Poul Riis", None, False),
     "s30-original-message-en.eml": ("signup", "Emma Larsen", "Danish Disability Council", False),
     # The core cannot read "vi kommer to fra Handicaprådet i Rebild" as a signup: staff get it.
-    "s31-outlook-android.eml": ("signup", "Vibeke Holt", None, False),
+    # "vi kommer to fra Handicaprådet i Rebild": the reply names the organisation.
+    "s31-outlook-android.eml": ("signup", "Vibeke Holt", "Handicaprådet i Rebild", False),
     "s32-empty-reply.eml": ("ignore", "Ole Kjeldsen", None, False),
     "s33-thanks-only.eml": ("ignore", "Jytte Winther", None, False),
     "s34-thunderbird-bottom-post.eml": ("signup", "Svend Aage Nielsen", None, False),

@@ -239,6 +239,8 @@ def test_mail_preview_contract(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     keys = {"file", "action", "result", "reason", "event", "name", "email", "escalate", "reply"}
+    # What a signup's registration holds afterwards (issue 16), added beside the old keys.
+    keys |= {"needs", "companions", "companion_names", "others", "organisation"}
     assert [set(r) for r in rows] == [keys] * 4
     assert [(r["action"], r["result"]) for r in rows[:2]] == [
         ("signup", "registered"),

@@ -68,6 +68,7 @@ async def test_an_event_expires_90_days_after_it_ended_and_not_before(
         "learned_answers": 2,
         "conversations": 2,  # Karen's and Ole's chats were about the spring day
         "chat_outbox": 4,  # "a person has your question" and the relayed answer, to each
+        "registration_checkins": 1,  # Karen's seat's check-in code
     }
     async with services.db.session() as session:
         spring = list(

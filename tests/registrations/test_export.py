@@ -60,7 +60,12 @@ async def test_csv_has_bom_semicolons_positions_and_needs(
         "Tilmeldt",
         "Kanal",
         "Afmeldt",
+        "Noterede behov",
+        "Hjælpere eller ledsagere",
+        "Tjekket ind",
     ]
+    # The words read as kinds: "Kørestol", "Diæt: glutenfri"; nobody checked in yet.
+    assert table[1][10:] == ["kørestol eller rollator, kost eller madallergi", "", ""]
     assert [row[:3] for row in table[1:]] == [
         ["tilmeldt", "", "Søren Ærø"],
         ["venteliste", "1", "Bo Jensen"],

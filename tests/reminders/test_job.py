@@ -86,7 +86,13 @@ def text_of(mail: EmailMessage) -> str:
 
 
 def attached(mail: EmailMessage) -> list[tuple[str, str | None]]:
-    return [(part.get_content_type(), part.get_filename()) for part in mail.iter_attachments()]
+    """The files a mail carries, less the check-in code's inline QR picture (tested with the
+    mail reminder in ``test_mail``)."""
+    return [
+        (part.get_content_type(), part.get_filename())
+        for part in mail.iter_attachments()
+        if part.get_filename() != "tjek-ind-kode.png"
+    ]
 
 
 async def due(services: Services, at: str) -> int:

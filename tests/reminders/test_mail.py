@@ -13,6 +13,7 @@ from email.utils import make_msgid
 
 from icalendar import Calendar
 
+from bot.attendance import qr_png
 from bot.channels.mail.handling import MailHandler
 from bot.channels.mail.outbox import Outbox, OutboxSender
 from bot.clock import parse_aware
@@ -30,8 +31,7 @@ MOMENT = parse_aware("2025-03-27T09:00:00+01:00")
 
 def calendar_uid(mail: EmailMessage) -> tuple[str, str]:
     """The UID and start of the event in the attached calendar file."""
-    [part] = list(mail.iter_attachments())
-    assert part.get_content_type() == "text/calendar"
+    [part] = [p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar"]
     payload = part.get_payload(decode=True)
     assert isinstance(payload, bytes)
     [entry] = Calendar.from_ical(payload).walk("VEVENT")
@@ -72,6 +72,12 @@ async def test_the_reminder_is_sent_by_smtp_with_the_calendar_and_a_reply_cancel
     text = body.get_content()
     assert "Link til mødet: https://meet.example.dk/foraar" in text
     assert "mandag den 31. marts 2025 kl. 10.00–12.00" in text
+    # The confirmation's check-in code, in words and as an inline QR picture.
+    code = result.registration.checkin_code
+    assert code is not None and f"{code[:4]}-{code[4:8]}-{code[8:]}" in text
+    [picture] = [p for p in mail.iter_attachments() if p.get_content_type() == "image/png"]
+    assert picture.get_content_disposition() == "inline"
+    assert picture.get_content() == qr_png(code)
     # The confirmation's UID: the calendar updates its entry rather than adding another.
     uid, start = calendar_uid(mail)
     assert uid == f"{FORAAR}-{result.registration.id}@deltagerbot"

@@ -45,8 +45,9 @@ async def sign_up(bot: Bot, chat: int, slug: str, name: str, email: str) -> None
     await bot.ask(chat, "Ældrerådet i Aalborg")
     [summary] = await bot.ask(chat, "-")
     bot.api.press_button(chat, summary.message_id, summary.button_data("Ja, tilmeld mig"))
-    confirmation, _calendar = await bot.said(chat, count=2)
+    confirmation, _calendar, code = await bot.said(chat, count=3)
     assert "Du er tilmeldt" in confirmation.text
+    assert code.method == "sendPhoto" and "Din kode til indtjekning" in (code.text or "")
 
 
 async def test_the_reminder_reaches_the_chat_and_afmeld_there_cancels_that_event(

@@ -126,7 +126,7 @@ async def sign_up(bot: Bot, chat: int, email: str) -> None:
     await bot.ask(chat, "Vesthimmerland Kommune")
     [summary] = await bot.ask(chat, "-")
     bot.api.press_button(chat, summary.message_id, summary.button_data("Ja, tilmeld mig"))
-    await bot.said(chat, count=2)
+    await bot.said(chat, count=3)  # the confirmation, the calendar file, the check-in code
 
 
 async def test_free_text_signup_then_mine_then_cancel(running: Bot) -> None:

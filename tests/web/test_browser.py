@@ -212,11 +212,17 @@ def test_signup_with_a_workshop_an_email_code_a_reload_and_a_restart_then_cancel
     assert "Skal jeg tilmelde dig?" in summary
     scan(browser, "signup summary with yes/no")
     page.press("Ja, tilmeld mig")
-    assert f"Du er tilmeldt {bot.title}." in page.bot_texts()[-1]
-    link = browser.find_elements(By.CSS_SELECTOR, "#beskeder li:last-child .file a")[0]
+    # The confirmation with its calendar file, then the check-in code with its QR code.
+    wait_for(lambda: "Din kode til indtjekning" in page.bot_texts()[-1], what="the code")
+    confirmed, code = page.bot_texts()[-2:]
+    assert f"Du er tilmeldt {bot.title}." in confirmed
+    assert code.startswith("Din kode til indtjekning: ")
+    link = browser.find_elements(By.CSS_SELECTOR, "#beskeder li:nth-last-child(2) .file a")[0]
     assert (
         link.text.startswith("Hent kalenderfilen (") and link.get_attribute("download") is not None
     )
+    qr = browser.find_elements(By.CSS_SELECTOR, "#beskeder li:last-child .file a")[0]
+    assert qr.text.startswith("Hent QR-koden til indtjekning (")
     assert page.focused().get_attribute("id") == "besked"
     # Cancel.
     page.write("/afmeld")
@@ -294,7 +300,8 @@ def test_the_whole_chat_with_the_keyboard_alone(browser: webdriver.Chrome, bot: 
     before = page.count()
     page.keys(Keys.ENTER)
     page.wait_for_more(before)
-    assert f"Du er tilmeldt {bot.title}." in page.bot_texts()[-1]
+    wait_for(lambda: "Din kode til indtjekning" in page.bot_texts()[-1], what="the code")
+    assert f"Du er tilmeldt {bot.title}." in page.bot_texts()[-2]
     link = page.tab_to(lambda e: e.tag_name == "a" and "kalenderfilen" in e.text)
     assert "/files/" in (link.get_attribute("href") or "")
 
@@ -319,8 +326,9 @@ def test_the_whole_flow_without_javascript(
     page.press(WORKSHOPS[0])
     page.press("Ingen særlige behov")
     page.press("Ja, tilmeld mig")
-    assert f"Du er tilmeldt {bot.title}." in page.bot_texts()[-1]
-    link = driver.find_element(By.CSS_SELECTOR, "#beskeder li:last-child .file a")
+    assert f"Du er tilmeldt {bot.title}." in page.bot_texts()[-2]
+    assert page.bot_texts()[-1].startswith("Din kode til indtjekning: ")
+    link = driver.find_element(By.CSS_SELECTOR, "#beskeder li:nth-last-child(2) .file a")
     assert "/files/" in (link.get_attribute("href") or "")
     page.write("/afmeld")
     page.press("Ja, afmeld")

@@ -38,6 +38,7 @@ from bot.answering.analysis import analyse
 from bot.answering.lexicon import CUES
 from bot.channels.mail.reading import ReadMail
 from bot.i18n import Lang
+from bot.registrations.needs import read_needs
 from bot.understanding.text import clean, tokens
 
 Action = Literal["signup", "cancel", "decline", "question", "ignore"]
@@ -59,6 +60,9 @@ class Classification:
     message: str = ""
     # Questions asked beside a signup, cancellation or decline, for the reply or for staff.
     questions: tuple[str, ...] = ()
+    # The reply only states needs or companions ("min ledsager kommer alligevel ikke med"):
+    # a change for someone signed up, and for anyone else a message for a person to read.
+    needs_only: bool = False
 
 
 # -- the signature ----------------------------------------------------------------------------
@@ -68,6 +72,7 @@ _SIGN_OFF_RE = re.compile(
     r"mange\s+(gode\s+)?hilsner|de\s+bedste\s+hilsner|bedste\s+hilsner?|(de\s+)?bedste\s+hilsen|"
     r"kærlig\s+hilsen|k\.?h\.?|v\.?h\.?|hilsen|hilsner|hej\s+hej|på\s+forhånd\s+(mange\s+)?tak|"
     r"(with\s+)?(best|kind|warm)(est)?\s+regards|regards|best\s+wishes|many\s+thanks|cheers|"
+    r"best(?=\s*,\s*$)|"
     r"mit\s+freundlichen\s+grüßen|vänliga\s+hälsningar)"
     r"(?![\w])\s*[,.:;!/-]*\s*(?P<rest>.*)$",
     re.IGNORECASE,
@@ -259,13 +264,40 @@ def _entry_line(message: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+# "for Handicaprådet i Brønderslev Kommune", "på vegne af DH Thisted", "Signe Holm, Ældrerådet
+# i Rebild": capitalised words (with "i", "for", "og" between) after a word that names whom one
+# comes for, or after the writer's own name and a comma.
+_ORG_WORDS = r"[A-ZÆØÅ][\w-]*(?:\s+(?:i|for|og|på)\s+[A-ZÆØÅ][\w-]*|\s+[A-ZÆØÅ][\w-]*)*"
+_NAMED_ORGANISATION_RE = re.compile(
+    r"\b(?i:for|fra|på vegne af|from|on behalf of|representing|repræsenterer)\s+"
+    rf"(?P<org>{_ORG_WORDS})"
+)
+_AFTER_NAME_RE = re.compile(rf",\s+(?P<org>{_ORG_WORDS})")
+
+
+def organisation_in(message: str, name: str | None = None) -> str | None:
+    """An organisation the reply itself names (not its signature), if one."""
+    for match in _NAMED_ORGANISATION_RE.finditer(message):
+        found = match.group("org").strip()
+        if _ORGANISATION_RE.search(found):
+            return found
+    if name:
+        for match in _AFTER_NAME_RE.finditer(message):
+            found = match.group("org").strip()
+            if message[: match.start()].rstrip().endswith(name) and _ORGANISATION_RE.search(found):
+                return found
+    return None
+
+
 def sender(mail: ReadMail, signed: Signed) -> tuple[str | None, str | None]:
-    """The sender's (name, organisation): signature, entry line, From header; full names first."""
+    """The sender's (name, organisation): signature, entry line, From header; full names first.
+    Without an organisation there, one the reply names ("Jeg deltager for Handicaprådet i …")."""
     entry_name, entry_organisation = _entry_line(signed.message)
     display = _from_display(mail.from_name)
     candidates = [n for n in (signed.name, entry_name, display) if n]
     if not candidates:
-        return None, signed.organisation or entry_organisation
+        organisation = signed.organisation or entry_organisation or organisation_in(signed.message)
+        return None, organisation
     name = candidates[0]
     # "Hilsen Hanne" from Hanne Friis: the From header (or entry line) has her full name.
     fuller = next(
@@ -273,7 +305,10 @@ def sender(mail: ReadMail, signed: Signed) -> tuple[str | None, str | None]:
         None,
     )
     name = fuller or name
-    return name, signed.organisation or entry_organisation
+    organisation = signed.organisation or entry_organisation
+    if organisation is None:
+        organisation = organisation_in(signed.message, name)
+    return name, organisation.rstrip(" .,;") if organisation else None
 
 
 # -- deciding ---------------------------------------------------------------------------------
@@ -387,6 +422,18 @@ def classify(
     # "Tilmelding: Søren Ærø, Handicaprådet i Brønderslev" is the invitation's form filled in:
     # it says "I sign up". The name and place on it are the sender's, not a question's words.
     asked = _ENTRY_SIGNUP_RE.sub(_signup_sentence(lang), message)
+    # What a person needs ("Jeg kører i kørestol, så jeg har brug for en plads ved et bord") is
+    # said beside a signup, not asked of the knowledge base; the core reads the rest.
+    asked, needs_only = _without_needs(asked, answerer)
+    if needs_only:
+        return Classification(
+            "signup",
+            "states needs or companions only",
+            name,
+            organisation,
+            message=message,
+            needs_only=True,
+        )
     answer = answerer.answer(asked, event, lang, now)
     sentences = _sentences(message)
     questions = tuple(s for s in sentences if s.endswith("?"))
@@ -422,6 +469,19 @@ def classify(
                 return decided("cancel", f"cancels: {declined!r}")
             return decided("decline", f"declines: {declined!r}")
     if answer.intent == "signup":
+        if questions and _HEDGED_RE.search(" ".join(statements)):
+            # "Har I teleslynge? Jeg overvejer at tilmelde mig": the answer decides; not yet.
+            asked_first = answerer.answer(" ".join(questions), event, lang, now)
+            return Classification(
+                "question",
+                "asks before deciding to sign up",
+                name,
+                organisation,
+                asked_first.escalate,
+                asked_first,
+                message,
+                questions,
+            )
         return decided("signup", "the core reads a signup")
     if answer.intent == "cancel":
         return decided("cancel", "the core reads a cancellation")
@@ -432,6 +492,56 @@ def classify(
     if answer.escalate:
         return decided("question", f"question the core cannot answer ({answer.intent})", True)
     return decided("question", f"question answered by the core ({answer.intent})")
+
+
+def _without_needs(message: str, answerer: Answerer) -> tuple[str, bool]:
+    """The message without the statements of need that say nothing else, and whether it is
+    only such statements (greetings and thanks aside)."""
+    vocabulary = answerer.index.vocabulary
+    kept: list[str] = []
+    dropped = False
+    for line in message.split("\n"):
+        parts = []
+        for sentence in _sentences(line):
+            if (
+                not sentence.endswith("?")
+                and read_needs(sentence).says_anything
+                and not any(
+                    {"signup", "cancel", "decline"} & analyse(clause, vocabulary).patterns
+                    for clause in _CLAUSE_RE.split(sentence)
+                    if clause.strip()
+                    and not _THIRD_PARTY_RE.match(clause.strip())
+                    and not read_needs(clause).says_anything
+                )
+            ):
+                dropped = True
+                continue
+            parts.append(sentence)
+        kept.append(" ".join(parts))
+    rest = "\n".join(kept).strip()
+    if not dropped:
+        return message, False
+    if not rest or _only_courtesy(rest) or _CHANGE_RE.fullmatch(rest.strip(" .:!")):
+        return message, True
+    return rest, False
+
+
+# "Mads Holm kan alligevel ikke komme", "min hjælper kan ikke": someone else comes or not, not
+# the sender (a name of two capitalised words, or "min/vores …" first).
+_THIRD_PARTY_RE = re.compile(
+    r"^(?:(?:min|mit|mine|vores|my|our)\s+\w+|[A-ZÆØÅ][\w-]+\s+[A-ZÆØÅ][\w-]+)\b(?!\s+og\s+jeg)"
+)
+# A signup said on a condition: "jeg overvejer at tilmelde mig", "it depends on".
+_HEDGED_RE = re.compile(
+    r"\b(?:overvejer|overveje|afhænger|afhaenger|hvis det er muligt|considering|depends)\b",
+    re.IGNORECASE,
+)
+# "Rettelse til min tilmelding:", "Hej igen": what introduces a change and says nothing more.
+_CHANGE_RE = re.compile(
+    r"(?:hej igen|rettelse(?: til min tilmelding)?|ændring(?: til min tilmelding)?|"
+    r"tilføjelse(?: til min tilmelding)?|correction|update)",
+    re.IGNORECASE,
+)
 
 
 def _signup_sentence(lang: Lang) -> str:

@@ -47,6 +47,7 @@ class MailCourier:
         event: str | None = None,
         ics: bytes | None = None,
         ics_filename: str | None = None,
+        checkin_code: str | None = None,
     ) -> None:
         _ = translator(normalise_lang(to.lang)).gettext
         body = letter(text, to.name, self.signature(event), to.lang)
@@ -62,6 +63,7 @@ class MailCourier:
                 event=event,
                 ics=ics,
                 ics_filename=ics_filename,
+                checkin_code=checkin_code,
                 now=now,
             )
             return
@@ -73,5 +75,6 @@ class MailCourier:
             event=event,
             ics=ics,
             ics_filename=ics_filename,
+            checkin_code=checkin_code,
             now=now,
         )

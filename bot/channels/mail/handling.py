@@ -43,10 +43,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answering import compose
+from bot.attendance.certificate import asks_for_certificate, certificate_for, certificate_text
 from bot.cases import texts
 from bot.cases.service import CaseError, CaseInfo, StaffMember
 from bot.channels.mail.classify import PrivacyRequest, classify, privacy_request
 from bot.channels.mail.models import AutoReply, InboundMail, MailThread, UndeliverableAddress
+from bot.channels.mail.others import (
+    UNKNOWN_ORGANISATION,
+    also_signed_up,
+    organiser_addresses,
+    read_others,
+    sign_up_others,
+)
 from bot.channels.mail.outbox import Outbox
 from bot.channels.mail.privacy import MailPrivacy, forget_sender
 from bot.channels.mail.reading import ReadMail, read_message
@@ -61,14 +69,15 @@ from bot.knowledge.schema import Event
 from bot.registrations.confirmation import message_for
 from bot.registrations.form import InvalidSignup, SignupForm
 from bot.registrations.identity import Identity
-from bot.registrations.results import Result
+from bot.registrations.needs import NeedsRead, read_needs
+from bot.registrations.results import Outcome, Result
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 CHANNEL: Final = "email"
 BOT_NAME: Final = "Deltagerbot"
-# An organisation the e-mail did not give; visible to staff in the participant list.
-UNKNOWN_ORGANISATION = "(ikke oplyst i e-mailen)"
+# Outcomes after which the colleagues a sender names are signed up too.
+_SIGNED_UP = frozenset({Outcome.REGISTERED.value, Outcome.WAITLISTED.value, "already_registered"})
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,7 @@ class Handled:
     """What became of one message (the fields of ``mail preview --json``, less the file)."""
 
     action: str  # signup | cancel | decline | question | ignore | case | staff | privacy
+    # | certificate (result: sent, refused)
     # registered, waitlisted, ..., declined, answered, escalated, ignored; for "case": added;
     # for "staff": answered, closed, taught, empty, refused; for "privacy": exported, asked, erased
     result: str
@@ -86,6 +96,14 @@ class Handled:
     escalate: bool = False
     reply: str | None = None
     duplicate: bool = False
+    # A signup's or update's registration as it stands afterwards: the kinds of need, the
+    # companions (one seat each, names where given), the organisation; and the people it also
+    # signed up who have an address of their own, as (name, address).
+    needs: tuple[str, ...] = ()
+    companions: int = 0
+    companion_names: tuple[str, ...] = ()
+    others: tuple[tuple[str, str], ...] = ()
+    organisation: str | None = None
 
     @property
     def done(self) -> bool:
@@ -94,6 +112,9 @@ class Handled:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("duplicate")
+        data["needs"] = list(self.needs)
+        data["companion_names"] = list(self.companion_names)
+        data["others"] = [{"name": name, "email": email} for name, email in self.others]
         return data
 
 
@@ -114,6 +135,8 @@ class _Reply:
     lang: Lang
     ics: bytes | None = None
     ics_filename: str | None = None
+    # The check-in code the text gives: its QR code goes along as a picture.
+    checkin_code: str | None = None
     # Who signs; by default the event's organiser (to staff: the bot itself).
     sender: str | None = None
     # Privacy replies: the erasure question's Message-ID is fixed in advance (it is what
@@ -198,6 +221,9 @@ class MailHandler:
         if muted is not None:
             return await self._to_case(msg, muted)
 
+        if asks_for_certificate(mail.reply):  # "kan jeg få et kursusbevis?"
+            return await self._certificate(msg, sender)
+
         event = await self._event_of(mail)
         lang = guess_language(mail.reply)
         kb, answerer = self.services.kb, self.services.answerer
@@ -232,10 +258,28 @@ class MailHandler:
             handled = Handled("decline", "declined", decision.reason, event.id, name, sender)
             return await self._finish(msg, handled, reply)
 
+        if decision.needs_only and not (event and await self._registered(sender, event, now)):
+            # Needs said by someone not signed up ("min ledsager kommer med"): a person reads it.
+            return await self._escalate(
+                msg,
+                "question",
+                "needs without a signup",
+                event.id if event else None,
+                name,
+                lang,
+                decision.message,
+            )
         if action in ("signup", "cancel"):
             assert event is not None
             return await self._register(
-                msg, action, decision.reason, event, name, decision.organisation, lang
+                msg,
+                action,
+                decision.reason,
+                event,
+                name,
+                decision.organisation,
+                lang,
+                decision.message or mail.reply,
             )
 
         # The classification asked the core already, about the reply without its signature.
@@ -258,6 +302,32 @@ class MailHandler:
 
         return await self._finish(msg, handled, reply, extra=counted)
 
+    async def _certificate(self, msg: _Incoming, sender: str) -> Handled:
+        """The certificate of participation, attached, for someone checked in; else a polite no."""
+        mail, lang = msg.mail, guess_language(msg.mail.reply)
+        event = await self._event_of(mail)
+        svc = self.services
+        found = await certificate_for(
+            svc.db,
+            svc.registrations,
+            svc.kb.event,
+            Identity(email=sender),
+            about=event.id if event else None,
+            lang=lang,
+            now=msg.now,
+        )
+        about = found.event.id if found else (event.id if event else None)
+        result = "sent" if found else "refused"
+        handled = Handled("certificate", result, "certificate asked for", about, email=sender)
+        reply = _Reply(
+            certificate_text(found, lang),
+            self._subject(mail),
+            lang,
+            found.pdf if found else None,
+            found.filename if found else None,
+        )
+        return await self._finish(msg, handled, reply)
+
     # -- acting ----------------------------------------------------------------------------
 
     async def _register(
@@ -269,28 +339,59 @@ class MailHandler:
         name: str | None,
         organisation: str | None,
         lang: Lang,
+        text: str,
     ) -> Handled:
         mail, now = msg.mail, msg.now
         sender = mail.from_address or ""
         service = self.services.registrations
         outcome: dict[str, Handled] = {}
+        # Needs, companions and colleagues are read from the reply only, never from the quote.
+        read = read_needs(text, own_name=name) if action == "signup" else NeedsRead()
+        others = read_others(text, sender, set(organiser_addresses(event)))
+        others = others if action == "signup" else []
+        too = also_signed_up(others, lang)
 
         async def also(session: AsyncSession, result: Result) -> None:
             message = message_for(result, event, lang=lang, channel=CHANNEL)
+            info = result.registration
             handled = Handled(action, result.outcome.value, reason, event.id, name, sender)
+            if info is not None and result.outcome is not Outcome.CANCELLED:
+                handled = replace(
+                    handled,
+                    needs=info.need_kinds,
+                    companions=len(info.companions),
+                    companion_names=tuple(n for n in info.companions if n),
+                    others=tuple((o.name, o.email) for o in others),
+                    organisation=info.organisation,
+                )
+            text = "\n\n".join(t for t in (message.text, too) if t)
             reply = _Reply(
-                message.text, self._subject(mail), lang, message.ics, message.ics_filename
+                text,
+                self._subject(mail),
+                lang,
+                message.ics,
+                message.ics_filename,
+                checkin_code=message.checkin_code,
             )
             outcome["handled"] = await self._write(session, msg, handled, reply)
 
         if action == "cancel":
             await service.cancel(event, Identity(email=sender), channel=CHANNEL, now=now, also=also)
+        elif read.says_anything and await self._registered(sender, event, now):
+            # A second mail from someone signed up changes their registration; nothing is lost.
+            await service.update_needs(
+                event, Identity(email=sender), read, channel=CHANNEL, now=now, also=also
+            )
         else:
             form = SignupForm(
                 name=name or sender,
                 email=sender,
                 organisation=organisation or UNKNOWN_ORGANISATION,
                 lang=lang,
+                needs=" ".join(read.found.values()) or None,
+                need_kinds=read.kinds,
+                companions=read.companions,
+                companion_names=read.companion_names,
             )
             try:
                 await service.signup(event, form, channel=CHANNEL, now=now, also=also)
@@ -300,6 +401,16 @@ class MailHandler:
                 fields = ", ".join(p.field for p in problem.problems)
                 log.info("e-mail signup needs a person (%s)", fields)
                 return await self._escalate(msg, action, "signup incomplete", event.id, name, lang)
+            if others and outcome["handled"].result in _SIGNED_UP:
+                await sign_up_others(
+                    service,
+                    event,
+                    others,
+                    by=name or sender,
+                    organisation=organisation,
+                    lang=lang,
+                    now=now,
+                )
         return outcome["handled"]
 
     async def _escalate(
@@ -486,6 +597,7 @@ class MailHandler:
                 event=handled.event,
                 ics=reply.ics,
                 ics_filename=reply.ics_filename,
+                checkin_code=reply.checkin_code,
                 message_id=reply.message_id,
                 forget_when_sent=reply.forget,
                 now=now,
@@ -506,16 +618,7 @@ class MailHandler:
         row.last_error, row.raw = None, None
         row.updated_at = now
         await session.flush()  # a concurrent first copy is refused here by the unique key
-        return Handled(
-            handled.action,
-            handled.result,
-            handled.reason,
-            handled.event,
-            handled.name,
-            handled.email,
-            handled.escalate,
-            sent,
-        )
+        return replace(handled, reply=sent, duplicate=False)
 
     async def _may_reply(
         self, session: AsyncSession, address: str, now: datetime, *, limited: bool = True

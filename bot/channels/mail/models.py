@@ -82,6 +82,8 @@ class OutboxMail(Leased, Base):
     headers: Mapped[dict[str, Any]] = mapped_column(SafeJSON)
     ics: Mapped[bytes | None] = mapped_column(LargeBinary)
     ics_filename: Mapped[str | None] = mapped_column(SafeString(200))
+    # A check-in code (``bot.attendance``): its QR code goes in the mail as an inline picture.
+    checkin_code: Mapped[str | None] = mapped_column(SafeString(16))
     event_slug: Mapped[str | None] = mapped_column(SafeString(100))
     status: Mapped[str] = mapped_column(SafeString(16))  # pending | sent | failed
     # Privacy mail (a data export, "your data is deleted"): emptied once the server took it, so

@@ -65,6 +65,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.attendance.codes import qr_png
 from bot.channels.mail.models import MailThread, OutboxMail
 from bot.channels.mail.smtp import SmtpConfig, SmtpConnection, SmtpFailure
 from bot.clock import now as clock_now
@@ -138,6 +139,7 @@ class Outbox:
         event: str | None = None,
         ics: bytes | None = None,
         ics_filename: str | None = None,
+        checkin_code: str | None = None,
         message_id: str | None = None,
         forget_when_sent: bool = False,
         now: datetime,
@@ -146,7 +148,7 @@ class Outbox:
 
         ``message_id`` fixes the Message-ID, for mail that a retry must find instead of queueing
         it again (the staff mailbox's forwards); by default it is a new one. ``ics`` is any
-        attachment: a calendar file, or a ``.json`` file by its ``ics_filename``.
+        attachment: a calendar file, or a ``.json`` or ``.pdf`` file by its ``ics_filename``.
         ``forget_when_sent`` empties the row once the server has the mail (privacy mail).
         """
         message_id = bare_id(message_id or make_msgid(domain=self.domain))
@@ -174,6 +176,7 @@ class Outbox:
                 headers=headers,
                 ics=ics,
                 ics_filename=ics_filename or ("invitation.ics" if ics else None),
+                checkin_code=checkin_code,
                 event_slug=event,
                 forget_when_sent=forget_when_sent,
                 status=PENDING,
@@ -211,7 +214,12 @@ def build_message(row: OutboxMail, mail_from: str) -> EmailMessage:
     for name, value in row.headers.items():
         message[name] = value
     message.set_content(row.body, subtype="plain", charset="utf-8")
-    if row.ics and (row.ics_filename or "").endswith(".json"):
+    if row.ics and (row.ics_filename or "").endswith(".pdf"):
+        # A certificate of participation (bot.attendance.certificate).
+        message.add_attachment(
+            row.ics, maintype="application", subtype="pdf", filename=row.ics_filename
+        )
+    elif row.ics and (row.ics_filename or "").endswith(".json"):
         # A person's data export (bot/privacy), the one attachment that is no calendar.
         message.add_attachment(
             row.ics, maintype="application", subtype="json", filename=row.ics_filename
@@ -223,6 +231,15 @@ def build_message(row: OutboxMail, mail_from: str) -> EmailMessage:
             subtype="calendar",
             filename=row.ics_filename or "invitation.ics",
             params={"method": "PUBLISH", "charset": "utf-8"},
+        )
+    if row.checkin_code:
+        # The check-in code's QR code, shown in the mail; the body gives the code in words.
+        message.add_attachment(
+            qr_png(row.checkin_code),
+            maintype="image",
+            subtype="png",
+            filename="tjek-ind-kode.png",
+            disposition="inline",
         )
     return message
 

@@ -64,6 +64,11 @@ async def _send_one(context: Context, chat_id: int, say: Say) -> None:
     buttons: InlineKeyboardMarkup | None = None
     if say.choices:
         buttons = keyboard([(c.value, c.label) for c in say.choices], columns=say.columns)
+    if say.attachment is not None and say.attachment.media_type.startswith("image/"):
+        # A picture (the check-in QR code) goes with its text as the caption, so the two are
+        # one message in the chat.
+        await context.bot.send_photo(chat_id, say.attachment.content, caption=say.text)
+        return
     await reply(context, chat_id, say.text, source=say.source, buttons=buttons)
     if say.attachment is not None:
         await context.bot.send_document(

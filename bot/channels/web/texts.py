@@ -46,6 +46,10 @@ def file_text(lang: Lang, name: str, media_type: str) -> str:
         return _("Download the calendar file ({name})").format(name=name)
     if media_type == "application/json":
         return _("Download your data ({name})").format(name=name)
+    if media_type == "application/pdf":
+        return _("Download the certificate ({name})").format(name=name)
+    if media_type.startswith("image/"):
+        return _("Download the QR code for check-in ({name})").format(name=name)
     return _("Download the file {name}").format(name=name)
 
 

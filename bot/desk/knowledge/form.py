@@ -23,7 +23,7 @@ from typing import Any
 
 from bot.i18n import N_
 from bot.knowledge.document import FieldPath, KnowledgeDocument
-from bot.knowledge.schema import ItemKind
+from bot.knowledge.schema import ACCESS_LABELS, ItemKind
 
 REMOVE = object()
 """An edit that removes the field."""
@@ -121,6 +121,35 @@ VENUE = Section(
         Field("address", N_("Address")),
         Field("online", N_("Held online"), "flag"),
         Field("online_details", N_("How to join online"), "long"),
+    ),
+)
+YES_NO_HINT = N_("Yes, no or a sentence in your own words; leave it empty if you do not know")
+ACCESS = Section(
+    "tilgaengelighed",
+    ("venue", "access"),
+    N_("Accessibility"),
+    (
+        Field("step_free", ACCESS_LABELS["step_free"], hint=YES_NO_HINT),
+        Field("accessible_toilet", ACCESS_LABELS["accessible_toilet"], hint=YES_NO_HINT),
+        Field("hearing_loop", ACCESS_LABELS["hearing_loop"], hint=YES_NO_HINT),
+        Field("disabled_parking", ACCESS_LABELS["disabled_parking"], hint=YES_NO_HINT),
+        Field("quiet_room", ACCESS_LABELS["quiet_room"], hint=YES_NO_HINT),
+        Field(
+            "public_transport",
+            ACCESS_LABELS["public_transport"],
+            "long",
+            N_("The nearest stop or station, how far, and which lines"),
+        ),
+        Field(
+            "seating",
+            ACCESS_LABELS["seating"],
+            "long",
+            N_("Such as: tables, chairs with armrests, places for wheelchairs"),
+        ),
+    ),
+    intro=N_(
+        "What the venue offers people with disabilities. What you leave empty, the bot passes "
+        "on to the secretariat."
     ),
 )
 REGISTRATION = Section(
@@ -282,6 +311,7 @@ SECTIONS: dict[str, tuple[Section, ...]] = {
         ABOUT,
         WHEN,
         VENUE,
+        ACCESS,
         REGISTRATION,
         PRICE,
         SESSIONS,

@@ -12,7 +12,15 @@ from datetime import datetime
 
 from bot.desk.knowledge.form import ITEM_KINDS
 from bot.i18n import N_, Lang, fmt_date, fmt_time, join_names, translator
-from bot.knowledge.schema import Background, Event, Part, Price, ProgrammeItem, SpeakerRef
+from bot.knowledge.schema import (
+    ACCESS_LABELS,
+    Background,
+    Event,
+    Part,
+    Price,
+    ProgrammeItem,
+    SpeakerRef,
+)
 
 PARTS: dict[str, str] = {
     Part.MODERATOR: N_("moderator"),
@@ -156,6 +164,12 @@ def _where(event: Event, lang: Lang) -> Block:
         part.lines.append(Line(_("Address"), venue.address))
     if venue.online:
         part.lines.append(Line(_("Online"), venue.online_details or _("Yes")))
+    if venue.access is not None:
+        for key, label in ACCESS_LABELS.items():
+            value = getattr(venue.access, key)
+            if value is not None:
+                said = _("Yes") if value is True else _("No") if value is False else str(value)
+                part.lines.append(Line(_(label), said))
     return part
 
 

@@ -12,6 +12,7 @@ import logging
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.attendance import Attendance
 from bot.desk.kit import Desk
 from bot.desk.participants.event import event_of
 from bot.registrations.export import CSV_TYPE, XLSX_TYPE, export_csv, export_xlsx
@@ -32,10 +33,12 @@ class Downloads:
             return self.desk.not_found_page(request, browser_id, account)
         services = self.desk.services
         infos = await services.registrations.event_registrations(event.id)
+        came = (await Attendance(services.db, services.clock).of_event(event.id)).checked_in
+        lang = self.desk.lang
         if kind == "xlsx":
-            data, media = export_xlsx(infos, event, lang=self.desk.lang), XLSX_TYPE
+            data, media = export_xlsx(infos, event, lang=lang, checked_in=came), XLSX_TYPE
         else:
-            data, media = export_csv(infos, event, lang=self.desk.lang), CSV_TYPE
+            data, media = export_csv(infos, event, lang=lang, checked_in=came), CSV_TYPE
         async with services.db.transaction() as session:
             self.desk.accounts.audit(
                 session,

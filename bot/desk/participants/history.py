@@ -73,6 +73,8 @@ def _what(record: AuditRecord, lang: Lang) -> str:
         return _("Name and address erased at the person's request")
     if action == "expired":
         return _("Name and address deleted after the event")
+    if action == "needs_changed":
+        return _("Needs or companions changed")
     return action
 
 

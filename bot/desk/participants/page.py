@@ -11,6 +11,9 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.attendance import Attendance
+from bot.desk.checkin import texts as checkin_texts
+from bot.desk.checkin.address import checkin_path
 from bot.desk.events import EVENTS
 from bot.desk.kit import Desk
 from bot.desk.participants import texts
@@ -21,6 +24,7 @@ from bot.i18n import Lang, fmt_date, fmt_time, translator
 from bot.knowledge.schema import Event
 from bot.registrations.confirmation import place_text, session_text, when_text
 from bot.registrations.models import RegistrationStatus
+from bot.registrations.needs import noted_text
 from bot.registrations.results import RegistrationInfo
 from bot.registrations.rules import deadline_passed, event_capacity, is_closed, signup_closes_at
 from bot.staff import Account
@@ -60,6 +64,8 @@ class Person:
     position: int | None
     hidden: str  # whom a button acts on, for screen readers
     history: list[HistoryLine] = field(default_factory=list)
+    # The kinds of need and the companions on record, in plain words ("Vi har noteret: …").
+    noted: str = ""
 
 
 def person(info: RegistrationInfo, event: Event, lines: list[HistoryLine], lang: Lang) -> Person:
@@ -76,6 +82,7 @@ def person(info: RegistrationInfo, event: Event, lines: list[HistoryLine], lang:
         position=info.position,
         hidden=texts.hidden_for(lang, info.name),
         history=lines,
+        noted=noted_text(info.need_kinds, info.companions, lang) or "",
     )
 
 
@@ -83,10 +90,12 @@ def summary(event: Event, infos: list[RegistrationInfo], now: datetime, lang: La
     """The numbers of the event, one line each."""
     active = [i for i in infos if i.status is not RegistrationStatus.CANCELLED]
     registered = [i for i in active if i.status is RegistrationStatus.REGISTERED]
+    # A companion takes a seat of their own.
+    seats = sum(1 + len(i.companions) for i in registered)
     lines = [
-        texts.seats_text(lang, len(registered), event_capacity(event)),
+        texts.seats_text(lang, seats, event_capacity(event)),
         texts.waiting_text(lang, len(active) - len(registered)),
-        texts.needs_count_text(lang, sum(1 for i in active if i.needs)),
+        texts.needs_count_text(lang, sum(1 for i in active if i.needs or i.need_kinds)),
     ]
     for session in event.sessions:
         label = session_text(event, session.key, lang) or session.key
@@ -99,6 +108,13 @@ def summary(event: Event, infos: list[RegistrationInfo], now: datetime, lang: La
             passed = deadline_passed(event, now)
             lines.append(texts.deadline_line(lang, deadline_of(event, lang), passed))
     return lines
+
+
+async def attendance_lines(desk: Desk, event: Event, registered: int, now: datetime) -> list[str]:
+    """Checked in so far, and those not (yet) come: after the day, the no-shows."""
+    came = await Attendance(desk.services.db, desk.services.clock).of_event(event.id)
+    ended = now.astimezone(UTC) >= event.end.astimezone(UTC)
+    return checkin_texts.attendance_lines(desk.lang, len(came.checked_in), registered, ended)
 
 
 class ParticipantsPage:
@@ -150,7 +166,8 @@ class ParticipantsPage:
             title=event.title,
             t=texts.page_texts(lang),
             when_where=texts.when_where(lang, when_text(event, lang), place_text(event, lang)),
-            summary=summary(event, everyone, now, lang),
+            summary=summary(event, everyone, now, lang)
+            + await attendance_lines(self.desk, event, taken, now),
             notice=read(request.query_params, {i.id: i for i in everyone}, lang),
             query=query,
             found=texts.found_text(lang, query, len(shown)) if query else "",
@@ -161,6 +178,8 @@ class ParticipantsPage:
             fill=fill,
             fill_text=fill_text,
             paths=paths,
+            checkin=checkin_path(event.id),
+            checkin_label=checkin_texts.page_texts(lang)["heading"],
             events=EVENTS,
             ended=now.astimezone(UTC) >= event.end.astimezone(UTC),
         )

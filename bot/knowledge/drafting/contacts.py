@@ -3,13 +3,14 @@
 Each paragraph is read in order: a person ("Lene Kristin Kamp, lkk@vejenkom.dk, eller Camilla
 Fyhn Milland, cfm@vejenkom.dk"), or an office under a label ("Spørgsmål om tilmelding: KL's
 kursusadministration, kursus@...", "For spørgsmål kan du kontakte Sekretariat for Nordjysk
-Socialaftale:"), owns the addresses and numbers that follow it, up to the next person or office;
-a signature ("Anne Kirstine Bach" / "Konsulent" / "Tlf. 87 22 41 09" / "akb@...") is a person on
-a line of their own with the lines under it. A number counts as a phone where a word says so
-("tlf.", "mobil", "ring"), where it has +45, or in such a contact paragraph when it is written as
-a Danish phone number ("87 22 41 09", "87224109"). What they are asked about is the paragraph's
-own words ("For tilmelding og yderligere information spørg ..."). The same person written twice
-("Lene K. Kamp" and "Lene Kristin Kamp") is one contact, with a note.
+Socialaftale:", "Secretariat: hello@..."), owns the addresses and numbers that follow it, up to
+the next person or office; a signature ("Anne Kirstine Bach" / "Konsulent" / "Tlf. 87 22 41 09" /
+"akb@...") is a person on a line of their own with the lines under it. A number counts as a
+phone where a word says so ("tlf.", "mobil", "ring"), where it has +45, or in such a contact
+paragraph when it is written as a Danish phone number ("87 22 41 09", "87224109"). What they are
+asked about is the paragraph's own words ("For tilmelding og yderligere information spørg ...").
+The same person written twice ("Lene K. Kamp" and "Lene Kristin Kamp") is one contact, with a
+note.
 
 An address without a person or an office, and lines the draft leaves out (the header and note of
 whoever forwarded the invitation), give no contact.
@@ -103,7 +104,18 @@ def _people_in(text: str, signature: bool) -> list[Named]:
     return sorted(found, key=lambda n: n.start)
 
 
+# "Secretariat: hello@...", "Sekretariatet: kontakt@...": an office that is its own label
+_MAILBOX = re.compile(r"^(?P<label>[^:@\d]{3,40}):\s*[\w.+-]+@")
+_OFFICE_WORD = re.compile(
+    r"(?i)sekretariat|secretariat|kontor|office|support|helpdesk|servicedesk|administration|"
+    r"kundeservice|reception"
+)
+
+
 def _office_in(text: str) -> tuple[int, str] | None:
+    match = _MAILBOX.match(text)
+    if match and _OFFICE_WORD.search(match["label"]) and not find_names(match["label"]):
+        return match.start("label"), match["label"].strip()
     match = _LABELLED_OFFICE.match(text)
     if match and _CONTACT_LABEL.search(match["label"]) and not find_names(match["name"]):
         name = match["name"].strip(" .")

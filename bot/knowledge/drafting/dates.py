@@ -8,7 +8,11 @@ Forms read (Danish): "31. maj 2024", "den 31. maj", "d. 3. februar", "Tirsdag de
 2011", "10.-11. marts 2027", "10. og 11. marts", "24/9-2019", "31.05.2024", "2024-05-31", "24/9".
 English: "31 May 2024", "Friday, 31 May 2024", "May 31, 2024", "31st May", "10–11 March 2027",
 "March 10-11, 2027". Times: "11.00", "14:25", "kl. 9", "kl. 16.00–18.00", "12.00 - 12.30",
-"14:25 - 14.40", "fra 11.00-14.30", "fra kl. 9.30 til kl. 15", "9.30am", "2 pm", "9am–4pm".
+"14:25 - 14.40", "fra 11.00-14.30", "fra kl. 9.30 til kl. 15.", "kl. 9.30-15", "9.30am", "2 pm",
+"9am–4pm"; a programme line's "10.15-11", "11-11.45", "ca. 14.45". An end hour without minutes is
+read only where it is later the same day on the 24-hour clock ("11.45-1" is not: 13.00, or a
+slip?), and "1-2.15" after lunch is read on the 12-hour clock and said to be (``twelve_hour``).
+A digit next to one recognition could not read ("15.\ufffd0") gives no time.
 """
 
 from __future__ import annotations
@@ -205,15 +209,19 @@ def _clock(i: str) -> str:
         rf"(?:(?:kl\.?|klokken|at)\s*)?(?P<h{i}>[01]?\d|2[0-4])"
         rf"(?:\s*[.:]\s*(?P<m{i}>[0-5]\d)|(?P<b{i}>(?=\s*[ap]\.?m)))(?!\d){meridiem}"
     )
-    hour = rf"(?:kl\.?|klokken)\s*(?P<o{i}>[01]?\d|2[0-3])(?![\d.:,])"
+    # "kl. 15." ends a sentence; "kl. 15.�0" is a time whose minutes were lost, not 15.00
+    hour = rf"(?:kl\.?|klokken)\s*(?P<o{i}>[01]?\d|2[0-3])(?![\d:,\ufffd]|\.\S)"
     return rf"(?:{exact}|{hour})"
 
 
 _DAY_WORD = "|".join(w for w in WEEKDAYS if len(w) > 4)
 # "kl. 10.00 til fredag kl. 14.00": the end on another day of the event
 _DASH = rf"\s*(?:-|–|—|til|to|until|till)\s*(?:(?P<endday>{_DAY_WORD})\s+)?"
+# "kl. 9.30-15": an end hour without minutes after a start with them (``bare``)
 _TIME_RANGE = re.compile(
-    rf"(?<![\d.,/:])(?:fra\s+|from\s+)?{_clock('1')}(?:{_DASH}{_clock('2')})?(?![.,]\d)",
+    rf"(?<![\d.,/:])(?:fra\s+|from\s+)?{_clock('1')}"
+    rf"(?:{_DASH}(?:{_clock('2')}|(?P<bare>[01]?\d|2[0-4])(?![\d:,\ufffd]|\.\S|\s*(?:min|%))))?"
+    rf"(?![.,]\d)",
     re.IGNORECASE,
 )
 
@@ -229,6 +237,7 @@ class TimeRange:
     hour_only: bool = False  # "kl. 9": no minutes written
     end_weekday: int | None = None  # "til fredag kl. 14": the weekday the range ends on
     unread_end: str | None = None  # "11.45-1": a range whose end is not read with certainty
+    twelve_hour: str | None = None  # "1-2.15": read on the 12-hour clock (13.00-14.15), unsure
 
 
 def _to_time(hours: str | None, minutes: str | None, meridiem: str | None) -> time | None:
@@ -260,7 +269,7 @@ def _match_time(match: re.Match[str], index: str) -> tuple[time | None, bool]:
 # "kl. 9-12", "kl. 9 til 15": whole hours on both sides; "2-4 pm": the meridiem is for both
 _HOUR_RANGE = re.compile(
     r"(?<![\d.,/:])(?:kl\.?|klokken)\s*(?P<a>[01]?\d|2[0-3])\s*(?:-|–|—|til)\s*(?:kl\.?\s*)?"
-    r"(?P<b>[01]?\d|2[0-4])(?![\d.:,]\d?)",
+    r"(?P<b>[01]?\d|2[0-4])(?![\d\ufffd]|[.:,]\d)",
     re.IGNORECASE,
 )
 _MERIDIEM_RANGE = re.compile(
@@ -301,7 +310,12 @@ def find_times(text: str, skip: list[tuple[int, int]] | None = None) -> list[Tim
         if first is None:
             continue
         second: time | None = None
-        if match["h2"] is not None or match["o2"] is not None:
+        unread: str | None = None
+        if match["bare"] is not None:
+            second = _bare_end(first, int(match["bare"])) if not hour_only else None
+            if second is None:
+                unread = match.group(0).strip()
+        elif match["h2"] is not None or match["o2"] is not None:
             second, second_hour_only = _match_time(match, "2")
             if second is None:
                 continue
@@ -316,18 +330,30 @@ def find_times(text: str, skip: list[tuple[int, int]] | None = None) -> list[Tim
         end_weekday = WEEKDAYS.get(match["endday"].casefold()) if match["endday"] else None
         if second is None:
             end_weekday = None
-        found.append(TimeRange(first, second, match.start(), match.end(), hour_only, end_weekday))
+        found.append(
+            TimeRange(first, second, match.start(), match.end(), hour_only, end_weekday, unread)
+        )
     return sorted(found, key=lambda r: r.begin)
 
 
+def _bare_end(start: time, hour: int) -> time | None:
+    """The end of "9.30-15" and "10.15-11": a whole hour later the same day on the 24-hour
+    clock; "11.45-1" (13.00 on the 12-hour clock, or a slip?) is not read."""
+    if 6 <= start.hour < hour <= 23:
+        return time(hour)
+    return None
+
+
 _LEADING = re.compile(
-    r"^\s*(?:[-*•·▪►>]\s*|\|\s*)?(?:kl\.?\s*)?"
-    r"(?P<h1>[01]?\d|2[0-3])\s*[.:]\s*(?P<m1>[0-5]\d)(?P<ap1>\s*[ap]\.?m\.?)?"
+    r"^\s*(?:[-*•·▪►>]\s*|\|\s*)?(?:(?:ca\.?|cirka|omkring|approx\.?|about)\s*)?(?:kl\.?\s*)?"
+    # "11-11.45 Title": an hour alone begins a range that ends with minutes
+    r"(?:(?P<hs>[01]?\d|2[0-3])(?=\s*[-–—]\s*(?:kl\.?\s*)?[01]?\d\s*[.:]\s*[0-5]\d)|"
+    r"(?P<h1>[01]?\d|2[0-3])\s*[.:]\s*(?P<m1>[0-5]\d)(?P<ap1>\s*[ap]\.?m\.?)?)"
     r"(?:\s*(?:-|–|—|til|to)\s*(?:kl\.?\s*)?(?P<h2>[01]?\d|2[0-4])\s*[.:]\s*(?P<m2>[0-5]\d)"
     r"(?P<ap2>\s*[ap]\.?m\.?)?"
     # "11.45-1 Frokost": an end hour without minutes, perhaps on a 12-hour clock
     r"|\s*[-–—]\s*(?P<bare>[01]?\d|2[0-4])(?![\d.:,]))?"
-    r"(?![\d])(?:\s*(?:[:.–—|]|-(?!\d)|\t|\*\*)\s*|\s+|$)",
+    r"(?![\d])(?:\s*(?:[:–—|]|\.(?!\d)|-(?!\d)|\t|\*\*)\s*|\s+|$)",
     re.IGNORECASE,
 )
 
@@ -339,12 +365,14 @@ def leading_time(text: str) -> tuple[TimeRange, str] | None:
     "- 09:00–09:30 Registration", "| 10.00 | Velkomst |". A date at the start ("31.05.2024") is
     no time.
     """
-    if find_dates(text[:16]) and find_dates(text[:16])[0].start <= 2:
-        return None
     match = _LEADING.match(text)
     if not match:
         return None
-    start = _to_time(match["h1"], match["m1"], (match["ap1"] or "").strip() or None)
+    groups = [g for g in ("hs", "m1", "ap1", "m2", "ap2", "bare") if match[g]]
+    if any(m.start < max(match.end(g) for g in groups) for m in find_dates(text[:40])):
+        return None  # "31.05.2024", "10-11.03.2025": a date, no time
+    first = "hs" if match["hs"] else "h1"
+    start = _to_time(match[first], match["m1"], (match["ap1"] or "").strip() or None)
     if start is None:
         return None
     end: time | None = None
@@ -352,10 +380,27 @@ def leading_time(text: str) -> tuple[TimeRange, str] | None:
         end = _to_time(match["h2"], match["m2"], (match["ap2"] or "").strip() or None)
         if end is None:
             return None
+    twelve: str | None = None
+    if match["hs"] and end is not None:
+        if start.hour < 7 and start < end and end.hour < 7:
+            # "1-2.15 Workshops" after the lunch: 13.00-14.15 on the 12-hour clock; marked
+            twelve = text[match.start("hs") : match.end("m2")]
+            start, end = time(start.hour + 12), time(end.hour + 12, end.minute)
+        elif not 6 <= start.hour < end.hour + (1 if end.minute else 0):
+            return None
     rest = text[match.end() :].strip()
     rest = re.sub(r"^(?:\||\*\*|[:–—-])\s*", "", rest).strip()
-    unread = text[match.start("h1") : match.end("bare")] if match["bare"] else None
-    return TimeRange(start, end, match.start("h1"), match.end(), unread_end=unread), rest
+    unread: str | None = None
+    if match["bare"]:
+        end = _bare_end(start, int(match["bare"]))
+        if end is None:
+            unread = text[match.start("h1") : match.end("bare")]
+    return (
+        TimeRange(
+            start, end, match.start(first), match.end(), unread_end=unread, twelve_hour=twelve
+        ),
+        rest,
+    )
 
 
 # -- years --------------------------------------------------------------------------------------

@@ -30,8 +30,16 @@ from bot.knowledge.drafting.model import (
     PersonDraft,
     SpeakerDraft,
 )
-from bot.knowledge.drafting.names import find_names
-from bot.knowledge.drafting.ocr import damaged, repair, repair_numbers, rn_damage
+from bot.knowledge.drafting.names import find_names, first_name
+from bot.knowledge.drafting.ocr import (
+    damaged,
+    known_words,
+    one_damage,
+    repair,
+    repair_numbers,
+    repair_ones,
+    rn_damage,
+)
 from bot.knowledge.drafting.programme import find_programme
 from bot.knowledge.drafting.reading import Document
 from bot.knowledge.drafting.registration import find_registration
@@ -79,7 +87,11 @@ def _noise(items: list[Entry]) -> set[int]:
     words."""
 
     def shape(text: str) -> str:  # a running header or footer, without its page number
-        return re.sub(r"[\s|–-]*\d{1,3}$", "", text.strip().casefold())
+        return re.sub(
+            r"[\s|–-]*(?:(?:side|page)\s+)?\d{1,3}(?:\s*(?:af|of|/)\s*\d{1,3})?$",
+            "",
+            text.strip().casefold(),
+        )
 
     counts = Counter(shape(e.text) for e in items if e.text.strip())
     pages: dict[int, list[int]] = {}
@@ -124,20 +136,29 @@ def draft_document(document: Document, slug: str | None = None) -> Draft:
     if len(noise) >= len([e for e in items if not e.blank]) / 2:
         noise = set()
     subject = forwarding.subject(items)
+    mail_years = forwarding.mail_years(items)
     for i in sorted(noise | forwarding.around_invitation(items)):
         if not items[i].blank:
             draft.left_out.append(items[i].line)
             items[i] = Entry(items[i].line, "")
     repairs: dict[int, list[tuple[str, str]]] = {}
     numbers: dict[int, list[tuple[str, str]]] = {}
+    ones: dict[int, list[tuple[str, str]]] = {}  # a "1" among letters read as an "l"
     for i, entry in enumerate(items):
         fixed, changes = repair_numbers(entry.text)
         if changes:
             numbers[i] = repairs[i] = changes
             items[i] = Entry(entry.line, fixed, entry.heading)
     whole = "\n".join(e.text for e in items)
+    if one_damage(whole) >= 3:  # "ti1", "Sjae11and": recognition's l, more than once
+        for i, entry in enumerate(items):
+            fixed, changes = repair_ones(entry.text)
+            if changes:
+                ones[i] = repairs[i] = repairs.get(i, []) + changes
+                items[i] = Entry(entry.line, fixed, entry.heading)
+        whole = "\n".join(e.text for e in items)
     letters = damaged(whole)
-    if letters or rn_damage(whole) >= 2:
+    if letters or rn_damage(whole) >= 2 or ones:
         draft.notes.append(
             Note.of(
                 N_(
@@ -151,8 +172,9 @@ def draft_document(document: Document, slug: str | None = None) -> Draft:
                 )
             )
         )
+        known = known_words(whole)
         for i, entry in enumerate(items):
-            fixed, changes = repair(entry.text, letters)
+            fixed, changes = repair(entry.text, letters, known)
             if changes:
                 repairs[i] = repairs.get(i, []) + changes
                 items[i] = Entry(entry.line, fixed, entry.heading)
@@ -169,13 +191,13 @@ def draft_document(document: Document, slug: str | None = None) -> Draft:
         if found is not None and index in repairs:
             found.unsure = _repaired(repairs[index])
     programme = find_programme(items, None)
-    when = find_when(items, labelled, programme.items, programme.used)
+    when = find_when(items, labelled, programme.items, programme.used, mail_years)
     if when.day is not None:
         # day headings without a year ("Torsdag den 11. april") take the event's year
         again = find_programme(items, when.day)
         if any(i.day for i in again.items) and not any(i.day for i in programme.items):
             programme = again
-            when = find_when(items, labelled, programme.items, programme.used)
+            when = find_when(items, labelled, programme.items, programme.used, mail_years)
     registration, registration_used = find_registration(items, labelled, when.day)
     registration.sessions = programme.sessions
     draft.registration = registration
@@ -205,14 +227,18 @@ def draft_document(document: Document, slug: str | None = None) -> Draft:
     used = title_used | programme.used | registration_used | contact_used | _section_lines(labelled)
     _facts(draft, items, used, repairs)
     _mark_repaired(draft, {items[i].line.number: c for i, c in numbers.items()})
+    # a date read from a word repaired ("apri1" → "april"), and an address: marked as well
+    _mark_repaired(draft, {items[i].line.number: c for i, c in ones.items()}, programme=False)
     _mark_repaired_items(draft, {items[i].line.number: c for i, c in repairs.items()})
     _missing(draft, when.missing or [])
     return draft
 
 
-def _mark_repaired(draft: Draft, lines: dict[int, list[tuple[str, str]]]) -> None:
+def _mark_repaired(
+    draft: Draft, lines: dict[int, list[tuple[str, str]]], programme: bool = True
+) -> None:
     """Every date, time, number and address read from a line whose digits were repaired is
-    marked unsure, with the repair."""
+    marked unsure, with the repair (``programme``: the programme's times too)."""
 
     def mark(found: Found[Any] | None) -> None:
         if found is not None and found.line is not None and found.line.number in lines:
@@ -223,7 +249,7 @@ def _mark_repaired(draft: Draft, lines: dict[int, list[tuple[str, str]]]) -> Non
 
     for found in (draft.start, draft.end, draft.registration.deadline):
         mark(found)
-    for item in draft.programme:
+    for item in draft.programme if programme else []:
         mark(item.start)
         mark(item.end)
         mark(item.day)
@@ -242,6 +268,16 @@ def _mark_repaired_items(draft: Draft, lines: dict[int, list[tuple[str, str]]]) 
     if not lines:
         return
     for contact in draft.contacts:
+        # an address read with a "1" among letters as an "l" ("1efr@...examp1e.dk") names them
+        changes = [
+            (a, b)
+            for e in contact.emails
+            if e.line is not None
+            for a, b in lines.get(e.line.number, [])
+            if b in e.value
+        ]
+        if contact.unsure is None and changes:
+            contact.unsure = _repaired(changes)
         damaged_address = [e.value for e in contact.emails if "rn" in e.value.split("@")[0]]
         if contact.unsure is None and damaged_address:
             contact.unsure = Note.of(
@@ -318,7 +354,13 @@ def _people(draft: Draft, moderators: Sequence[object], items: list[Entry]) -> N
             found.about.append(Note.of(N_("Moderates the day.")))
     # people introduced with a role in running text: "Anja Kammacher, adjunkt fra ..., fortæller"
     contact_names = {c.name.value for c in draft.contacts}
+    attending = False  # minutes: who was at the meeting takes no part in the event
     for entry in items:
+        labelled = re.match(r"^[\w ]{2,25}:", entry.text)
+        went_on = attending and bool(entry.text) and not labelled
+        attending = bool(_ATTENDANCE.match(entry.text)) or went_on
+        if attending:
+            continue
         for named in find_names(entry.text):
             if named.name in people or named.name in contact_names:
                 continue
@@ -327,10 +369,18 @@ def _people(draft: Draft, moderators: Sequence[object], items: list[Entry]) -> N
             if "@" in entry.text[named.end : named.end + 40]:
                 continue
             role, _ = role_after(entry.text, named.end)
+            if role and first_name(role):
+                continue  # "Pia Krusborg, Thomas Lerche": the next name of a list, no role
             if role and not re.search(r"\d", role):
                 people[named.name] = PersonDraft(named.name, entry.line, role)
     draft.people = list(people.values())
 
+
+# the lines of minutes that list who met: "Til stede: ...", "Afbud: ...", "Present: ..."
+_ATTENDANCE = re.compile(
+    r"(?i)^\s*(?:til\s+stede|fremmødte|afbud|fraværende|referent|mødeleder|present|"
+    r"apologies|absent|attendees|in\s+attendance|minutes\s+taken\s+by)\s*:"
+)
 
 _FACT_KINDS = (
     (r"\b(?:parkering|p-plads|parkere)", "parking"),

@@ -3,9 +3,13 @@
 Labels and headings lead where the source has them ("Tid:", "Sted", "Deltagere", "When:",
 "Venue:"); otherwise sentences of known forms do ("X inviterer til ...", "som X holder",
 "Temadagen er målrettet ...", "holdes virtuelt den ..."). The day is the date that stands with
-the event's hours, or under a "Tid"/"Dato" label, never a date from a line about the deadline or
-when the page was updated. A day without a year gets its year only from its weekday, and is then
-marked unsure.
+the event's hours, or under a "Tid"/"Dato" label, or in a sentence that announces the event
+("... inviterer til netværksdag tirsdag den 21. januar kl. 10-14"), never a date from a line
+about the deadline or when the page was updated; where other dates stand nearly as well and
+nothing announces the one taken (minutes of a meeting), it is marked unsure. A day without a year
+gets its year only from its weekday, near the years the text (or else the e-mail's "Sendt:"
+header) names, and is then marked unsure. The hours may also be said in prose ("Vi starter
+torsdag kl. 10.00 og slutter fredag kl. 13.00").
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from bot.clock import at
 from bot.i18n import N_
 from bot.knowledge.drafting.dates import (
     WEEKDAY_NAMES_DA,
+    WEEKDAYS,
     DateMention,
     TimeRange,
     find_dates,
@@ -73,7 +78,8 @@ EVENT_TYPES = (
 _ADDRESS = re.compile(
     r"(?P<street>[A-ZÆØÅ][\w.æøåÆØÅé'-]*(?:\s[\w.æøåÆØÅé'-]+){0,4}?\s\d{1,4}\s?[A-Za-z]?"
     r"(?:\s*-\s*\d{1,4})?(?:,\s*\d+\.?\s*(?:sal|th|tv|mf)\.?)?)\s*,?\s*"
-    r"(?P<post>(?:DK-)?\d{4})\s+(?P<city>[A-ZÆØÅ][\wæøå]+(?:\s[A-ZÆØÅ][\wæøå]+)?(?:\s[SVNØCK]\b)?)"
+    r"(?P<post>(?:DK-)?\d{4})\s+(?P<city>[A-ZÆØÅ][\wæøå]+(?:\s[A-ZÆØÅ][\wæøå]+)?"
+    r"(?:\s(?:SØ|SV|NV|NØ|[SVNØCKM])(?![\wæøåÆØÅ]))?)"
 )
 
 
@@ -201,16 +207,23 @@ def find_title(entries: list[Entry]) -> tuple[Found[str] | None, Found[str] | No
     return title, subtitle, used
 
 
+def event_word(word: str) -> str | None:
+    """The kind of event a word names: "temadagen" → "temadag", "handicaprådsdialogdag"."""
+    word = word.casefold()
+    for kind in EVENT_TYPES:
+        if word in (kind, kind + "en", kind + "et", kind + "n") or (
+            len(word) > len(kind) + 2 and word.endswith(kind) and kind.endswith(("dag", "møde"))
+        ):
+            return kind if word.startswith(kind) else word
+    return None
+
+
 def find_event_type(title: str | None, entries: list[Entry]) -> Found[str] | None:
     def search(text: str) -> str | None:
         for word in re.findall(r"[\wæøåÆØÅ-]+", text.casefold()):
-            for kind in EVENT_TYPES:
-                if word in (kind, kind + "en", kind + "et", kind + "n") or (
-                    len(word) > len(kind) + 2
-                    and word.endswith(kind)
-                    and kind.endswith(("dag", "møde"))
-                ):
-                    return kind if word.startswith(kind) else word
+            found = event_word(word)
+            if found:
+                return found
         return None
 
     if title:
@@ -353,6 +366,29 @@ class When:
     missing: list[Note] | None = None
 
 
+# "KKR inviterer ... til netværksdag tirsdag den 21. januar", "Temadagen afholdes den ...": the
+# sentence that announces an event and gives its day
+_ANNOUNCES = re.compile(
+    r"(?i)\b(?:inviterer|indbyder|afholdes|afholder|holdes|holder|finder\s+sted|invites?|"
+    r"is\s+held|will\s+be\s+held|takes\s+place|hosts?)\b"
+)
+
+
+def _sentence_at(text: str, start: int, end: int) -> str:
+    """The sentence of a text that holds ``text[start:end]``."""
+    opening = max((m.end() for m in re.finditer(r"[.!?]\s+(?=[A-ZÆØÅ])", text[:start])), default=0)
+    closing = re.search(r"[.!?](?:\s+[A-ZÆØÅ]|\s*$)", text[end:])
+    return text[opening : end + closing.start() + 1 if closing else len(text)]
+
+
+def announces(text: str, mention: DateMention) -> bool:
+    """The date stands in a sentence that announces an event ("inviterer til netværksdag
+    tirsdag den 21. januar kl. 10-14")."""
+    sentence = _sentence_at(text, mention.start, mention.end)
+    words = re.findall(r"[\wæøåÆØÅ-]+", sentence)
+    return bool(_ANNOUNCES.search(sentence)) and any(event_word(w) for w in words)
+
+
 def _candidates(
     entries: list[Entry], labelled: list[Section], programme_lines: set[int]
 ) -> list[tuple[int, int, DateMention]]:
@@ -386,6 +422,8 @@ def _candidates(
                 score += 1
             if i in programme_lines:
                 score -= 3
+            if announces(text, mention):
+                score += 4
             found.append((score, i, mention))
     return found
 
@@ -395,7 +433,10 @@ def find_when(
     labelled: list[Section],
     programme: list[ItemDraft],
     programme_lines: set[int],
+    mail_years: list[int] | None = None,
 ) -> When:
+    """The event's start and end. ``mail_years``: the years of the e-mail's own dates (its
+    "Sendt:" header), for a weekday without a year when the text itself names none."""
     when = When(missing=[])
     assert when.missing is not None
     candidates = _candidates(entries, labelled, programme_lines)
@@ -404,7 +445,7 @@ def find_when(
     candidates.sort(key=lambda c: (-c[0], c[1]))
     _score, index, mention = candidates[0]
     entry = entries[index]
-    all_years = years_in("\n".join(e.text for e in entries))
+    all_years = years_in("\n".join(e.text for e in entries)) or list(mail_years or [])
     unsure: Note | None = None
     day = mention.exact
     if mention.contradicts_weekday:
@@ -444,6 +485,7 @@ def find_when(
         )
         return when
     when.day = day
+    unsure = unsure or _rivalled(candidates, entries, day)
     last_day = None
     if mention.last_day:
         try:
@@ -460,7 +502,7 @@ def find_when(
             if early:
                 times, time_line = early[0], nxt
     if times is None:
-        times, time_line = _times_near(entries, index, labelled, programme_lines)
+        times, time_line = _times_near(entries, index, labelled, programme_lines, day)
     start_time: time | None = None
     end_time: time | None = None
     time_unsure: Note | None = None
@@ -521,6 +563,89 @@ def find_when(
     return when
 
 
+def _rivalled(
+    candidates: list[tuple[int, int, DateMention]], entries: list[Entry], day: date
+) -> Note | None:
+    """Said when another date in the source stands nearly as much like the event's as the one
+    taken (minutes with a meeting, a hearing and the next meeting), and no sentence announces
+    the event with the one taken: it is then a choice, and the draft says so. The days next to
+    it (a second day of the event on a line of its own) are no rivals."""
+    score, index, mention = candidates[0]
+    if announces(entries[index].text, mention):
+        return None
+
+    def near(other: DateMention) -> bool:
+        found = other.on(other.year or day.year)
+        return found is not None and abs((found - day).days) <= 3
+
+    others = [
+        entries[i].text[other.start : other.end]
+        for s, i, other in candidates[1:]
+        if s >= max(score - 1, 4) and not near(other)
+    ]
+    if not others:
+        return None
+    return Note.of(
+        N_(
+            "the source gives other dates that may be the event's ({others}); nothing ties "
+            "this one to the event more than them: check the day"
+        ),
+        others="; ".join(dict.fromkeys(others)),
+    )
+
+
+_BEGINS = re.compile(r"(?i)\b(?:starter|begynder|åbner|starts?|begins?|opens?)\s+$")
+_ENDS = re.compile(r"(?i)\b(?:slutter|ender|afsluttes|sluttes|ends?|finishes|closes)\s+$")
+_WEEKDAY_WORD = re.compile(
+    r"(?i)(?:(?:på\s+|on\s+)?(?P<weekday>"
+    + "|".join(w for w in WEEKDAYS if len(w) > 4)
+    + r")\s+)?(?:(?:at|ca\.?)\s+)?$"
+)
+
+
+# who begins and ends: the event itself, not one of its parts ("Workshoppen starter kl. 13")
+_THE_EVENT = re.compile(
+    r"(?i)^\W*(?:vi|we|dagen|the\s+day|arrangementet|the\s+event|mødet|programmet)\b"
+)
+
+
+def starts_and_ends(text: str, day: date) -> TimeRange | None:
+    """The hours of a sentence that says when the event begins and when it ends ("Vi starter
+    torsdag kl. 10.00 og slutter fredag kl. 13.00 efter frokost"); a weekday named with the
+    start must be the event's day, one named with the end is the day it ends on."""
+    for sentence in sentences(text):
+        words = re.findall(r"[\wæøåÆØÅ-]+", sentence)
+        if not (_THE_EVENT.match(sentence) or (words and event_word(words[0]))):
+            continue
+        begins: list[tuple[TimeRange, int | None]] = []
+        ends: list[tuple[TimeRange, int | None]] = []
+        for found in find_times(sentence):
+            if found.end is not None:
+                continue
+            before = sentence[max(0, found.begin - 40) : found.begin]
+            weekday = _WEEKDAY_WORD.search(before)
+            assert weekday is not None  # every part of it is optional
+            verb = before[: weekday.start()]
+            named = WEEKDAYS[weekday["weekday"].casefold()] if weekday["weekday"] else None
+            if _BEGINS.search(verb):
+                begins.append((found, named))
+            elif _ENDS.search(verb):
+                ends.append((found, named))
+        if len(begins) == 1 and len(ends) == 1:
+            (first, first_day), (last, last_day) = begins[0], ends[0]
+            if first_day is not None and first_day != day.weekday():
+                return None
+            offset = text.find(sentence)
+            return TimeRange(
+                first.start,
+                last.start,
+                offset + first.begin,
+                offset + last.finish,
+                end_weekday=last_day,
+            )
+    return None
+
+
 def _times_after(text: str, mention: DateMention) -> TimeRange | None:
     """The hours written with the date: "den 31. maj 2024 fra 11.00-14.30"."""
     for found in find_times(text):
@@ -530,15 +655,24 @@ def _times_after(text: str, mention: DateMention) -> TimeRange | None:
 
 
 def _times_near(
-    entries: list[Entry], index: int, labelled: list[Section], programme_lines: set[int]
+    entries: list[Entry],
+    index: int,
+    labelled: list[Section],
+    programme_lines: set[int],
+    day: date,
 ) -> tuple[TimeRange | None, Entry]:
-    """The event's hours elsewhere: under a "Tid" label, or a "kl. 14.00-17.00" in a sentence."""
+    """The event's hours elsewhere: under a "Tid" label, in a sentence that says when it starts
+    and when it ends, or a "kl. 14.00-17.00" in a sentence."""
     for section in labelled:
         if section.kind == "when":
             for i in section.indexes:
                 for found in find_times(entries[i].text):
                     if found.end is not None:
                         return found, entries[i]
+    for i, entry in enumerate(entries):
+        told = starts_and_ends(entry.text, day) if i not in programme_lines else None
+        if told is not None:
+            return told, entry
     for i in sorted(range(len(entries)), key=lambda k: abs(k - index)):
         if i in programme_lines or leading_time(entries[i].text):
             continue
@@ -567,17 +701,21 @@ def find_venue(
         lines = [entries[section.indexes[0]].line] * (1 if section.first else 0) + [
             entries[i].line for i in section.indexes if entries[i].text.strip() != section.first
         ]
-        for k, text in enumerate(texts):
-            line = lines[k]
+        k = 0
+        while k < len(texts):
+            text, line = texts[k], lines[k]
+            k += 1
             if _label_only(text):
                 continue
+            if not _ADDRESS.search(text) and k < len(texts) and _POSTAL_LINE.match(texts[k]):
+                text, k = f"{text}, {texts[k]}", k + 1  # "Åboulevarden 70" / "8000 Aarhus C"
             address = _ADDRESS.search(text)
             if address:
                 head = text[: address.start()].strip(" ,")
                 venue.address = Found(_address(address), line)
                 if head and venue.name is None:
                     venue.name = Found(head, line)
-            elif venue.name is None and k < 3 and not _ONLINE.search(text):
+            elif venue.name is None and k <= 3 and not _ONLINE.search(text):
                 venue.name = Found(text.strip(" ,"), line)
         break
     if venue.address is None:
@@ -586,13 +724,21 @@ def find_venue(
             i, address = chosen
             entry = entries[i]
             venue.address = Found(_address(address), entry.line)
-            head = entry.text[: address.start()].strip(" ,")
-            place = re.search(r"\b(?:på|i|at|in)\s+([A-ZÆØÅ][^,.]+?)\s*$", head)
+            # the name stands in the address's own cell of a table row ("26.03.2025 | 13:00 |
+            # Kulturværket, Vesterbro 60, 9000 Aalborg"), or ends the line above when the
+            # sentence runs on to the address ("... i Ringsted Kulturhus, Sal 1," / "Nørregade 5")
+            head = entry.text[: address.start()].split("\t")[-1].strip(" ,")
+            head_line = entry.line
+            if not head and i > 0 and entries[i - 1].text.rstrip().endswith(","):
+                head, head_line = entries[i - 1].text.strip(" ,"), entries[i - 1].line
+            place = re.search(
+                r"\b(?:på|i|at|in)\s+([A-ZÆØÅ][^,.]+?(?:,\s*[^,.\d]+\s\d{1,3})?)\s*$", head
+            )
             dated = bool(find_dates(head) or find_times(head))
             if head and len(head.split()) <= 8 and not dated and venue.name is None:
-                venue.name = Found(re.sub(r"^(?:i|på|at|in)\s+", "", head), entry.line)
+                venue.name = Found(re.sub(r"^(?:i|på|at|in)\s+", "", head), head_line)
             elif place and venue.name is None:
-                venue.name = Found(place[1], entry.line)
+                venue.name = Found(place[1], head_line)
             elif venue.name is None and i > 0 and 0 < len(entries[i - 1].text) <= 60:
                 previous = entries[i - 1].text.strip(" ,")
                 if not re.search(r"[.:]$", previous) and not find_times(previous):
@@ -641,7 +787,7 @@ def _where_address(entries: list[Entry], skip: set[int]) -> tuple[int, re.Match[
     best: tuple[int, int, re.Match[str]] | None = None
     first_block_end = next((i for i, e in enumerate(entries) if e.blank and i), len(entries))
     for i, entry in enumerate(entries):
-        address = _ADDRESS.search(entry.text)
+        address = _ADDRESS.search(_with_postal_line(entries, i))
         if i in skip or not address or "@" in entry.text:
             continue
         head = entry.text[: address.start()]
@@ -656,6 +802,20 @@ def _where_address(entries: list[Entry], skip: set[int]) -> tuple[int, re.Match[
         if best is None or score > best[0]:
             best = (score, i, address)
     return (best[1], best[2]) if best else None
+
+
+_POSTAL_LINE = re.compile(r"^(?:DK-)?\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s[A-ZÆØÅ][\wæøå]*)*\s*$")
+
+
+def _with_postal_line(entries: list[Entry], i: int) -> str:
+    """An entry's text, with the next line joined when that line holds the postcode and town of
+    an address it begins ("Hjallesevej 97" / "5230 Odense M")."""
+    text = entries[i].text
+    if i + 1 < len(entries) and _POSTAL_LINE.match(entries[i + 1].text.strip()):
+        joined = f"{text.rstrip(' ,')}, {entries[i + 1].text.strip()}"
+        if _ADDRESS.search(joined) and not _ADDRESS.search(text):
+            return joined
+    return text
 
 
 def _label_only(text: str) -> bool:

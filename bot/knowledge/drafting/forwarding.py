@@ -69,3 +69,16 @@ def subject(items: list[Entry]) -> tuple[Entry, str] | None:
             text = re.sub(r"(?i)^(?:(?:vs|sv|fw|fwd|re|aw|wg)\s*:\s*)+", "", match[1]).strip()
             return (items[i], text) if text else None
     return None
+
+
+def mail_years(items: list[Entry]) -> list[int]:
+    """The years of the e-mail's own dates ("Sendt: 24. februar 2025 10:12", "Date: Mon, 24 Feb
+    2025"): the year an invitation without one was most likely sent in."""
+    from bot.knowledge.drafting.dates import years_in
+
+    years: list[int] = []
+    for block in header_blocks(items):
+        for i in block:
+            if re.match(r"(?i)^(?:sendt|sent|dato|date)\s*:", items[i].text.strip()):
+                years += years_in(items[i].text)
+    return years

@@ -10,8 +10,12 @@ usual damage is repaired word by word: "ee", "ae" and "eae" for æ ("seette", "f
 "repraesentanter"), a "g" between two consonants at a syllable's start for ø ("drgftelser",
 "mgdes"), "o0g" for "og", and a short list of common words that need an å ("pa", "omrade",
 "mader"). An "rn" that stands for "m" is repaired where no Danish word has it: at a word's start,
-after a consonant ("Tilrnelding", "borgrnester") and doubled ("kornrnuner"). Every repair is
-listed, so the draft marks what it read from the line unsure and names them.
+after a consonant ("Tilrnelding", "borgrnester") and doubled ("kornrnuner"); elsewhere only
+where the word with "m" is one the draft knows ("Velkornst", "Kirn", "plenurn"): a common word of
+invitations, a given name, or a word the text itself writes undamaged. A "1" inside a word of
+letters is an "l" ("ti1", "Sjae11and", "apri1"; in an address "1efr@...examp1e.dk", though not
+at the end of its name, "anna1@") where the text has that damage more than once. Every repair
+is listed, so the draft marks what it read from the line unsure and names them.
 """
 
 from __future__ import annotations
@@ -29,6 +33,19 @@ _A_WORDS = {
     "malet": "målet", "mal": "mål", "nar": "når", "hvordan": "hvordan", "aben": "åben",
 }  # fmt: skip
 _KEEP_EE = frozenset("ideer idee ideen armeen kaffe".split())
+# Words of invitations with an "m" that recognition turns into "rn" where the "rn" could be
+# Danish ("Velkornst": "rns" as in "børns"); a word is repaired only into one of these, a given
+# name, or a word the text writes elsewhere.
+_M_WORDS = frozenset(
+    """velkomst velkommen komme kommer kommune kommuner kommunen kommunerne kommunernes kom
+    plenum forum program programmet programmer tema temaet temadag temamøde møde mødet møder
+    mødes mødested mødestedet mødecenter medlem medlemmer medlemmerne formand formanden
+    formandskab borgmester moderator samling opsamling forsamling sammen samarbejde
+    samtale system systemet emne emner rum rummet lokale mail email e-mail maj marts som
+    mere mest meget mellem med mod modtager modtage tilmelding tilmeldingen tilmeldt
+    stemme stemmer hjem hjemme hjemmet form former normer time timer minutter kommentar
+    summit team teams zoom room""".split()
+)
 
 
 def damaged(text: str) -> bool:
@@ -113,14 +130,77 @@ def rn_damage(text: str) -> int:
     return sum(1 for w in re.findall(r"(?<![@.\w])[A-Za-zæøåÆØÅ]+(?![@\w])", text) if _RN.search(w))
 
 
-def repair(text: str, letters: bool = True) -> tuple[str, list[tuple[str, str]]]:
-    """The text repaired, and each (damaged, repaired) word (``letters``: æ, ø and å too, else
-    only "rn" for "m")."""
+def known_words(text: str) -> frozenset[str]:
+    """The words an "rn" may be repaired into: the common ones, given names, and those the text
+    writes with an "m" itself."""
+    from bot.knowledge.drafting.given_names import FIRST_NAMES
+
+    own = {w.casefold() for w in re.findall(r"[A-Za-zæøåÆØÅ]+", text) if "m" in w.casefold()}
+    return _M_WORDS | FIRST_NAMES | frozenset(own)
+
+
+def _fix_rn_known(word: str, known: frozenset[str]) -> str:
+    """ "Velkornst" → "Velkomst", "Kirn" → "Kim": an "rn" the rules leave, where the word with
+    "m" is known and the word as written is not."""
+    if "rn" not in word.casefold() or word.casefold() in known:
+        return word
+    fixed = re.sub("rn", "m", re.sub("RN", "M", word))
+    return fixed if fixed.casefold() in known else word
+
+
+# "ti1", "Sjae11and", "apri1", "1ands": a 1 for an l among letters (not "1st", not "A1")
+_ONE = re.compile(
+    r"(?<![\w@])(?=[A-Za-z1]*[a-z]{2})(?!1(?:st|nd|rd|th)\b)[A-Za-z]*1[A-Za-z1]*(?![\w@])"
+)
+
+
+def one_damage(text: str) -> int:
+    """How many words have a "1" among their letters, as recognition writes an "l"."""
+    return sum(1 for w in _ONE.findall(text) if re.search(r"[A-Za-z]", w))
+
+
+def repair_ones(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Words and the domains of addresses with a "1" among letters repaired ("ti1" → "til",
+    "examp1e.dk" → "example.dk"), and each (damaged, repaired) word."""
     changes: list[tuple[str, str]] = []
 
     def one(match: re.Match[str]) -> str:
         word = match.group(0)
-        fixed = _fix_rn(word)
+        fixed = word.replace("1", "l")
+        if (word, fixed) not in changes:
+            changes.append((word, fixed))
+        return fixed
+
+    def domain(match: re.Match[str]) -> str:  # only a label's 1 between two letters
+        host = match.group(0)
+        fixed = re.sub(r"(?<=[a-z])1+(?=[a-z])", lambda m: "l" * len(m[0]), host)
+        if fixed != host and (host, fixed) not in changes:
+            changes.append((host, fixed))
+        return fixed
+
+    def local(match: re.Match[str]) -> str:  # before the "@": not a 1 at its end ("anna1@")
+        name = match.group(0)
+        fixed = re.sub(r"1+(?=[a-z])", lambda m: "l" * len(m[0]), name)
+        if fixed != name and (name, fixed) not in changes:
+            changes.append((name, fixed))
+        return fixed
+
+    text = re.sub(r"(?<![\w.+-])[a-z1][a-z1.]*(?=@)", local, text)
+    text = re.sub(r"(?:(?<=@)|(?<=www\.)|(?<=://))[\w-]+(?:\.[\w-]+)+", domain, text)
+    text = re.sub(r"(?<![@.\w/])[A-Za-z1]+(?![@\w]|\.\w)", lambda m: _ONE.sub(one, m[0]), text)
+    return text, changes
+
+
+def repair(
+    text: str, letters: bool = True, known: frozenset[str] = frozenset()
+) -> tuple[str, list[tuple[str, str]]]:
+    """The text repaired, and each (damaged, repaired) word (``letters``: æ, ø and å too, else
+    only "rn" for "m"; ``known``: the words an "rn" the rules leave may be repaired into)."""
+    changes: list[tuple[str, str]] = []
+
+    def one(match: re.Match[str]) -> str:
+        word = match.group(0)
+        fixed = _fix_rn_known(_fix_rn(word), known)
         fixed = _fix_word(fixed) if letters else fixed
         if fixed != word and (word, fixed) not in changes:
             changes.append((word, fixed))

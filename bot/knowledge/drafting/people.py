@@ -76,6 +76,8 @@ def speakers_in(text: str, line: Line, default: str = "speaker") -> list[Speakin
             start, end = marker.end() + named.start, marker.end() + named.end
             if reach is not None and start < reach:
                 continue  # a name inside the role of the one before ("Center for Autisme Sydvest")
+            if not named.known and re.search(r"(?i)\b(?:fra|from|of)\s*$", clause[: named.start]):
+                continue  # "ved en repræsentant fra Socialtilsyn Midt": a body, not a person
             if (
                 reach is None
                 and not named.known

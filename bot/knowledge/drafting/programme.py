@@ -2,7 +2,8 @@
 
 An item is a line that starts with a time or a range ("10.30 Ankomst", "12.00 - 12.30",
 "14:25 - 14.40", "16.00<tab>Velkomst ved ..."), its title on the same line or, when the line holds
-only the time, on the next one. The lines up to the next item are its speakers ("v. ...",
+only the time, on the next one; between two such items, also a short title with its hours in
+brackets ("Lunch (12.15–13.00)"). The lines up to the next item are its speakers ("v. ...",
 "Ordstyrer: ...") and its description. A line with a date and no time ("Onsdag den 11. marts")
 between items starts another day of a two-day programme.
 
@@ -112,6 +113,24 @@ def _time_line(entry: Entry) -> tuple[time, time | None, str] | None:
     return span.start, end, rest
 
 
+# "Lunch (12.15–13.00)": an item with its hours after its title, in brackets
+_TRAILING = re.compile(r"^(?P<title>[^\d()\t]{2,40}?)\s*\((?P<hours>[^()]{5,30})\)\s*$")
+
+
+def _trailing_time(entry: Entry) -> tuple[time, time | None, str] | None:
+    """An item between two others that gives its hours after its title: a short title and a
+    range of hours in brackets, nothing else."""
+    match = _TRAILING.match(entry.text.strip())
+    if match is None or entry.blank:
+        return None
+    found = find_times(match["hours"])
+    if len(found) != 1 or found[0].end is None or find_dates(match["hours"]):
+        return None
+    if match["hours"][: found[0].begin].strip() or match["hours"][found[0].finish :].strip():
+        return None
+    return found[0].start, found[0].end, match["title"].strip()
+
+
 def _day_of(entry: Entry, event_day: date | None) -> date | None:
     """A day heading between items: "Onsdag den 11. marts 2027", "Dag 2 – torsdag 12. marts"
     (without a year: the event's year, when the weekday agrees)."""
@@ -139,6 +158,8 @@ def find_programme(entries: list[Entry], event_day: date | None) -> Programme:
     starts = [i for i, e in enumerate(entries) if _time_line(e)]
     if len(starts) < 2:
         return programme
+    trailing = {i for i in range(starts[0], starts[-1]) if _trailing_time(entries[i])}
+    starts = sorted({*starts, *trailing})
     day: Found[date] | None = None
     days: list[tuple[int, Found[date]]] = []
     for i, entry in enumerate(entries):
@@ -152,7 +173,7 @@ def find_programme(entries: list[Entry], event_day: date | None) -> Programme:
         for index, found in days:
             if index < i:
                 day = found
-        start, end, rest = _time_line(entries[i])  # type: ignore[misc]
+        start, end, rest = _time_line(entries[i]) or _trailing_time(entries[i])  # type: ignore[misc]
         programme.used.add(i)
         day_lines = {index for index, _found in days}
         region = [j for j in range(i + 1, stop) if not entries[j].blank and j not in day_lines]
@@ -183,6 +204,13 @@ def _mark_unsure_time(
     """A range whose end cannot be read ("11.45-1": 13.00, or a slip?) and a time standing alone
     between two lines (is its title the line above or the one below?) are marked unsure."""
     found = leading_time(entries[i].text)
+    if found is not None and found[0].twelve_hour:
+        item.start.unsure = Note.of(
+            N_('the source writes "{text}", read on the 12-hour clock as {start}-{end}; check it'),
+            text=found[0].twelve_hour,
+            start=item.start.value.strftime("%H.%M"),
+            end=item.end.value.strftime("%H.%M") if item.end else "",
+        )
     if found is not None and found[0].unread_end:
         item.start.unsure = Note.of(
             N_(
@@ -342,7 +370,8 @@ def _is_part_sentence(text: str, speaking: Speaking) -> bool:
 
 _TITLE_CUT = re.compile(
     r"\s+(?=(?:(?:ved|v\.|oplæg\s+(?:ved|af)|foredrag\s+(?:ved|af)|videohilsen\s+fra|"
-    r"indslag\s+(?:ved|af)|by|with|presented\s+by)[\s/]|v\.?\s*/|"
+    r"indslag\s+(?:ved|af)|(?:faciliteres|ledes|facilitated|led)\s+(?:af|by)|by|with|"
+    r"presented\s+by)[\s/]|v\.?\s*/|"
     r"(?:ordstyrer|moderator|facilitator|speaker|taler)\s*:))",
     re.IGNORECASE,
 )
@@ -480,7 +509,17 @@ def _sessions(entries: list[Entry], programme: Programme) -> list[SessionDraft]:
         if session is None:
             if not title:
                 continue
-            session = SessionDraft(key, kind, Found(title, line))
+            numbered = (
+                Note.of(
+                    N_(
+                        "the source prints no number or letter for the sessions; they are "
+                        "numbered in the order they stand"
+                    )
+                )
+                if head.numbered
+                else None
+            )
+            session = SessionDraft(key, kind, Found(title, line, numbered))
             found[key] = session
             more = sentences(rest)[1:] if len(sentences(rest)) > 1 and not speakers else []
             if extra or more:

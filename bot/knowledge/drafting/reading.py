@@ -3,9 +3,10 @@
 The line numbers are those of the text read from the file, counted from 1: for a text file its
 own lines; for Word one line per paragraph (a table row is one line with its cells separated by a
 tab, and the further paragraphs of its cells follow as lines of their own); for HTML the lines of
-its text with blocks and ``<br>`` as line breaks (the mail channel's reading); for PDF the lines
-as they stand on the pages, a paragraph's wrapped lines joined into one (each line keeps its
-page). ``python -m bot knowledge draft FILE --lines`` prints them.
+its text with blocks and ``<br>`` as line breaks (the mail channel's reading), struck-out text
+left out (in Word too) and a numbered list's numbers kept; for PDF the lines as they stand on the
+pages, a paragraph's wrapped lines joined into one (each line keeps its page). ``python -m bot
+knowledge draft FILE --lines`` prints them.
 
 Whatever cannot be read raises :class:`ReadError` with one plain sentence for the person who ran
 the command (an encrypted or scanned PDF, an empty or too large file, an unknown kind of file).
@@ -170,9 +171,53 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+_STRUCK_TAGS = ("s", "del", "strike")
+_STRUCK_RE = re.compile(r"(?is)<(s|del|strike)\b[^>]{0,300}>.*?</\1\s*>")
+_LINE_THROUGH = re.compile(r"(?i)text-decoration[^;\"']*line-through")
+
+
+def _marked(html: str) -> str:
+    """The HTML with struck-out text dropped, and a numbered list's items given their numbers.
+
+    A changed invitation keeps the old time struck through ("<s>kl. 16.00-18.30</s> NYT
+    TIDSPUNKT: kl. 17.00-19.30"): what is struck out is no longer true, so it is not read. The
+    numbers of an ``<ol>`` are no text of their own, yet they are the keys of sessions to choose
+    ("1. Personal assistance"); a list whose items begin with a number (times) keeps none.
+    """
+    if not re.search(r"(?i)<(?:s|del|strike|ol)\b|line-through", html):
+        return html
+    from bs4 import BeautifulSoup, Tag
+
+    from bot.channels.mail.reading import MAX_HTML_CHARS
+
+    if len(html) > MAX_HTML_CHARS:  # read without a parser there: only the plain tags
+        return _STRUCK_RE.sub(" ", html)
+    soup = BeautifulSoup(html, "html.parser")
+    struck = soup.find_all(
+        lambda tag: tag.name in _STRUCK_TAGS or bool(_LINE_THROUGH.search(str(tag.get("style"))))
+    )
+    for tag in struck:
+        if not tag.decomposed:
+            tag.decompose()
+    for listing in soup.find_all("ol"):
+        items = [li for li in listing.find_all("li", recursive=False) if isinstance(li, Tag)]
+        if any(re.match(r"\s*\d", li.get_text()) for li in items):
+            continue
+        kind = str(listing.get("type") or "1")
+        try:
+            first = int(str(listing.get("start") or 1))
+        except ValueError:
+            first = 1
+        for number, item in enumerate(items, start=first):
+            label = chr(ord(kind) + number - 1) if kind in ("A", "a") and number <= 8 else number
+            item.insert(0, f"{label}. ")
+    return str(soup)
+
+
 def _html_text(html: str) -> str:
     from bot.channels.mail.reading import html_to_text
 
+    html = _marked(html)
     # Cells end with a marker that survives the flattening, and becomes a tab.
     html = re.sub(r"(?i)</t[dh]\s*>", f" {_CELL}</td>", html)
     whole, _before = html_to_text(html, [])
@@ -218,7 +263,7 @@ def _docx_lines(data: bytes, name: str) -> list[Line]:
     texts: list[str] = []
 
     def paragraph(par: Paragraph) -> None:
-        texts.extend(par.text.split("\n"))
+        texts.extend(_unstruck(par).split("\n"))
 
     def table(tab: Table) -> None:
         for row in tab.rows:
@@ -228,7 +273,7 @@ def _docx_lines(data: bytes, name: str) -> list[Line]:
                 if id(cell._tc) in seen:  # a merged cell is returned once per grid column
                     continue
                 seen.add(id(cell._tc))
-                parts = [t for p in cell.paragraphs for t in p.text.split("\n") if t.strip()]
+                parts = [t for p in cell.paragraphs for t in _unstruck(p).split("\n") if t.strip()]
                 for inner in cell.tables:
                     parts.extend(
                         "\t".join(c.text.strip() for c in r.cells if c.text.strip())
@@ -247,6 +292,17 @@ def _docx_lines(data: bytes, name: str) -> list[Line]:
         else:
             table(block)
     return _numbered(texts)
+
+
+def _unstruck(par: Any) -> str:
+    """A Word paragraph's text without its struck-out runs (an old time crossed out)."""
+    from docx.text.run import Run
+
+    pieces = list(par.iter_inner_content())
+    runs = [r for p in pieces for r in ([p] if isinstance(p, Run) else p.runs)]
+    if not any(r.font.strike or r.font.double_strike for r in runs):
+        return str(par.text)
+    return "".join(r.text for r in runs if not (r.font.strike or r.font.double_strike))
 
 
 # -- PDF ----------------------------------------------------------------------------------------
@@ -281,11 +337,12 @@ def _pdf_lines(data: bytes, name: str) -> list[Line]:
     texts: list[tuple[str, int, bool]] = []
     images = 0
     column: float | None = None  # where the last line's last column began, if it has columns
+    margins: list[float] = []  # the right margin of the pages before
     try:
         with pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 images += len(page.images)
-                lines, first_x, last_column = _page_lines(page)
+                lines, first_x, last_column = _page_lines(page, margins)
                 if (
                     lines
                     and texts
@@ -329,7 +386,9 @@ def _cid(match: re.Match[str]) -> str:
     return "•" if match[1] == "127" else ""
 
 
-def _page_lines(page: Any) -> tuple[list[tuple[str, bool]], float | None, float | None]:
+def _page_lines(
+    page: Any, margins: list[float]
+) -> tuple[list[tuple[str, bool]], float | None, float | None]:
     """A page's lines in reading order: words on one baseline, wide gaps as tabs, and the lines
     of a paragraph that wrap at the right margin joined, each indented as far as it stands in
     from the left margin and told whether it runs to the right margin; with where its first
@@ -382,7 +441,10 @@ def _page_lines(page: Any) -> tuple[list[tuple[str, bool]], float | None, float 
                 continue
         lines.append(line)
         cell_x.append(last_cell)
-    right = max(line[2] for line in lines)
+    # the right margin is the furthest any page's lines reach: a page of a few short lines (a
+    # signature run on to the last page) has no line that runs to the margin
+    right = max([line[2] for line in lines] + margins)
+    margins.append(right)
     left = min(line[1] for line in lines)
     width = max(right - left, 1.0)
     from bot.knowledge.drafting.unwrap import starts_something

@@ -2,10 +2,14 @@
 
 "Tilmelding senest den 12. april 2024", "Sidste frist for tilmelding er 24/9-2019",
 "Tilmeldingsfristen er den 22. oktober" (its year from the event's, marked unsure), "Register by 1
-March 2024"; "Deltagelse i konferencen er gratis", "Pris: 1.200 kr. ekskl. moms", "Fee: DKK 500"
-(an amount is a price only on a line that speaks of price or fee, so "transport for kr. 50,-" is
-none); "max 80 deltagere", "begrænset til 60 pladser"; "vælge hvilken session ... i forbindelse med
-tilmelding" (at signup), "På konferencedagen vælger du selv den workshop" (on the day).
+March 2024"; "Deltagelse i konferencen er gratis", "Pris: 1.200 kr. ekskl. moms", "Fee: DKK 1,200"
+(an amount is a price only on a line that speaks of price or fee, or under such a heading, so
+"transport for kr. 50,-" is none). Free for some and an amount for others ("gratis for beboere ...
+For øvrige deltagere koster dagen 600 kr."), or several amounts, give the first amount with the
+source's words, marked; free with a fee for not coming ("gratis, men udeblivelse faktureres med
+500 kr.") is not simply free: no amount, the words as the note, marked. "max 80 deltagere",
+"begrænset til 60 pladser"; "vælge hvilken session ... i forbindelse med tilmelding" (at signup),
+"På konferencedagen vælger du selv den workshop" (on the day).
 """
 
 from __future__ import annotations
@@ -32,9 +36,24 @@ _PRICE_WORDS = re.compile(
     r"(?i)\b(?:pris|prisen|deltagerpris|deltagergebyr|gebyr|deltagerbetaling|deltagelse\s+koster|"
     r"koster|betaling|fee|price|cost|costs|participation)\b"
 )
+# "1.200 kr.", "kr. 1.200,50", "DKK 1,200" (the English thousands comma), "450,-"
 _AMOUNT = re.compile(
-    r"(?i)(?:(?:kr\.?|dkk)\s*(?P<a>\d{1,3}(?:\.\d{3})*(?:,\d{1,2})?|\d+)(?:,-)?|"
+    r"(?i)(?:(?:kr\.?|dkk)\s*(?P<a>\d{1,3}(?:[.,]\d{3})+(?!\d)(?:,\d{1,2})?|\d+(?:,\d{1,2})?)"
+    r"(?:,-)?|"
     r"(?P<b>\d{1,3}(?:[.\s]\d{3})*(?:,\d{1,2})?|\d+)(?:,-)?\s*(?:kr\.?|kroner|dkk)\b)"
+)
+# what is paid for not coming is no price: "gratis, men udeblivelse faktureres med 500 kr."
+_NO_SHOW = re.compile(
+    r"(?i)\b(?:udeblivelse|udebliver|udeblevne|afbud|afmelding|framelding|no-shows?|"
+    r"cancel\w*|(?:do|does)\s+not\s+(?:show|attend)|ikke\s+møder\s+op)\b"
+)
+# free for some, and so not for others: "gratis for beboere", "Free for members"
+_FREE_FOR_SOME = re.compile(
+    r"(?i)\b(?:gratis|free(?:\s+of\s+charge)?)\s+(?:for|til)\s+(?!alle\b|all\b|everyone\b)\w"
+)
+_PRICE_HEADING = re.compile(
+    r"(?i)\b(?:pris|priser|prisen|deltagerpris|deltagerbetaling|deltagergebyr|betaling|price|"
+    r"prices|fee|fees|cost|costs)\b"
 )
 _NOT_PRICE = re.compile(r"(?i)\b(?:transport|kørsel|parkering|bus|taxa|overnatning|middag)\b")
 _CAPACITY = re.compile(
@@ -87,7 +106,7 @@ def find_registration(
         if re.match(r"(?i)^(?:kilde|source)\s*:", text):
             continue
         if registration.price is None:
-            registration.price = _price(paragraph)
+            registration.price = _price(paragraph, _under_price_heading(entries, paragraph))
         if registration.capacity is None and (match := _CAPACITY.search(text)):
             registration.capacity = Found(
                 int(match["n"] or match["m"]), paragraph.line_at(match.start())
@@ -173,22 +192,59 @@ def _deadline(text: str, event_day: date | None, entry: Entry) -> Found[date | d
     return None
 
 
-def _price(paragraph: Paragraph) -> PriceDraft | None:
+def _under_price_heading(entries: list[Entry], paragraph: Paragraph) -> bool:
+    """The paragraph stands under a heading about the price ("Pris og tilmelding", "Fees and
+    registration")."""
+    first = paragraph.entries[0]
+    index = next((i for i, e in enumerate(entries) if e is first), 0)
+    above = next((e for e in reversed(entries[:index]) if not e.blank), None)
+    if above is None or (index and not entries[index - 1].blank and not above.heading):
+        return False
+    text = above.text.strip().rstrip(":")
+    short = len(text.split()) <= 6 and not text.endswith((".", "?", "!"))
+    return short and bool(_PRICE_HEADING.search(text))
+
+
+def _price(paragraph: Paragraph, under_heading: bool = False) -> PriceDraft | None:
     text = paragraph.text
-    labelled = re.match(
+    labelled = under_heading or re.match(
         r"(?i)^\s*(?:pris|priser|deltagerpris|deltagerbetaling|fee|fees|price)\b", text
     )
-    amount = _AMOUNT.search(text)
-    if labelled and amount and re.search(r"(?i)\bgratis\b|\bfree\b", text):
-        # "Pris: Gratis for medlemmer. Andre: 150 kr.": free for some, a price for others
+    parts = sentences(text)
+    priced = [p for p in parts if _AMOUNT.search(p) and (labelled or not _NOT_PRICE.search(p))]
+    values = list(
+        dict.fromkeys(v for p in priced for m in _AMOUNT.finditer(p) if (v := _amount(m)))
+    )
+    free = [
+        p for p in parts if re.search(r"(?i)\bgratis\b|\bfree\b", p) and not _NOT_PRICE.search(p)
+    ]
+    said = " ".join(p for p in parts if p in free or p in priced)
+    if free and values and _NO_SHOW.search(" ".join(priced)):
+        # free to take part, with a fee for not coming: not simply free; the words say it
         return PriceDraft(
             False,
-            _amount(amount),
-            " ".join(text.split()),
-            paragraph.line_at(0),
+            None,
+            said,
+            paragraph.line_at(text.find(free[0])),
+            Note.of(
+                N_(
+                    "the source says it is free, and names a fee for not coming; the note says "
+                    "both: check whether free: true fits"
+                )
+            ),
+        )
+    some = any(_FREE_FOR_SOME.search(p) for p in free)
+    if values and ((free and (labelled or some)) or (len(values) > 1 and labelled)):
+        # "Pris: Gratis for medlemmer. Andre: 150 kr.", "Medlemmer: 150 kr. Andre: 300 kr.": the
+        # first amount is given, and the note keeps them all
+        return PriceDraft(
+            False,
+            values[0],
+            said,
+            paragraph.line_at(text.find(free[0] if free else priced[0])),
             Note.of(N_("the price depends on who takes part; the amount is for those who pay")),
         )
-    for sentence in sentences(paragraph.text):
+    for sentence in parts:
         line = paragraph.line_at(paragraph.text.find(sentence))
         if _FREE.search(sentence) and not _NOT_PRICE.search(sentence):
             if re.search(r"(?i)\bgratis\b", sentence) and not re.search(
@@ -201,7 +257,9 @@ def _price(paragraph: Paragraph) -> PriceDraft | None:
         labelled = re.match(
             r"(?i)^\s*(?:pris|deltagergebyr|deltagerpris|deltagerbetaling|fee|price)\b", sentence
         )
-        if _PRICE_WORDS.search(sentence) and (labelled or not _NOT_PRICE.search(sentence)):
+        if (_PRICE_WORDS.search(sentence) or under_heading) and (
+            labelled or not _NOT_PRICE.search(sentence)
+        ):
             match = _AMOUNT.search(sentence)
             if match and (value := _amount(match)) is not None:
                 return PriceDraft(False, value, sentence.strip(), line)
@@ -209,7 +267,7 @@ def _price(paragraph: Paragraph) -> PriceDraft | None:
 
 
 def _amount(match: re.Match[str]) -> float | None:
-    raw = (match["a"] or match["b"]).replace(" ", "").replace(".", "").replace(",", ".")
+    raw = re.sub(r"[.,\s](?=\d{3}(?!\d))", "", match["a"] or match["b"]).replace(",", ".")
     try:
         return float(raw)
     except ValueError:

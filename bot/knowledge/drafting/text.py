@@ -42,6 +42,7 @@ def _plain(text: str) -> tuple[str, bool]:
     heading = False
     text = re.sub(r"^\s*(?:>\s?)+", "", text)  # a quoted e-mail's "> "
     text = _TAG_RE.sub(" ", text)
+    text = re.sub(r"~~[^~\n]+~~", " ", text)  # struck out in Markdown: no longer true
     text = _LINK_RE.sub(lambda m: m[1] if m[2] in ("", "#") else f"{m[1]} ({m[2]})", text)
     stripped = text.strip()
     if re.match(r"^#{1,6}\s", stripped):

@@ -1,0 +1,40 @@
+"""Giving a registration its check-in code, in the registration's own transaction.
+
+Apart from ``service`` because the registration service calls it as it describes a seat, and
+must not import the rest of attendance (which reads registrations).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.attendance.codes import new_code
+from bot.attendance.models import Checkin
+
+
+async def code_for(
+    session: AsyncSession,
+    registration_id: int,
+    event_slug: str,
+    now: datetime,
+    *,
+    make: bool = True,
+) -> str | None:
+    """The registration's check-in code, made now if it has none (and ``make``), in the caller's
+    write transaction."""
+    found = await session.scalar(
+        select(Checkin.code).where(Checkin.registration_id == registration_id)
+    )
+    if found is not None or not make:
+        return found
+    # 60 random bits: two registrations drawing the same code is not to be expected, and the
+    # unique index would refuse it (the change fails whole) rather than give one code twice.
+    code = new_code()
+    session.add(
+        Checkin(registration_id=registration_id, event_slug=event_slug, code=code, created_at=now)
+    )
+    await session.flush()
+    return code

@@ -1,0 +1,157 @@
+"""Needs and companions as the database keeps them, for the registration service.
+
+One row per kind of need (``registration_needs``: the person's own words, and later when staff
+arranged it) and one per companion (``registration_companions``: a seat each, a name if given).
+A registration takes ``1 + companions`` seats; companions of a cancelled registration take none,
+so cancelling frees their seats with the person's. Health data: nothing here is logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.registrations.models import (
+    Registration,
+    RegistrationCompanion,
+    RegistrationNeed,
+    RegistrationStatus,
+)
+from bot.registrations.needs import COMPANION, NEED_KINDS
+
+REGISTERED = RegistrationStatus.REGISTERED.value
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One registration's needs (kind -> the person's words) and companions (names or None)."""
+
+    needs: Mapping[str, str | None]
+    companions: tuple[str | None, ...]
+
+
+async def kept_of(session: AsyncSession, ids: Collection[int]) -> dict[int, Kept]:
+    """The needs and companions of these registrations (every id present)."""
+    needs: dict[int, dict[str, str | None]] = {i: {} for i in ids}
+    companions: dict[int, list[str | None]] = {i: [] for i in ids}
+    if ids:
+        rows = await session.execute(
+            select(RegistrationNeed.registration_id, RegistrationNeed.kind, RegistrationNeed.words)
+            .where(RegistrationNeed.registration_id.in_(list(ids)))
+            .order_by(RegistrationNeed.id)
+        )
+        for reg_id, kind, words in rows:
+            needs[reg_id][kind] = words
+        named = await session.execute(
+            select(RegistrationCompanion.registration_id, RegistrationCompanion.name)
+            .where(RegistrationCompanion.registration_id.in_(list(ids)))
+            .order_by(RegistrationCompanion.id)
+        )
+        for reg_id, name in named:
+            companions[reg_id].append(name)
+    return {
+        i: Kept(
+            {k: needs[i][k] for k in NEED_KINDS if k in needs[i]},
+            tuple(companions[i]),
+        )
+        for i in ids
+    }
+
+
+async def keep(
+    session: AsyncSession,
+    registration_id: int,
+    needs: Mapping[str, str | None],
+    companions: Sequence[str | None],
+    now: datetime,
+) -> None:
+    """Make the registration's needs and companions these: rows added, changed or removed
+    (an arranged need keeps its arranged state while it stays)."""
+    if companions and COMPANION not in needs:
+        needs = {**needs, COMPANION: None}
+    rows = (
+        (
+            await session.execute(
+                select(RegistrationNeed).where(RegistrationNeed.registration_id == registration_id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    have = {row.kind: row for row in rows}
+    for kind, row in have.items():
+        if kind not in needs:
+            await session.delete(row)
+    for kind, words in needs.items():
+        if kind in have:
+            if words:
+                have[kind].words = words
+        else:
+            session.add(
+                RegistrationNeed(
+                    registration_id=registration_id, kind=kind, words=words, created_at=now
+                )
+            )
+    old = (
+        (
+            await session.execute(
+                select(RegistrationCompanion)
+                .where(RegistrationCompanion.registration_id == registration_id)
+                .order_by(RegistrationCompanion.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    names = list(companions)
+    for i, one in enumerate(old):
+        if i >= len(names):
+            await session.delete(one)
+        elif names[i] and one.name != names[i]:
+            one.name = names[i]
+    for name in names[len(old) :]:
+        session.add(
+            RegistrationCompanion(registration_id=registration_id, name=name, created_at=now)
+        )
+    await session.flush()
+
+
+async def companion_seats(session: AsyncSession, slug: str, session_key: str | None = None) -> int:
+    """Seats the companions of the event's registered people take (in one session, if given)."""
+    query = (
+        select(func.count())
+        .select_from(RegistrationCompanion)
+        .join(Registration, Registration.id == RegistrationCompanion.registration_id)
+        .where(Registration.event_slug == slug, Registration.status == REGISTERED)
+    )
+    if session_key is not None:
+        query = query.where(Registration.session_key == session_key)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def companion_counts(session: AsyncSession, ids: Collection[int]) -> dict[int, int]:
+    """How many companions each of these registrations brings (absent: none)."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(RegistrationCompanion.registration_id, func.count())
+        .where(RegistrationCompanion.registration_id.in_(list(ids)))
+        .group_by(RegistrationCompanion.registration_id)
+    )
+    return {reg_id: int(n) for reg_id, n in rows}
+
+
+async def forget(session: AsyncSession, ids: Collection[int]) -> None:
+    """Delete every need and companion of these registrations (erasure, retention)."""
+    if not ids:
+        return
+    await session.execute(
+        delete(RegistrationNeed).where(RegistrationNeed.registration_id.in_(list(ids)))
+    )
+    await session.execute(
+        delete(RegistrationCompanion).where(RegistrationCompanion.registration_id.in_(list(ids)))
+    )

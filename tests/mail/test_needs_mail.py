@@ -1,0 +1,142 @@
+"""Needs, companions and colleagues by e-mail, as ``python -m bot run`` runs the mailbox: Dovecot
+in, the real handler, aiosmtpd out. Two needs in a reply are repeated in the confirmation and in
+the export; a colleague with an address of their own gets a registration and a confirmation of
+their own; a second mail changes the registration (``updated``) and keeps what it does not
+withdraw; nothing is read from the quoted invitation."""
+
+from __future__ import annotations
+
+import asyncio
+from email.utils import make_msgid
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from bot.channels.mail.handling import MailHandler
+from bot.channels.mail.outbox import Outbox
+from bot.channels.mail.serve import serve
+from bot.clock import now
+from bot.registrations.export import export_csv
+from bot.registrations.identity import Identity
+from bot.services import Services
+from bot.settings import Settings
+from tests.mail.conftest import BOT_ADDRESS, SmtpServer, until
+from tests.mail.dovecot import PASSWORD, Dovecot, append
+from tests.mail.test_end_to_end import future_event
+
+# The invitation names needs too: the quote must never be read as the person's.
+QUOTE = (
+    f"Fra: Sekretariatet <{BOT_ADDRESS}>\r\nSendt: 2. april 10:12\r\nEmne: Invitation\r\n\r\n"
+    "Skriv gerne, hvis du har brug for tegnsprogstolk, teleslynge, ledsager eller særlig kost.\r\n"
+)
+
+
+JYTTE, PER = "jytte.brandt@example.dk", "per.nielsen@example.dk"
+
+
+def reply(title: str, message_id: str, text: str) -> bytes:
+    return (
+        "From: Jytte Brandt <jytte.brandt@example.dk>\r\n"
+        f"To: {BOT_ADDRESS}\r\n"
+        f"Subject: SV: Invitation: {title}\r\n"
+        f"Message-ID: {message_id}\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        f"{text}\r\n\r\nMed venlig hilsen\r\nJytte Brandt\r\n"
+        f"Handicaprådet i Jammerbugt Kommune\r\n{QUOTE}"
+    ).encode()
+
+
+def bodies(sent: SmtpServer, to: str) -> list[str]:
+    """The plain text of every message sent to ``to``, in order."""
+    found = []
+    for mail in sent.messages:
+        part = mail.message.get_body(preferencelist=("plain",))
+        if to in mail.rcpt_tos and part is not None:
+            found.append(str(part.get_content()))
+    return found
+
+
+def sent_with(sent: SmtpServer, to: str, text: str) -> bool:
+    return any(text in body for body in bodies(sent, to))
+
+
+async def test_needs_and_a_colleague_by_mail_then_a_change(
+    dovecot: Dovecot, mailbox_user: str, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    title = future_event(tmp_path / "knowledge")
+    settings = Settings(
+        knowledge_dir=tmp_path / "knowledge",
+        data_dir=tmp_path,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+        imap_host="127.0.0.1",
+        imap_port=dovecot.port,
+        imap_user=mailbox_user,
+        imap_password=SecretStr(PASSWORD),
+        imap_ssl=False,
+        imap_poll_seconds=1,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_starttls=False,
+        mail_from=BOT_ADDRESS,
+    )
+    services = await Services.start(settings)
+    handler = MailHandler(
+        services, Outbox(services.db, mail_from=BOT_ADDRESS), mail_from=BOT_ADDRESS
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(services, stop, handler))
+    first = reply(
+        title,
+        make_msgid(domain="example.dk"),
+        "Ja tak, jeg vil gerne deltage.\r\n"
+        "Jeg kører i kørestol og er vegetar. Jeg tilmelder også min kollega Per Nielsen, "
+        "per.nielsen@example.dk.",
+    )
+    try:
+        await asyncio.to_thread(append, dovecot, mailbox_user, [first])
+        await until(
+            lambda: (
+                sent_with(smtp, JYTTE, "Du er tilmeldt") and sent_with(smtp, PER, "Du er tilmeldt")
+            ),
+            within=30,
+            what="two confirmations",
+        )
+        [mine] = bodies(smtp, JYTTE)
+        assert "Du er tilmeldt" in mine
+        assert "Vi har noteret: kørestol eller rollator, kost eller madallergi." in mine
+        assert "Per Nielsen (per.nielsen@example.dk) er også tilmeldt" in mine
+        [theirs] = bodies(smtp, PER)
+        assert "Du er tilmeldt" in theirs and "Jytte Brandt har tilmeldt dig" in theirs
+        assert "Vi har noteret" not in theirs  # her needs are not his
+        assert "svar blot på denne e-mail" in theirs  # asked once, simply
+
+        registrations = services.registrations
+        [jytte] = await registrations.registrations_of(
+            Identity(email="jytte.brandt@example.dk"), now=now()
+        )
+        assert jytte.need_kinds == ("wheelchair", "diet")
+        assert jytte.organisation == "Handicaprådet i Jammerbugt Kommune"
+        listing = await registrations.event_registrations(jytte.event_slug)
+        exported = export_csv(listing, services.kb.event(jytte.event_slug)).decode("utf-8-sig")
+        assert "kørestol eller rollator, kost eller madallergi" in exported
+        assert "Per Nielsen" in exported
+
+        second = reply(
+            title,
+            make_msgid(domain="example.dk"),
+            "Hej igen\r\n\r\nMin ledsager Else Gade kommer alligevel med.",
+        )
+        await asyncio.to_thread(append, dovecot, mailbox_user, [second])
+        await until(lambda: len(bodies(smtp, JYTTE)) == 2, within=30, what="the update's reply")
+        changed = bodies(smtp, JYTTE)[1]
+        assert "Vi har opdateret din tilmelding" in changed
+        assert "kørestol eller rollator, hjælper eller ledsager, kost eller madallergi" in changed
+        assert "Pladser til hjælpere eller ledsagere: 1 (Else Gade)" in changed
+        [again] = await registrations.registrations_of(
+            Identity(email="jytte.brandt@example.dk"), now=now()
+        )
+        assert again.id == jytte.id and again.companions == ("Else Gade",)
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, timeout=30)
+        await services.close()
