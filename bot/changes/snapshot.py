@@ -1,7 +1,8 @@
 """What participants were told about an event, and how a new version of it differs.
 
 A snapshot holds only what a participant acts on: when (start, end), where (venue, address,
-online link) and the programme (time and title of each item). Descriptions, speakers' titles or
+online link), the programme (time and title of each item) and the venue's access as stated
+(step-free access, hearing loop, ...: whether a person can come at all may hang on them). Descriptions, speakers' titles or
 the wording of facts may change without anyone being told. ``describe`` turns two snapshots into
 short sentences naming exactly what changed, in the reader's language.
 """
@@ -12,7 +13,7 @@ from typing import Any
 
 from bot.clock import parse_aware
 from bot.i18n import Lang, fmt_date, fmt_time, translator
-from bot.knowledge.schema import Event
+from bot.knowledge.schema import ACCESS_LABELS, Event
 
 Snapshot = dict[str, Any]
 
@@ -31,6 +32,7 @@ def snapshot_of(event: Event) -> Snapshot:
             "online": venue.online,
             "online_details": venue.online_details,
         },
+        "access": _access(event),
         "programme": sorted(
             (
                 {
@@ -43,6 +45,15 @@ def snapshot_of(event: Event) -> Snapshot:
             key=lambda i: (i["start"], i["title"]),
         ),
     }
+
+
+def _access(event: Event) -> dict[str, bool | str]:
+    """The access fields the knowledge states (yes, no, or its words); left out: not known."""
+    access = event.venue.access if event.venue is not None else None
+    if access is None:
+        return {}
+    stated = access.model_dump(exclude_none=True)
+    return {key: stated[key] for key in ACCESS_LABELS if key in stated}
 
 
 def _when(snapshot: Snapshot, lang: Lang) -> str:
@@ -87,8 +98,38 @@ def describe(before: Snapshot, after: Snapshot, lang: Lang) -> list[str]:
                 new=_where(after, lang), old=_where(before, lang)
             )
         )
+    # A snapshot from before access was compared has no "access": not a change by itself.
+    if "access" in before:
+        lines.extend(_access_changes(before["access"], after.get("access", {}), lang))
     lines.extend(_programme_changes(before["programme"], after["programme"], lang))
     return lines
+
+
+def _access_value(value: bool | str | None, lang: Lang) -> str:
+    _ = translator(lang).gettext
+    if value is None:
+        return _("not stated")
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    return value
+
+
+def _access_changes(
+    before: dict[str, bool | str], after: dict[str, bool | str], lang: Lang
+) -> list[str]:
+    """One sentence per access field that changed, in the order the venue's fields are listed."""
+    _ = translator(lang).gettext
+    return [
+        _("{what}: now {new} (was {old}).").format(
+            what=_(label),
+            new=_access_value(after.get(key), lang),
+            old=_access_value(before.get(key), lang),
+        )
+        for key, label in ACCESS_LABELS.items()
+        if before.get(key) != after.get(key)
+    ]
 
 
 def _programme_changes(
