@@ -2,9 +2,10 @@
 
 A snapshot holds only what a participant acts on: when (start, end), where (venue, address,
 online link), the programme (time and title of each item) and the venue's access as stated
-(step-free access, hearing loop, ...: whether a person can come at all may hang on them). Descriptions, speakers' titles or
-the wording of facts may change without anyone being told. ``describe`` turns two snapshots into
-short sentences naming exactly what changed, in the reader's language.
+(step-free access, hearing loop, ...: whether a person can come at all may hang on them).
+Descriptions, speakers' titles or the wording of facts may change without anyone being told.
+``describe`` turns two snapshots into short sentences naming exactly what changed, in the
+reader's language.
 """
 
 from __future__ import annotations
