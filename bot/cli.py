@@ -54,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _keep_trained_models() -> None:
+    """Every command answers, so every command loads the trained models: from the cache folder
+    when an earlier run kept them there (seconds saved at each start)."""
+    from bot.settings import Settings
+    from bot.understanding.trained import keep_in
+
+    keep_in(Settings().cache_dir)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the chosen command; returns the exit status.
 
@@ -64,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
+        _keep_trained_models()
         result: int = args.handler(args)
     except ValidationError as exc:
         if exc.title != "Settings":

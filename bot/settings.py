@@ -45,6 +45,11 @@ class _TomlFileSource(PydanticBaseSettingsSource):
         return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
 
 
+def _user_cache() -> Path:
+    """The user's cache folder, as the XDG convention has it."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
 class Settings(BaseSettings):
     """Everything configurable about one Deltagerbot installation."""
 
@@ -56,6 +61,9 @@ class Settings(BaseSettings):
     # taught from another process); a look is a directory listing and one small query.
     knowledge_poll_seconds: float = Field(default=3.0, ge=0.5, le=3600)
     data_dir: Path = Field(default=PROJECT_ROOT / "data")
+    # Trained models kept between runs, so a start does not train again (bot/understanding/
+    # trained.py); anything in it can be deleted at any time.
+    cache_dir: Path = Field(default_factory=lambda: _user_cache() / "deltagerbot")
     database_url: str | None = None
     # PostgreSQL only: the schema the bot's tables live in (default: the user's search path).
     database_schema: str | None = None
@@ -160,6 +168,10 @@ class Settings(BaseSettings):
     # A chat that began a signup and left it is reminded once, when the deadline is this many
     # hours away or less; 0 sends no such reminder.
     unfinished_signup_reminder_hours: int = Field(default=48, ge=0)
+    # Needs booked ahead (interpreters, ``bot.arranging.lead.BOOKED_AHEAD``) must be booked
+    # this many working days before the event: one arriving later alerts staff at once, and one
+    # still not arranged when the time comes alerts them then (once each).
+    needs_lead_working_days: int = Field(default=10, ge=0)
 
     # Limits (issue 11): a chat can type anyone's address, so what a chat makes the bot send to
     # one address is limited, per hour and per 24 hours: codes that prove the address, and

@@ -8,8 +8,8 @@ database, and sends nothing. With ``--json`` it prints one object per file: ``fi
 an update (``result`` "updated": a second mail from someone signed up) the registration as it
 stands afterwards: ``needs`` (kinds), ``companions`` (seats), ``companion_names``,
 ``organisation``, and ``others`` (``{name, email}`` of the people it also signed up). A file that
-cannot be read gets an object with ``action`` "ignore" and the error as ``reason``; it never
-stops the run.
+cannot be read or handled gets an object with ``action`` "ignore" and why as ``reason``; it
+never stops the run.
 """
 
 from __future__ import annotations
@@ -17,10 +17,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -55,27 +58,33 @@ async def _preview(files: list[Path], now_text: str | None) -> list[dict[str, An
                     handled = await handler.handle(path.read_bytes(), now=now)
                     results.append({"file": str(path), **handled.as_dict()})
                 except OSError as exc:
-                    results.append(
-                        {
-                            "file": str(path),
-                            "action": "ignore",
-                            "result": "ignored",
-                            "reason": f"cannot read the file: {exc.strerror}",
-                            "event": None,
-                            "name": None,
-                            "email": None,
-                            "escalate": False,
-                            "reply": None,
-                            "needs": [],
-                            "companions": 0,
-                            "companion_names": [],
-                            "others": [],
-                            "organisation": None,
-                        }
-                    )
+                    results.append(_not_handled(path, f"cannot read the file: {exc.strerror}"))
+                except Exception as exc:  # one message must never stop the run
+                    log.exception("Mail preview: %s could not be handled", path.name)
+                    results.append(_not_handled(path, f"failed: {type(exc).__name__}"))
         finally:
             await services.close()
     return results
+
+
+def _not_handled(path: Path, reason: str) -> dict[str, Any]:
+    """The line for a file the bot could not handle: ignored, with why."""
+    return {
+        "file": str(path),
+        "action": "ignore",
+        "result": "ignored",
+        "reason": reason,
+        "event": None,
+        "name": None,
+        "email": None,
+        "escalate": False,
+        "reply": None,
+        "needs": [],
+        "companions": 0,
+        "companion_names": [],
+        "others": [],
+        "organisation": None,
+    }
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,7 +2,8 @@
 
 A linear support vector machine over character n-grams (robust to typos, inflections and missing
 æøå) and word n-grams (word order: "hvad sker der efter" against "hvad sker der før"), trained on
-the labelled corpus when first needed (about a second). Training is deterministic: the same corpus
+the labelled corpus when first needed (seconds; the model is then kept on disk, see
+``trained.py``). Training is deterministic: the same corpus
 gives the same model, so an answer never changes between two runs of the same code. Its decision
 values are turned into probabilities by a softmax with a temperature chosen on held-out writers
 (see ``bench/understanding_eval.py``); the thresholds that turn them into "answer" or "hand over"
@@ -17,13 +18,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from bot.understanding.corpus import Example, load_corpus
+from bot.understanding import normalise, trained
+from bot.understanding.corpus import Example, corpus_files, load_corpus
 from bot.understanding.normalise import for_classifier
 
 # The softmax temperature over the machine's decision values (see the module docstring).
@@ -96,6 +100,15 @@ class KindClassifier:
         self.telling: frozenset[str] = _telling_words(single)
         self._lock = threading.Lock()  # scikit-learn estimators are not documented thread-safe
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def guess(self, text: str) -> Guess:
         return self.guess_many([text])[0]
 
@@ -131,5 +144,16 @@ def _telling_words(examples: Sequence[Example], least: int = 5) -> frozenset[str
 
 @cache
 def default_classifier() -> KindClassifier:
-    """The classifier trained on the package's corpus, built once per process."""
-    return KindClassifier(load_corpus())
+    """The classifier trained on the package's corpus, built once per process, and kept on disk
+    between processes where ``trained.keep_in`` says (training takes seconds). The key is made
+    from the corpus files as they are, so a kept model is found without parsing them."""
+    key = trained.digest(
+        [
+            Path(__file__).read_bytes(),
+            Path(normalise.__file__).read_bytes(),
+            *(path.read_bytes() for path in corpus_files()),
+        ]
+    )
+    return trained.load_or_train(
+        "kinds", key, lambda: KindClassifier(load_corpus()), KindClassifier
+    )

@@ -34,9 +34,14 @@ class CorpusError(ValueError):
     """A corpus file that cannot be used, with the file and entry named."""
 
 
+def corpus_files() -> list[Path]:
+    """The package's corpus files, in the order they are read."""
+    return sorted(CORPUS_DIR.glob("*.yaml"))
+
+
 def load_corpus(paths: Iterable[Path] | None = None) -> list[Example]:
     """Every example of the given files (default: the package's corpus), checked."""
-    files = sorted(paths) if paths is not None else sorted(CORPUS_DIR.glob("*.yaml"))
+    files = sorted(paths) if paths is not None else corpus_files()
     examples: list[Example] = []
     for path in files:
         entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or []
