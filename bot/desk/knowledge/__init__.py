@@ -2,7 +2,10 @@
 try a question, publish.
 
 - ``pages``: the addresses and what their forms do.
-- ``form``: the form's fields and how they map to the fields of a knowledge file, both ways.
+- ``fields``: which fields of a knowledge file the form shows, in which sections.
+- ``values``: a field's value as the form shows it, and as the file gets it back.
+- ``edits``: a posted form as edits of the document, only where something was changed.
+- ``shown``: the form as the page shows it, with the draft's source lines and doubts.
 - ``readable``: an event as a page a person reads.
 - ``drafts``: drafts in progress, kept until they are published.
 - ``publishing``: a draft checked as ``knowledge check`` does, and published.

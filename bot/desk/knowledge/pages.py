@@ -38,9 +38,10 @@ from bot.changes import ChangeError
 from bot.desk.kit import Desk
 from bot.desk.knowledge import texts
 from bot.desk.knowledge.drafts import Draft, Drafts
-from bot.desk.knowledge.form import NoteReader, apply, edits, shown
+from bot.desk.knowledge.edits import apply, edits
 from bot.desk.knowledge.publishing import Checked, check, publish_draft
 from bot.desk.knowledge.readable import readable
+from bot.desk.knowledge.shown import NoteReader, shown
 from bot.i18n import Lang, fmt_date, guess_language, translator
 from bot.knowledge import Event, KnowledgeError
 from bot.knowledge.document import EditError, FieldPath, KnowledgeDocument

@@ -21,7 +21,8 @@ from bot.changes.watch import KnowledgeWatch
 from bot.desk.kit import Desk
 from bot.desk.knowledge import texts
 from bot.desk.knowledge.drafts import Draft
-from bot.desk.knowledge.form import field_names, id_of, place_of
+from bot.desk.knowledge.fields import id_of
+from bot.desk.knowledge.shown import field_names, place_of
 from bot.i18n import Lang, translator
 from bot.knowledge import KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from bot.knowledge.document import KnowledgeDocument

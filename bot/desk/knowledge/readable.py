@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.desk.knowledge.form import ITEM_KINDS
+from bot.desk.knowledge.fields import ITEM_KINDS
 from bot.i18n import N_, Lang, fmt_date, fmt_time, join_names, translator
 from bot.knowledge.schema import (
     ACCESS_LABELS,
