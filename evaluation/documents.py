@@ -4,7 +4,8 @@ Used by ``evaluation/drafting.py`` and the drafting tests: the same text drafted
 and .pdf must give the same facts. Word gets one paragraph per line (``**bold**`` as bold runs,
 tabs kept, optionally the programme's "time<tab>text" lines as a real table); the PDF is set in
 Bitstream Vera (shipped with reportlab, so æøå and dashes print) on A4 with the long lines
-wrapped at the margin, and tab-separated lines in two columns.
+wrapped at the margin (runs of spaces kept, as a printout keeps them), and tab-separated lines in
+two columns.
 """
 
 from __future__ import annotations
@@ -101,9 +102,34 @@ def write_pdf(text: str, path: Path, password: str | None = None) -> Path:
             newline()
             continue
         indent = margin + (size * 0.6 * (len(line) - len(line.lstrip())))
-        for part in simpleSplit(line.strip(), font, size, width - indent - margin):
+        for part in _wrapped(line.strip(), font, size, width - indent - margin):
             page.setFont(font, size)
             page.drawString(indent, y, part)
             newline()
     page.save()
     return path
+
+
+def _wrapped(line: str, font: str, size: float, room: float) -> list[str]:
+    """The line broken into parts that fit the room, each a whole word where it can be, and
+    runs of spaces kept inside a part: a programme set in columns with spaces ("kl. 11    Min
+    vej ...") prints its gap as a word processor's printout would (reportlab's simpleSplit would
+    close it up to one space)."""
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    parts: list[str] = []
+    current = ""
+    for word in re.findall(r"\S+\s*", line):
+        if current and stringWidth(current + word.rstrip(), font, size) > room:
+            parts.append(current.rstrip())
+            current = ""
+        if not current and stringWidth(word.rstrip(), font, size) > room:
+            pieces = simpleSplit(word.rstrip(), font, size, room)  # a word longer than a line
+            parts.extend(pieces[:-1])
+            current = pieces[-1] + word[len(word.rstrip()) :]
+            continue
+        current += word
+    if current.strip():
+        parts.append(current.rstrip())
+    return parts

@@ -15,6 +15,7 @@ the command (an encrypted or scanned PDF, an empty or too large file, an unknown
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -153,8 +154,15 @@ def _numbered(texts: list[str], page: int | None = None, first: int = 1) -> list
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
+# Typographic ligatures (a PDF's "ﬁ", a pasted "ﬂ") as their letters, so "ﬁnd" reads as "find".
+_LIGATURES = str.maketrans(
+    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+)
+
+
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text.replace("\xa0", " ").replace("\r", ""))
+    text = text.translate(_LIGATURES)
     return _CONTROL_RE.sub("", text).rstrip()
 
 
@@ -338,11 +346,12 @@ def _pdf_lines(data: bytes, name: str) -> list[Line]:
     images = 0
     column: float | None = None  # where the last line's last column began, if it has columns
     margins: list[float] = []  # the right margin of the pages before
+    ends: list[float] = []  # the furthest line ends of the pages before
     try:
         with pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 images += len(page.images)
-                lines, first_x, last_column = _page_lines(page, margins)
+                lines, first_x, last_column = _page_lines(page, margins, ends)
                 if (
                     lines
                     and texts
@@ -387,7 +396,7 @@ def _cid(match: re.Match[str]) -> str:
 
 
 def _page_lines(
-    page: Any, margins: list[float]
+    page: Any, margins: list[float], ends: list[float]
 ) -> tuple[list[tuple[str, bool]], float | None, float | None]:
     """A page's lines in reading order: words on one baseline, wide gaps as tabs, and the lines
     of a paragraph that wrap at the right margin joined, each indented as far as it stands in
@@ -402,11 +411,17 @@ def _page_lines(
             rows[-1].append(word)
         else:
             rows.append([word])
-    # text, x0, x1, top of its last physical line, height, top of its first physical line
-    lines: list[tuple[str, float, float, float, float, float]] = []
-    cell_x: list[float] = []  # where each line's last cell begins
     for row in rows:
         row.sort(key=lambda w: float(w["x0"]))
+    space = _space(rows)
+    # text, x0, x1, top of its last physical line, height, top of its first physical line
+    lines: list[tuple[str, float, float, float, float, float]] = []
+    first_words: list[float] = []  # the width of each line's first word
+    cell_x: list[float] = []  # where each line's last cell begins
+    for row in rows:
+        gaps = [float(b["x0"]) - float(a["x1"]) for a, b in itertools.pairwise(row)]
+        # a justified line stretches all its spaces alike: a column's gap is wide against them
+        usual = max(space, sorted(gaps)[len(gaps) // 2]) if len(gaps) >= 3 else space
         parts: list[str] = []
         previous: dict[str, Any] | None = None
         last_cell = float(row[0]["x0"])
@@ -414,7 +429,9 @@ def _page_lines(
             if previous is not None:
                 gap = float(word["x0"]) - float(previous["x1"])
                 size = float(word["bottom"]) - float(word["top"])
-                if gap > 2.2 * size:
+                # as wide as three spaces or more (a text file's columns, "kl. 11    Min vej"),
+                # or a gap no word space makes
+                if gap > 2.2 * size or (gap > 0.8 * size and gap > 2.5 * usual):
                     parts.append("\t")
                     last_cell = float(word["x0"])
                 else:
@@ -429,6 +446,7 @@ def _page_lines(
             float(row[0]["bottom"]) - float(row[0]["top"]),
             float(row[0]["top"]),
         )
+        first_word = float(row[0]["x1"]) - float(row[0]["x0"])
         if lines and "\t" in lines[-1][0] and "\t" not in line[0]:
             p_text, p_x0, _p_x1, p_top, p_height, p_first = lines[-1]
             if (
@@ -440,6 +458,7 @@ def _page_lines(
                 lines[-1] = (p_text + " " + line[0], p_x0, line[2], line[3], p_height, p_first)
                 continue
         lines.append(line)
+        first_words.append(first_word)
         cell_x.append(last_cell)
     # the right margin is the furthest any page's lines reach: a page of a few short lines (a
     # signature run on to the last page) has no line that runs to the margin
@@ -447,19 +466,36 @@ def _page_lines(
     margins.append(right)
     left = min(line[1] for line in lines)
     width = max(right - left, 1.0)
+    # Where the text's full lines end, for telling whether a word would have fitted: the
+    # furthest point that three line ends so far come close to, so that a line or two running
+    # a little past the others (a glyph the font lacks, an overlong word) do not move it.
+    ends[:] = sorted(ends + [x1 for text, _x0, x1, *_rest in lines if "\t" not in text])
+    near = 0.005 * width
+    full_at = next(
+        (v for i, v in reversed(list(enumerate(ends))) if i >= 2 and ends[i - 2] >= v - near),
+        right,
+    )
+    full_at = full_at if full_at >= right - 0.03 * width else right
     from bot.knowledge.drafting.unwrap import starts_something
 
     joined: list[tuple[str, bool]] = []
     previous_line: tuple[str, float, float, float, float, float] | None = None
-    for line in lines:
+    for line, first_word in zip(lines, first_words, strict=True):
         text, x0, x1, _last_top, height, top = line
         at_margin = x1 >= right - 0.12 * width and "\t" not in text
         if previous_line is not None and joined:
             p_text, p_x0, p_x1, p_top, p_height, _p_first = previous_line
+            # The line above ended where it did because this line's first word would not fit
+            # after it (or a word was broken there with a hyphen): so it was wrapped. A line
+            # that ends near the margin but had room for that word was ended by its writer
+            # ("Tilmelding via linket: https://..." / "Husk at oplyse ...").
+            broken = bool(re.search(r"[a-zæøå]-$", p_text) and text.lstrip()[:1].islower())
+            full = p_x1 >= left + 0.5 * width and (broken or p_x1 + space + first_word > full_at)
+            joined[-1] = (joined[-1][0], joined[-1][1] and full)
             wrapped = (
-                p_x1 >= right - 0.12 * width  # the line above ran to the margin
-                and "\t" not in p_text
-                and "\t" not in text
+                full
+                and "\t" not in text  # a row in columns whose last column ran on to the
+                and ("\t" not in p_text or p_x1 >= right - 0.12 * width)  # margin under it
                 and abs(x0 - p_x0) < 0.05 * width  # and this one starts where it started
                 and top - p_top < 1.9 * max(p_height, height)  # no paragraph gap between
                 and (
@@ -480,3 +516,11 @@ def _page_lines(
         previous_line = line
     last_column = cell_x[-1] if "\t" in lines[-1][0] else None
     return joined, lines[0][1], last_column
+
+
+def _space(rows: list[list[dict[str, Any]]]) -> float:
+    """The page's usual space between words: the middle of all its gaps."""
+    gaps = sorted(
+        float(b["x0"]) - float(a["x1"]) for row in rows for a, b in itertools.pairwise(row)
+    )
+    return gaps[len(gaps) // 2] if gaps else 0.0

@@ -1,0 +1,119 @@
+"""The same invitation read from text, Word and PDF gives the drafting the same lines: a
+programme set in columns with spaces keeps its columns in a PDF, a line that ends near the margin
+by its writer's choice is not run on into the next, a line wrapped before a word too long for
+what was left of it is joined again, and ligatures are letters. Each invitation here is our own;
+the Word and PDF files are made from its text in the test."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.drafting import read_path
+from bot.knowledge.drafting.text import entries
+from tests.knowledge.test_drafting_layouts import FORMATS, drafted
+
+# Times and titles in columns set with spaces, as an e-mail or a text file lays them out; one
+# title long enough to wrap at a PDF's margin.
+COLUMNS = """Temadag om hjælpemidler i hverdagen
+
+Tirsdag den 8. september 2026 kl. 9.30-14.00
+Sted: Borgerhuset, Søndergade 12, 7400 Herning
+
+Program
+
+9.30     Kaffe og morgenbrød
+10.00    Velkomst v/ Hanne Lykke, formand for Handicaprådet
+10.15    Hvad siger loven om hjælpemidler, og hvordan søger man dem hos kommunen i praksis? v/ Jonas Brix, socialrådgiver
+11.30    Frokost
+12.15    kommunens hjælpemiddeldepot fortæller om ventetider og reparationer
+13.45    Tak for i dag
+"""  # noqa: E501
+
+
+def _plain_lines(path: Path) -> list[str]:
+    return [" ".join(e.text.split()) for e in entries(list(read_path(path).lines)) if e.text]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_programme_in_columns_of_spaces_keeps_its_items(fmt: str, tmp_path: Path) -> None:
+    draft, _ = drafted(COLUMNS, fmt, tmp_path)
+    items = {i.start.value: i.title.value for i in draft.programme}
+    assert sorted(items) == [
+        time(9, 30),
+        time(10, 0),
+        time(10, 15),
+        time(11, 30),
+        time(12, 15),
+        time(13, 45),
+    ]
+    # the item starting in lower case is not run on into the one above it
+    assert items[time(11, 30)] == "Frokost"
+    assert items[time(12, 15)].startswith("kommunens hjælpemiddeldepot")
+    assert items[time(10, 15)].startswith("Hvad siger loven")
+
+
+def test_a_pdf_reads_a_gap_of_spaces_as_a_column(tmp_path: Path) -> None:
+    from evaluation.documents import write_pdf
+
+    lines = [line.text for line in read_path(write_pdf(COLUMNS, tmp_path / "a.pdf")).lines]
+    assert "11.30\tFrokost" in lines
+    assert any(text.startswith("10.15\tHvad siger loven") for text in lines)
+    # a single space between words is no column
+    assert "Sted: Borgerhuset, Søndergade 12, 7400 Herning" in lines
+
+
+# A line that its writer ended near the margin (a link), followed by a sentence of its own; and
+# a sentence wrapped early before an address too long for what was left of the line.
+ENDED = """Fyraftensmøde om tilgængelighed
+
+Handicaprådet inviterer til et fyraftensmøde om tilgængelighed i byens rum, i butikkerne og på kommunens hjemmesider. Vi hører om de nye regler for offentlige bygninger, og to borgere fortæller om deres hverdag med kørestol og førerhund. Bagefter er der tid til spørgsmål og en sandwich.
+
+Tilmelding senest den 1. maj 2026 via linket: https://tilmelding.example.dk/fyraften-2026
+Husk at oplyse behov for tolk eller ledsager, når du tilmelder dig.
+
+Har du oplevet en trappe uden rampe? Send os et billede af den på barrierer-og-forhindringer@handicapraad.example.dk senest den 20. april.
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_lines_ended_by_the_writer_stay_apart_and_wrapped_ones_join(
+    fmt: str, tmp_path: Path
+) -> None:
+    from evaluation.documents import write_docx, write_pdf
+
+    path = tmp_path / f"invitation.{fmt}"
+    if fmt == "docx":
+        write_docx(ENDED, path)
+    elif fmt == "pdf":
+        write_pdf(ENDED, path)
+    else:
+        path.write_text(ENDED, encoding="utf-8")
+    lines = _plain_lines(path)
+    assert "Husk at oplyse behov for tolk eller ledsager, når du tilmelder dig." in lines
+    assert any(t.startswith("Tilmelding senest") and t.endswith("fyraften-2026") for t in lines), (
+        lines
+    )
+    assert any(
+        t.startswith("Har du oplevet") and t.endswith("senest den 20. april.") for t in lines
+    ), lines
+
+
+def test_the_pdf_line_before_an_overlong_word_is_wrapped(tmp_path: Path) -> None:
+    from evaluation.documents import write_pdf
+
+    pdf = read_path(write_pdf(ENDED, tmp_path / "a.pdf"))
+    texts = [line.text for line in pdf.lines if line.text]
+    # the address that did not fit after "på" is joined to the sentence it ends
+    assert any(t.startswith("Har du") and t.endswith("20. april.") for t in texts), texts
+    assert any(t.startswith("Husk at oplyse") for t in texts), texts
+    tilmelding = next(line for line in pdf.lines if line.text.startswith("Tilmelding"))
+    assert not tilmelding.at_margin  # the next line's first word would have fitted after it
+
+
+def test_ligatures_are_read_as_letters(tmp_path: Path) -> None:
+    path = tmp_path / "invitation.txt"
+    path.write_text("Oﬀentlig ﬁnansiering og ﬂeksible løsninger\n", encoding="utf-8")
+    assert read_path(path).lines[0].text == "Offentlig finansiering og fleksible løsninger"
