@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.answering import Answerer
+from bot.arranging.alerts import NeedsAlerts
 from bot.cases import CaseService, Learned, StaffMember
 from bot.cases.staff import StaffDesk, StaffPolicy
 from bot.changes import ChangeService
@@ -67,6 +68,7 @@ class Services:
         await db.migrate()
         delivery = Delivery()
         registrations = RegistrationService(db, lambda slug: services.kb.event(slug), delivery)
+        registrations.needs_watch = NeedsAlerts(settings, delivery).arrived
         cases = CaseService(db, delivery, quiet=timedelta(minutes=settings.case_quiet_minutes))
         services = cls(
             settings=settings,

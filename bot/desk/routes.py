@@ -17,7 +17,18 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.desk import cases, checkin, events, home, knowledge, participants, questions, signin
+from bot.desk import (
+    cases,
+    checkin,
+    evaluation,
+    events,
+    home,
+    knowledge,
+    needs,
+    participants,
+    questions,
+    signin,
+)
 from bot.desk.kit import MENU, START, STATIC, TEMPLATES, Desk
 from bot.staff import Account
 
@@ -29,6 +40,8 @@ FEATURES: tuple[ModuleType, ...] = (
     events,
     participants,
     checkin,
+    evaluation,
+    needs,
     cases,
     questions,
     knowledge,

@@ -108,6 +108,9 @@ class _Change:
 
 
 AlsoInTransaction = Callable[[AsyncSession, Result], Awaitable[None]]
+# Told, in the transaction that kept them, that a registration's needs were set (a signup or a
+# change on any channel): staff are alerted about late needs (``bot.arranging.alerts``).
+NeedsWatch = Callable[[AsyncSession, Event, int, datetime], Awaitable[None]]
 AlsoAfterMoveUp = Callable[[AsyncSession, MoveUp], Awaitable[None]]
 
 
@@ -142,6 +145,8 @@ class RegistrationService:
         self._events = events
         # How the promoted are told; None (a tool or a test) tells nobody.
         self.delivery = delivery
+        # Who is told of needs kept (``Services.start`` sets it); None: nobody.
+        self.needs_watch: NeedsWatch | None = None
 
     # ----------------------------------------------------------------- public operations
 
@@ -649,6 +654,8 @@ class RegistrationService:
         await session.flush()
         await keep(session, registration.id, form.need_kinds, form.companions, change.now)
         self._audit(change, registration, "signed_up", None)
+        if self.needs_watch is not None and form.need_kinds:
+            await self.needs_watch(session, event, registration.id, change.now)
         outcome = Outcome.REGISTERED if seat else Outcome.WAITLISTED
         # A new participant has exactly the identities just given; no need to look them up.
         known = (who.chat,) if new else None
@@ -688,6 +695,8 @@ class RegistrationService:
         active.updated_at = change.now
         await session.flush()
         self._audit(change, active, "needs_changed", active.status)
+        if self.needs_watch is not None:
+            await self.needs_watch(session, event, active.id, change.now)
         if len(companions) < len(kept.companions) and active.status == REGISTERED:
             await self._promote(change, event)
         return await self._result(change, Outcome.UPDATED, event.id, active)

@@ -6,7 +6,9 @@ have not started and queues, through the channels' couriers:
 
 - the reminders due to everyone registered (``participants``);
 - the reminder to chats that left a signup unfinished (``unfinished``);
-- the note to staff once the deadline has passed (``deadline``).
+- the note to staff once the deadline has passed (``deadline``);
+- the alert to staff about interpreters still not arranged once their lead time has begun
+  (``bot.arranging.alerts``).
 
 Nothing is kept in memory between looks: what was sent is in ``reminder_notices``, committed
 with the message, so a restart (or a second process) picks up exactly what is left, and a moment
@@ -22,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.arranging.alerts import alert_due
 from bot.clock import localize
 from bot.clock import now as clock_now
 from bot.reminders.deadline import note_deadline
@@ -41,10 +44,11 @@ class Report:
     reminders: int = 0
     unfinished: int = 0
     deadline_notes: int = 0
+    needs_alerts: int = 0
 
     @property
     def total(self) -> int:
-        return self.reminders + self.unfinished + self.deadline_notes
+        return self.reminders + self.unfinished + self.deadline_notes + self.needs_alerts
 
 
 class ReminderJob:
@@ -88,6 +92,9 @@ class ReminderJob:
                 report.reminders += await remind_registered(self.services, event, now)
                 report.unfinished += await remind_unfinished(self.services, event, now)
                 report.deadline_notes += await note_deadline(self.services, event, now)
+                report.needs_alerts += await alert_due(
+                    self.services.db, self.services.settings, self.services.delivery, event, now
+                )
             except Exception:  # one event's trouble (or the database's) does not stop the rest
                 log.exception("reminders for %s failed; trying again at the next look", event.id)
         return report

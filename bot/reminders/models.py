@@ -5,7 +5,9 @@ under a unique ``key`` that names the notice:
 
 - ``reminder:<registration id>:<which>``: a reminder to a participant (``before``, ``day``);
 - ``unfinished:<channel>:<chat id>:<event>``: a chat that left a signup unfinished;
-- ``deadline:<event>``: the note to staff that signup has closed.
+- ``deadline:<event>``: the note to staff that signup has closed;
+- ``needs:<registration id>:<kind>``: the alert to staff that a need booked ahead (an
+  interpreter) is late or not yet arranged (``bot.arranging.alerts``).
 
 So a notice is queued exactly when its row is committed: a restart, a second look in the same
 minute or a second bot process finds the key and leaves it, and a failed transaction leaves
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.storage.base import Base
 from bot.storage.safetext import SafeString
 
-REMINDER, UNFINISHED, DEADLINE = "reminder", "unfinished", "deadline"
+REMINDER, UNFINISHED, DEADLINE, NEEDS = "reminder", "unfinished", "deadline", "needs"
 
 
 class SentNotice(Base):
@@ -33,7 +35,7 @@ class SentNotice(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(SafeString(255), unique=True)
-    kind: Mapped[str] = mapped_column(SafeString(16))  # reminder | unfinished | deadline
+    kind: Mapped[str] = mapped_column(SafeString(16))  # reminder | unfinished | deadline | needs
     event_slug: Mapped[str] = mapped_column(SafeString(100), index=True)
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="CASCADE"), index=True

@@ -83,6 +83,11 @@ Action = Literal[
     # (``registration:<number>``).
     "checked_in",
     "certificate_made",
+    # A need marked arranged or not (``registration:<number>``; which need is kept on the need
+    # only), and an event's needs downloaded for the venue (``event:<id>``).
+    "need_arranged",
+    "need_unarranged",
+    "needs_exported",
 ]
 
 

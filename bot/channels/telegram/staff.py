@@ -43,6 +43,8 @@ from telegram.constants import ChatMemberStatus, ChatType, MessageLimit, ParseMo
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.arranging.summary import needs_summary
+from bot.arranging.texts import summary_text
 from bot.cases import CaseEntry, CaseError, CaseInfo, StaffMember, texts
 from bot.channels.telegram import staff_changes
 from bot.channels.telegram.common import (
@@ -77,6 +79,7 @@ MEMBER_STATUSES: Final = frozenset(
 STAFF_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("sager", "cases", "Open cases"),
     ("deltagere", "participants", "Participant list (CSV)"),
+    ("behov", "needs", "Needs per event, arranged or not"),
     ("status", "status", "How the bot is doing"),
     ("besked", "broadcast", "Message to everyone registered"),
     ("aendringer", "changes", "Changed events waiting for an answer"),
@@ -351,6 +354,25 @@ async def send_participants(update: Update, context: Context, lang: Lang) -> Non
     )
 
 
+async def show_needs(update: Update, context: Context, lang: Lang) -> None:
+    """/behov SLUG: who needs what for the event, arranged or not (``bot.arranging``)."""
+    chat = update.effective_chat
+    assert chat is not None
+    svc = services(context)
+    _ = translator(lang).gettext
+    slug = context.args[0] if context.args else None
+    event = svc.kb.event(slug) if slug else None
+    if event is None:
+        usage = _(
+            "Write /needs followed by the event's short name, for example:\n/needs {example}"
+        ).format(example=next(iter(svc.kb.events), "temadag"))
+        lead = _("I do not know the event {slug}.").format(slug=slug) + "\n\n" if slug else ""
+        await reply(context, chat.id, lead + usage + "\n\n" + events_list(svc, lang))
+        return
+    summary = await needs_summary(svc.db, event.id)
+    await reply(context, chat.id, summary_text(event, summary, lang))
+
+
 def safe_name(slug: str) -> str:
     """The slug as a file name: letters, digits and dashes."""
     return re.sub(r"[^a-z0-9-]+", "-", slug.casefold()).strip("-")[:60] or "arrangement"
@@ -478,14 +500,19 @@ async def staff_help(update: Update, context: Context, lang: Lang) -> None:
 
 def help_text(lang: Lang) -> str:
     _ = translator(lang).gettext
-    return _(
-        "For the secretariat:\n"
-        "/cases – the open cases\n"
-        "/participants EVENT – the participant list as a file for Excel\n"
-        "/status – how the bot is doing\n"
-        "/broadcast EVENT text – a message to everyone registered\n"
-        "/changes – changed events: tell the registered or not\n"
-        "To answer a participant, reply to the case's message."
+    needs = _("/needs EVENT – who needs what, arranged or not")
+    return (
+        _(
+            "For the secretariat:\n"
+            "/cases – the open cases\n"
+            "/participants EVENT – the participant list as a file for Excel\n"
+            "/status – how the bot is doing\n"
+            "/broadcast EVENT text – a message to everyone registered\n"
+            "/changes – changed events: tell the registered or not\n"
+            "To answer a participant, reply to the case's message."
+        )
+        + "\n"
+        + needs
     )
 
 
@@ -499,6 +526,7 @@ def staff_menu(lang: Lang) -> list[BotCommand]:
     descriptions = {
         "Open cases": _("Open cases"),
         "Participant list (CSV)": _("Participant list (CSV)"),
+        "Needs per event, arranged or not": _("Needs per event, arranged or not"),
         "How the bot is doing": _("How the bot is doing"),
         "Message to everyone registered": _("Message to everyone registered"),
         "Changed events waiting for an answer": _("Changed events waiting for an answer"),
@@ -530,6 +558,7 @@ def register(app: Application, staff_chat_id: int | None) -> None:  # type: igno
     for names, what, handler in (
         (["sager", "cases"], "cases", show_cases),
         (["deltagere", "participants"], "participants", send_participants),
+        (["behov", "needs"], "needs", show_needs),
         (["status"], "status", show_status),
         (["besked", "broadcast"], "broadcast", send_broadcast),
         (["aendringer", "changes"], "changes", staff_changes.list_changes),

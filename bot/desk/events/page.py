@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.arranging.alerts import NEEDS_PAGE
 from bot.clock import TZ
 from bot.desk.events import texts
 from bot.desk.kit import START, Desk
@@ -63,6 +64,8 @@ class EventRow:
     deadline: str
     open_cases: int
     needs: int
+    # The event's needs page (``bot.desk.needs``).
+    needs_href: str
 
 
 def event_row(
@@ -93,6 +96,7 @@ def event_row(
         deadline=deadline,
         open_cases=open_cases,
         needs=counts.with_needs if counts else 0,
+        needs_href=NEEDS_PAGE.format(slug=event.id),
     )
 
 

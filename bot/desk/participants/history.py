@@ -75,6 +75,10 @@ def _what(record: AuditRecord, lang: Lang) -> str:
         return _("Name and address deleted after the event")
     if action == "needs_changed":
         return _("Needs or companions changed")
+    if action == "need_arranged":
+        return _("A need marked as arranged")
+    if action == "need_unarranged":
+        return _("A need no longer marked as arranged")
     return action
 
 

@@ -16,6 +16,8 @@ from bot.desk.checkin import texts as checkin_texts
 from bot.desk.checkin.address import checkin_path
 from bot.desk.events import EVENTS
 from bot.desk.kit import Desk
+from bot.desk.needs import texts as needs_texts
+from bot.desk.needs.address import needs_paths
 from bot.desk.participants import texts
 from bot.desk.participants.event import Paths, event_of, paths_of
 from bot.desk.participants.history import HistoryLine, history
@@ -180,6 +182,8 @@ class ParticipantsPage:
             paths=paths,
             checkin=checkin_path(event.id),
             checkin_label=checkin_texts.page_texts(lang)["heading"],
+            needs=needs_paths(event.id).page,
+            needs_label=needs_texts.page_texts(lang)["link"],
             events=EVENTS,
             ended=now.astimezone(UTC) >= event.end.astimezone(UTC),
         )
