@@ -110,7 +110,7 @@ async def running_bot(env: dict[str, str], *args: str) -> AsyncIterator[asyncio.
             await bot.wait()
 
 
-async def read_until(stream: asyncio.StreamReader | None, text: str, seconds: float = 20) -> str:
+async def read_until(stream: asyncio.StreamReader | None, text: str, seconds: float = 60) -> str:
     """What a process printed on ``stream``, up to and including the line that holds ``text``."""
     assert stream is not None
     seen = ""
