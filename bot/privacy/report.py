@@ -17,7 +17,7 @@ from bot.channels.registry import label as channel_label
 from bot.i18n import Lang, fmt_date, fmt_datetime, translator
 from bot.privacy.collect import PersonData
 from bot.registrations.identity import EMAIL
-from bot.registrations.needs import noted_text
+from bot.registrations.needs import need_label, noted_text
 
 EventTitle = Callable[[str], str | None]
 SNIPPET_CHARS = 200
@@ -108,6 +108,15 @@ def _registrations(data: PersonData, lang: Lang, title: EventTitle) -> str:
         noted = noted_text(kinds, companions, lang)
         if noted:
             lines.append("  " + noted.replace("\n", "\n  "))
+        arranged = [
+            _("{need} ({when})").format(
+                need=need_label(n["kind"], lang), when=_when(n["arranged_at"], lang)
+            )
+            for n in data.rows.get("registration_needs", ())
+            if n["registration_id"] == reg["id"] and n.get("arranged_at")
+        ]
+        if arranged:
+            lines.append("  " + _("Arranged for you: {needs}.").format(needs=", ".join(arranged)))
     return "\n".join(lines)
 
 
@@ -205,6 +214,13 @@ def _other(data: PersonData, lang: Lang, title: EventTitle) -> str:
         "registration_companions",
     }
     counts = {name: len(rows) for name, rows in data.rows.items() if rows and name not in shown}
+    # The notes to staff that a need of the person's was to be booked (``bot.arranging``).
+    alerts = sum(1 for n in data.rows.get("reminder_notices", ()) if n.get("kind") == "needs")
+    if alerts:
+        counts["needs_alerts"] = alerts
+        counts["reminder_notices"] -= alerts
+        if not counts["reminder_notices"]:
+            del counts["reminder_notices"]
     if not counts:
         return ""
     names = {
@@ -212,6 +228,7 @@ def _other(data: PersonData, lang: Lang, title: EventTitle) -> str:
         "mail_undeliverable": _("that mail to your address came back"),
         "privacy_erasure_requests": _("a question whether to delete your data"),
         "reminder_notices": _("reminders sent to you"),
+        "needs_alerts": _("notes to the secretariat that your interpreter was to be booked"),
         "limited_actions": _("codes, confirmations and signups, counted for a day"),
         "registration_checkins": _("your check-in codes, and when you were checked in"),
     }
