@@ -38,8 +38,8 @@ from bot.answering.analysis import analyse
 from bot.answering.lexicon import CUES
 from bot.channels.mail.reading import ReadMail
 from bot.i18n import Lang
-from bot.registrations.needs import read_needs
-from bot.understanding.text import clean, tokens
+from bot.understanding.need_statements import need_clauses
+from bot.understanding.text import clean, skeleton, tokens
 
 Action = Literal["signup", "cancel", "decline", "question", "ignore"]
 
@@ -63,6 +63,9 @@ class Classification:
     # The reply only states needs or companions ("min ledsager kommer alligevel ikke med"):
     # a change for someone signed up, and for anyone else a message for a person to read.
     needs_only: bool = False
+    # The writer states (or withdraws) needs of their own: only someone who comes does that, so
+    # for someone signed up the reply changes their registration, whatever else it says.
+    states_needs: bool = False
 
 
 # -- the signature ----------------------------------------------------------------------------
@@ -424,7 +427,7 @@ def classify(
     asked = _ENTRY_SIGNUP_RE.sub(_signup_sentence(lang), message)
     # What a person needs ("Jeg kører i kørestol, så jeg har brug for en plads ved et bord") is
     # said beside a signup, not asked of the knowledge base; the core reads the rest.
-    asked, needs_only = _without_needs(asked, answerer)
+    asked, states_needs, needs_only = _without_needs(asked, answerer)
     if needs_only:
         return Classification(
             "signup",
@@ -433,6 +436,7 @@ def classify(
             organisation,
             message=message,
             needs_only=True,
+            states_needs=True,
         )
     answer = answerer.answer(asked, event, lang, now)
     sentences = _sentences(message)
@@ -449,7 +453,15 @@ def classify(
         if questions and action != "question":
             reason += "; also asks a question"
         return Classification(
-            action, reason, name, organisation, escalate, answer, message, questions
+            action,
+            reason,
+            name,
+            organisation,
+            escalate,
+            answer,
+            message,
+            questions,
+            states_needs=states_needs,
         )
 
     declined = _declines(sentences, answerer)
@@ -468,8 +480,24 @@ def classify(
             if answer.intent == "cancel" and _withdraws(sentences, answerer):
                 return decided("cancel", f"cancels: {declined!r}")
             return decided("decline", f"declines: {declined!r}")
+    if (
+        states_needs
+        and not questions
+        and not any(_asks(s) for s in _sentences(asked))
+        and answer.intent not in ("signup", "cancel")
+    ):
+        # A reply to an invitation that says what the writer needs to take part, and asks
+        # nothing, comes from someone who comes ("I'd love to attend. I'm partially sighted…"),
+        # however the rest is worded.
+        return decided("signup", "states needs and asks nothing")
     if answer.intent == "signup":
-        if questions and _HEDGED_RE.search(" ".join(statements)):
+        # "Har I teleslynge? Jeg overvejer at tilmelde mig": a signup on a condition waits for
+        # the answer; one said plainly beside it ("Jeg tilmelder mig. … et medlem overvejer
+        # at komme") stands.
+        plainly = any(
+            _states_signup([s], answerer) and not _HEDGED_RE.search(s) for s in statements
+        )
+        if questions and _HEDGED_RE.search(" ".join(statements)) and not plainly:
             # "Har I teleslynge? Jeg overvejer at tilmelde mig": the answer decides; not yet.
             asked_first = answerer.answer(" ".join(questions), event, lang, now)
             return Classification(
@@ -494,36 +522,53 @@ def classify(
     return decided("question", f"question answered by the core ({answer.intent})")
 
 
-def _without_needs(message: str, answerer: Answerer) -> tuple[str, bool]:
-    """The message without the statements of need that say nothing else, and whether it is
-    only such statements (greetings and thanks aside)."""
+def _without_needs(message: str, answerer: Answerer) -> tuple[str, bool, bool]:
+    """The message without the writer's statements of need, whether it has any, and whether
+    it is only such statements (greetings and thanks aside).
+
+    A sentence that states a need and also signs up, cancels or declines ("Jeg deltager gerne
+    og har ingen ønsker til kost") keeps those clauses for the core, and only those."""
     vocabulary = answerer.index.vocabulary
     kept: list[str] = []
     dropped = False
     for line in message.split("\n"):
         parts = []
         for sentence in _sentences(line):
-            if (
-                not sentence.endswith("?")
-                and read_needs(sentence).says_anything
-                and not any(
-                    {"signup", "cancel", "decline"} & analyse(clause, vocabulary).patterns
-                    for clause in _CLAUSE_RE.split(sentence)
-                    if clause.strip()
-                    and not _THIRD_PARTY_RE.match(clause.strip())
-                    and not read_needs(clause).says_anything
-                )
+            clauses = [c for _, found in need_clauses(sentence) for c in found]
+            if sentence.endswith("?") or not any(
+                c.states or c.withdrawn or c.withdraws_all for c in clauses
             ):
-                dropped = True
+                parts.append(sentence)
                 continue
-            parts.append(sentence)
+            dropped = True
+            acts = [
+                c.text
+                for c in clauses
+                if {"signup", "cancel", "decline"} & analyse(c.text, vocabulary).patterns
+                and not _THIRD_PARTY_RE.match(c.text)
+            ]
+            if acts:
+                parts.append(". ".join(acts) + ".")
         kept.append(" ".join(parts))
     rest = "\n".join(kept).strip()
     if not dropped:
-        return message, False
+        return message, False, False
     if not rest or _only_courtesy(rest) or _CHANGE_RE.fullmatch(rest.strip(" .:!")):
-        return message, True
-    return rest, False
+        return message, True, True
+    return rest, True, False
+
+
+# A question without its mark: a question word first, or a verb before its subject.
+_ASKED_RE = re.compile(
+    r"^(?:hvornar|hvor|hvem|hvad|hvilk\w*|hvordan|hvorfor|when|where|who|what|which|how|why)\b"
+    r"|^(?:kan|ma|skal|er|bliver|far|findes|galder|vil|har|kommer|can|may|is|are|do|does|will"
+    r"|should|could|must)\s+(?:jeg|man|vi|i|du|der|det|den|de|you|there|it|we|they)\b"
+)
+
+
+def _asks(sentence: str) -> bool:
+    """Whether a sentence is put as a question without its mark ("Hvor ligger hotellet")."""
+    return bool(_ASKED_RE.match(skeleton(sentence.casefold().strip())))
 
 
 # "Mads Holm kan alligevel ikke komme", "min hjælper kan ikke": someone else comes or not, not

@@ -258,6 +258,15 @@ class MailHandler:
             handled = Handled("decline", "declined", decision.reason, event.id, name, sender)
             return await self._finish(msg, handled, reply)
 
+        if (
+            action == "question"
+            and decision.states_needs
+            and event is not None
+            and await self._registered(sender, event, now)
+        ):
+            # Someone signed up who says what they need changes their registration, however
+            # the reply is worded ("A quick update…", "Kan hun få en plads ved siden af mig?").
+            action = "signup"
         if decision.needs_only and not (event and await self._registered(sender, event, now)):
             # Needs said by someone not signed up ("min ledsager kommer med"): a person reads it.
             return await self._escalate(
