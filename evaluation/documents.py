@@ -56,7 +56,6 @@ def write_pdf(text: str, path: Path, password: str | None = None) -> Path:
     """An A4 PDF of the text, wrapped at the margins; ``password`` encrypts it."""
     import reportlab
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
@@ -94,8 +93,9 @@ def write_pdf(text: str, path: Path, password: str | None = None) -> Path:
             rest = rest.replace("\t", "   ")
             page.setFont("Vera", size)
             page.drawString(margin, y, first)
-            column = margin + 70
-            for i, part in enumerate(simpleSplit(rest, "Vera", size, width - column - margin)):
+            # the second column stands clear of the first, however wide ("09:30 – 09:45")
+            column = margin + max(70.0, pdfmetrics.stringWidth(first, "Vera", size) + 14)
+            for i, part in enumerate(_wrapped(rest, "Vera", size, width - column - margin)):
                 if i:
                     newline()
                 page.drawString(column, y, part)

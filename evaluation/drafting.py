@@ -4,10 +4,12 @@
     .venv/bin/python -m evaluation.drafting --pairs DIR   # NAME.key.yaml beside NAME.<ext>
 
 With ``--pairs`` the keys are answer keys in the format of ``evaluation/invitations/README.md``
-(``date``/``dates``, ``start``, ``end``, ``venue``, ``address``, ``online``, ``deadline``,
-``price``, ``sessions``, ``programme``, ``speakers``, ``contacts``); speakers are then compared by
-name over everyone the draft names with a part, and a contact the key gives without a name (an
-office's mailbox) is compared by its e-mail and phone only.
+and every source is drafted as it is and as Word and PDF made from its text (a .md's or .html's
+text as the draft reads it, without markup and with a table's cells separated by tabs);
+the keys give ``date``/``dates``, ``start``, ``end``, ``venue``, ``address``, ``online``,
+``deadline``, ``price``, ``sessions``, ``programme``, ``speakers``, ``contacts``; speakers are
+compared by name over everyone the draft names with a part, and a contact the key gives without
+a name (an office's mailbox) is compared by its e-mail and phone only.
 
 By default the sources are the five seeds (``../shared/seeds``, curated in ``knowledge/``) and the
 two development events (``../shared/eval/dev-events``). Each is drafted from its text, from a
@@ -40,6 +42,7 @@ from rapidfuzz import fuzz
 
 from bot.clock import TZ
 from bot.knowledge.drafting import Draft, draft_document, read_path
+from bot.knowledge.drafting.text import plain_lines
 from bot.knowledge.loader import parse_source
 from bot.knowledge.schema import Background, Event
 from evaluation.documents import write_docx, write_pdf
@@ -457,10 +460,15 @@ def curated_source(path: Path) -> Event | Background:
 
 
 def source_file(text_path: Path, fmt: str, folder: Path) -> Path:
-    """The source as a file of the given format (the text itself for txt)."""
-    if fmt == "txt" or text_path.suffix.lstrip(".") != "txt":
+    """The source as a file of the given format: for txt the source itself (also a .md or
+    .html); for Word and PDF a file made from its text (of a .md or .html, the text as read,
+    without markup, a table's rows as tab-separated cells)."""
+    if fmt == "txt":
         return text_path
-    text = text_path.read_text(encoding="utf-8")
+    if text_path.suffix == ".txt":
+        text = text_path.read_text(encoding="utf-8")
+    else:
+        text = "\n".join(plain_lines(read_path(text_path).lines))
     target = folder / f"{text_path.stem}.{fmt}"
     if fmt == "docx":
         return write_docx(text, target, tables=True)
@@ -479,8 +487,6 @@ def measure(
             key = yaml.safe_load(curated_path.read_text(encoding="utf-8")) if is_key else None
             curated = None if is_key else curated_source(curated_path)
             for fmt in formats:
-                if text_path.suffix != ".txt" and fmt != "txt":
-                    continue
                 document = read_path(source_file(text_path, fmt, folder))
                 draft = draft_document(document)
                 if key is not None:

@@ -117,3 +117,81 @@ def test_ligatures_are_read_as_letters(tmp_path: Path) -> None:
     path = tmp_path / "invitation.txt"
     path.write_text("Oﬀentlig ﬁnansiering og ﬂeksible løsninger\n", encoding="utf-8")
     assert read_path(path).lines[0].text == "Offentlig finansiering og fleksible løsninger"
+
+
+# The end of a two-day seminar falls just after the margin: "kl." ends one line and "14.30"
+# begins the next, in a PDF as in an e-mail wrapped by hand.
+WRAPPED_TIME = """Seminar for handicaprådenes formænd
+
+Hvornår: onsdag den 3. og torsdag den 4. juni 2026 – to dage fra onsdag kl. 10.00 til torsdag kl. 14.30
+
+Hvor: Hotel Fjordgården, Strandvejen 40, 4400 Kalundborg
+
+Program onsdag
+
+10.00 Velkomst
+12.00 Frokost
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("fmt", (*FORMATS, "wrapped txt"))
+def test_a_time_wrapped_away_from_its_kl_is_read_with_it(fmt: str, tmp_path: Path) -> None:
+    text = WRAPPED_TIME
+    if fmt == "wrapped txt":
+        text, fmt = text.replace("torsdag kl. 14.30", "torsdag kl.\n14.30"), "txt"
+    draft, _ = drafted(text, fmt, tmp_path)
+    assert draft.end is not None
+    assert draft.end.value.date().isoformat() == "2026-06-04"
+    assert draft.end.value.time() == time(14, 30)
+    # the time is no programme item of its own, titled by the venue's line
+    assert [i.start.value for i in draft.programme] == [time(10, 0), time(12, 0)]
+
+
+def test_the_pdf_joins_kl_and_the_time_under_it(tmp_path: Path) -> None:
+    from evaluation.documents import write_pdf
+
+    lines = [line.text for line in read_path(write_pdf(WRAPPED_TIME, tmp_path / "a.pdf")).lines]
+    assert any(t.endswith("til torsdag kl. 14.30") for t in lines), lines
+
+
+def test_a_time_alone_above_a_labelled_line_is_no_item(tmp_path: Path) -> None:
+    text = WRAPPED_TIME.replace("torsdag kl. 14.30\n\nHvor", "torsdag:\n14.30\n\nHvor")
+    draft, _ = drafted(text, "txt", tmp_path)
+    assert [i.start.value for i in draft.programme] == [time(10, 0), time(12, 0)]
+
+
+# Sessions in a web page's table, with a column of facilitators; the Word and PDF copies hold
+# the table's rows as the page's text gives them (cells separated by tabs).
+SESSIONS_TABLE = """<html><body>
+<h1>Temadag om tilgængelighed</h1>
+<p>Torsdag den 1. oktober 2026 kl. 9.30-15.30, Rådhuset, Torvet 1, 8800 Viborg</p>
+<h2>Program</h2>
+<table>
+<tr><td>9.30-10.00</td><td>Velkomst</td></tr>
+<tr><td>10.00-12.00</td><td>Workshops A, B og C (se nedenfor)</td></tr>
+<tr><td>12.00-12.45</td><td>Frokost</td></tr>
+</table>
+<h2>Workshops</h2>
+<p>Vælg ved tilmeldingen én workshop: A, B eller C.</p>
+<table>
+<tr><td>A</td><td>Universelt design i nybyggeri og renovering af offentlige bygninger</td>
+<td>Facilitator: arkitekt Jonas Riis-Madsen, Tilgængelighedshuset</td></tr>
+<tr><td>B</td><td>Digital tilgængelighed – kommunens hjemmeside og selvbetjening</td>
+<td>Facilitator: webtilgængelighedskonsulent Emil Sønderby</td></tr>
+</table>
+</body></html>
+"""
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_table_row_run_on_under_its_second_column_keeps_its_people(
+    fmt: str, tmp_path: Path
+) -> None:
+    from bot.knowledge.drafting.text import plain_lines
+
+    page = tmp_path / "side.html"
+    page.write_text(SESSIONS_TABLE, encoding="utf-8")
+    text = "\n".join(plain_lines(read_path(page).lines))
+    draft, _ = drafted(text, fmt, tmp_path)
+    names = {p.name for p in draft.people}
+    assert {"Jonas Riis-Madsen", "Emil Sønderby"} <= names, names

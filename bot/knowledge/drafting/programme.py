@@ -38,6 +38,10 @@ from bot.knowledge.drafting.text import Entry, sentences
 # "Ordstyrer:", "Moderator på dagen:", "Ordstyrer begge dage:": the day's moderator
 _MODERATOR_LINE = re.compile(r"(?i)^(?:ordstyrer|moderator)(?:\s+[^:\n]{1,20})?\s*:")
 _DAY_HEADING = re.compile(r"(?i)^(?:dag|day)\s*\d\b")
+_FIELD_LABEL = re.compile(
+    r"(?i)^(?:hvor|hvornår|sted|tid|dato|tilmelding|pris|kontakt|where|when|venue|place|date|"
+    r"time|price|registration|contact)\s*:"
+)
 _SECTION = re.compile(
     r"(?i)^(?:kontakt\w*|tilmelding|praktisk\w*|pris|sted|baggrund\w*|om\s+\w+|program\w*|"
     r"contact|registration|practical|venue|about|agenda)\b"
@@ -178,6 +182,8 @@ def find_programme(entries: list[Entry], event_day: date | None) -> Programme:
         day_lines = {index for index, _found in days}
         region = [j for j in range(i + 1, stop) if not entries[j].blank and j not in day_lines]
         alone = not rest and bool(region) and not _time_line(entries[region[0]])
+        if alone and _FIELD_LABEL.match(entries[region[0]].text):
+            continue  # a time alone above "Hvor: ..." is some sentence's end, not an item's
         if alone:
             title_index = region.pop(0)
             rest = entries[title_index].text

@@ -418,6 +418,7 @@ def _page_lines(
     lines: list[tuple[str, float, float, float, float, float]] = []
     first_words: list[float] = []  # the width of each line's first word
     cell_x: list[float] = []  # where each line's last cell begins
+    cells_x: list[list[float]] = []  # where each line's cells after the first begin
     for row in rows:
         gaps = [float(b["x0"]) - float(a["x1"]) for a, b in itertools.pairwise(row)]
         # a justified line stretches all its spaces alike: a column's gap is wide against them
@@ -425,6 +426,7 @@ def _page_lines(
         parts: list[str] = []
         previous: dict[str, Any] | None = None
         last_cell = float(row[0]["x0"])
+        starts: list[float] = []
         for word in row:
             if previous is not None:
                 gap = float(word["x0"]) - float(previous["x1"])
@@ -434,6 +436,7 @@ def _page_lines(
                 if gap > 2.2 * size or (gap > 0.8 * size and gap > 2.5 * usual):
                     parts.append("\t")
                     last_cell = float(word["x0"])
+                    starts.append(last_cell)
                 else:
                     parts.append(" ")
             parts.append(_CID_RE.sub(_cid, str(word["text"])))
@@ -450,16 +453,18 @@ def _page_lines(
         if lines and "\t" in lines[-1][0] and "\t" not in line[0]:
             p_text, p_x0, _p_x1, p_top, p_height, p_first = lines[-1]
             if (
-                abs(line[1] - cell_x[-1]) < 3
+                any(abs(line[1] - x) < 3 for x in cells_x[-1])
                 and line[1] > p_x0 + 20
                 and line[3] - p_top < 2 * p_height
             ):
-                # the text of a table's last column wrapping under itself: one line
+                # the text of a table's last column wrapping under itself (or under the
+                # column where the row's last columns were set as one block): one line
                 lines[-1] = (p_text + " " + line[0], p_x0, line[2], line[3], p_height, p_first)
                 continue
         lines.append(line)
         first_words.append(first_word)
         cell_x.append(last_cell)
+        cells_x.append(starts)
     # the right margin is the furthest any page's lines reach: a page of a few short lines (a
     # signature run on to the last page) has no line that runs to the margin
     right = max([line[2] for line in lines] + margins)
@@ -501,6 +506,7 @@ def _page_lines(
                 and (
                     not (re.match(r"^\s*[-•*–]", text) or leading_time(text))
                     or bool(re.search(r"[,–]$", p_text))  # "... 12 March 2024," / "9:30 am"
+                    or bool(_WAITS_FOR_TIME.search(p_text))  # "til fredag kl." / "14.00"
                 )
                 and not starts_something(text)  # "Ordstyrer: ...", "Oplæg ved ..."
                 and not re.search(r"[:]\s*$", p_text)
@@ -516,6 +522,10 @@ def _page_lines(
         previous_line = line
     last_column = cell_x[-1] if "\t" in lines[-1][0] else None
     return joined, lines[0][1], last_column
+
+
+# a line ending with a word that a time follows: the time under it goes on with it
+_WAITS_FOR_TIME = re.compile(r"\b(?:[kK]l\.|[kK]lokken|fra|til|from|to|until|at)$")
 
 
 def _space(rows: list[list[dict[str, Any]]]) -> float:

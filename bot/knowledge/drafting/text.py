@@ -70,6 +70,12 @@ def _plain(text: str) -> tuple[str, bool]:
     return stripped.strip(), heading
 
 
+def plain_lines(lines: tuple[Line, ...] | list[Line]) -> list[str]:
+    """The source's lines without their markup, one for one (a Markdown table row as cells
+    separated by tabs): the text a Word or PDF copy of the same invitation holds."""
+    return [_plain(line.text)[0] for line in lines]
+
+
 def entries(lines: tuple[Line, ...] | list[Line]) -> list[Entry]:
     """The source's lines made plain, with inline bullet lists split up."""
     found: list[Entry] = []

@@ -28,6 +28,7 @@ _STARTS_SOMETHING = re.compile(
     r"presentation|velkomst|welcome|samtale|interview|paneldebat|debat|panel)\s+(?:ved|af|by|med|"
     r"with|v\.|v/)\b)"
 )
+_CLOCK_WORD = re.compile(r"\b(?:[kK]l\.|[kK]lokken)$")  # not "KL", the municipalities' body
 _BULLET = re.compile(r"^\s*(?:[-*•·▪►◦‣–]|\d{1,2}[.)])\s")
 
 
@@ -75,6 +76,8 @@ def continues(
     ``width`` is the length at which the source's lines wrap, 0 when they do not)."""
     raw_before = last.text
     a, b = before.rstrip(), after.strip()
+    if leading_time(b) and a and _CLOCK_WORD.search(a):
+        return True  # "til fredag kl." / "14.00": the time the line above waits for
     if not a or not b or leading_time(b) or _STARTS_SOMETHING.match(b):
         return False
     if re.search(r"[.?!;:]$", a) or "\t" in b or "@" in b.split()[0] or _BULLET.match(raw_after):
