@@ -25,11 +25,27 @@ from bot.delivery import Delivery, recipient_for
 from bot.i18n import normalise_lang
 from bot.knowledge.schema import Event
 from bot.registrations.models import AuditEntry, Registration, RegistrationNeed
+from bot.registrations.needs import NEED_KINDS, need_label
 from bot.registrations.results import RegistrationInfo
 from bot.registrations.service import RegistrationService
 
 log = logging.getLogger(__name__)
 ARRANGED, UNARRANGED = "need_arranged", "need_unarranged"
+
+
+def kind_named(words: str) -> str | None:
+    """The kind of need staff name in a command: its id, or the start of its label in Danish or
+    English ("tegnsprogstolk", "kost", "wheelchair"); None when it names none, or several."""
+    said = " ".join(words.casefold().split())
+    if not said:
+        return None
+    found = {
+        kind
+        for kind in NEED_KINDS
+        for label in (kind, need_label(kind, "da"), need_label(kind, "en"))
+        if label.casefold().startswith(said)
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 class Marked(StrEnum):

@@ -73,8 +73,8 @@ def alert_note(
     return subject, "\n".join(lines)
 
 
-def summary_text(event: Event, summary: Summary, lang: Lang, *, arranged_by: bool = True) -> str:
-    """The event's needs as one message for the staff chat."""
+def summary_text(event: Event, summary: Summary, lang: Lang) -> str:
+    """The event's needs as one message for the staff chat (with its command to mark one)."""
     _ = translator(lang).gettext
     head = _("Needs for {title}").format(title=event.title)
     if not summary.people:
@@ -96,6 +96,9 @@ def summary_text(event: Event, summary: Summary, lang: Lang, *, arranged_by: boo
             line = f"- {need_label(need.kind, lang)}: {state}"
             lines.append(line + (f" (“{words}”)" if words else ""))
         blocks.append("\n".join(lines))
+    blocks.append(
+        _("Mark a need as arranged: /arranged {event} NUMBER NEED").format(event=event.id)
+    )
     return "\n\n".join(blocks)
 
 

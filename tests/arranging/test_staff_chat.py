@@ -8,6 +8,7 @@ The theme day is Friday 31 May 2024; with a lead time of 45 working days it has 
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -62,6 +63,25 @@ async def test_a_late_interpreter_from_a_telegram_signup_alerts_the_staff_chat(
     assert "Grethe Vinther (#" in shown.text
     assert "- tegnsprogstolk: ikke ordnet" in shown.text
     assert "- skrivetolk: ikke ordnet" in shown.text
+    assert f"Markér et behov som ordnet: /ordnet {TEMADAG} NUMMER BEHOV" in shown.text
+
+    # Marked from the staff chat: Grethe is told in her chat; the other need stays open.
+    found = re.search(r"Grethe Vinther \(#(\d+)\)", shown.text)
+    assert found is not None
+    done = await bot.staff_says(f"/ordnet {TEMADAG} {found.group(1)} tegnsprogstolk")
+    assert done.text == (
+        "Tegnsprogstolk til Grethe Vinther er markeret som ordnet, og personen har fået besked."
+    )
+    told = await said_with(bot, GRETHE, "Vi har bestilt")
+    assert told.text == (
+        "Vi har bestilt tegnsprogstolk til dig til Temadag for Handicaprådene i Nordjylland – 2024."
+    )
+    again = await bot.staff_says(f"/ordnet {TEMADAG} {found.group(1)} tegnsprogstolk")
+    assert again.text == "Intet ændret: det var allerede sådan."
+    assert "ikke det behov" in (await bot.staff_says(f"/ordnet {TEMADAG} 999 kost")).text
+    after = await bot.staff_says(f"/behov {TEMADAG}")
+    assert "- tegnsprogstolk: ordnet " in after.text and "- skrivetolk: ikke ordnet" in after.text
+
     unknown = await bot.staff_says("/behov ukendt-dag")
     assert "kender ikke arrangementet ukendt-dag" in unknown.text
     assert "Skriv /behov" in unknown.text

@@ -43,6 +43,7 @@ from telegram.constants import ChatMemberStatus, ChatType, MessageLimit, ParseMo
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.arranging.marking import Arranging, Marked, kind_named
 from bot.arranging.summary import needs_summary
 from bot.arranging.texts import summary_text
 from bot.cases import CaseEntry, CaseError, CaseInfo, StaffMember, texts
@@ -64,6 +65,7 @@ from bot.i18n import Lang, normalise_lang, translator
 from bot.registrations.broadcast import BroadcastReport, broadcast
 from bot.registrations.broadcast import broadcast_text as participants_text
 from bot.registrations.export import export_csv
+from bot.registrations.needs import need_label
 from bot.services import Services
 from bot.status import read_status, status_text
 
@@ -80,6 +82,7 @@ STAFF_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("sager", "cases", "Open cases"),
     ("deltagere", "participants", "Participant list (CSV)"),
     ("behov", "needs", "Needs per event, arranged or not"),
+    ("ordnet", "arranged", "Mark a need as arranged"),
     ("status", "status", "How the bot is doing"),
     ("besked", "broadcast", "Message to everyone registered"),
     ("aendringer", "changes", "Changed events waiting for an answer"),
@@ -373,6 +376,51 @@ async def show_needs(update: Update, context: Context, lang: Lang) -> None:
     await reply(context, chat.id, summary_text(event, summary, lang))
 
 
+async def mark_arranged(update: Update, context: Context, lang: Lang) -> None:
+    """/ordnet SLUG NUMBER [NEED]: mark a need arranged; the participant is told (as at the
+    desk). Without the need, the person's only need not yet arranged."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    svc = services(context)
+    _ = translator(lang).gettext
+    args = list(context.args or [])
+    event = svc.kb.event(args[0]) if args else None
+    given = args[1].lstrip("#") if len(args) > 1 else ""
+    number = int(given) if given.isdigit() and len(given) <= 12 else None
+    usage = _(
+        "Write /arranged followed by the event's short name, the person's number from /needs "
+        "and the need, for example:\n/arranged {example} 12 sign-language interpreter"
+    ).format(example=next(iter(svc.kb.events), "temadag"))
+    if event is None or number is None:
+        await reply(context, chat.id, usage)
+        return
+    person = (await needs_summary(svc.db, event.id)).person(number)
+    open_kinds = [n.kind for n in person.needs if not n.arranged] if person else []
+    kind = kind_named(" ".join(args[2:])) if len(args) > 2 else None
+    if kind is None and len(args) <= 2 and len(open_kinds) == 1:
+        kind = open_kinds[0]
+    if person is None or kind is None or kind not in {n.kind for n in person.needs}:
+        await reply(context, chat.id, _("I found no such need.") + "\n\n" + usage)
+        return
+    member = staff_member(user)
+    marked = await Arranging(svc.registrations, svc.delivery).mark(
+        event,
+        person.registration_id,
+        kind,
+        arranged=True,
+        by=member.name,
+        actor=f"staff:{member.name}",
+        channel=CHANNEL,
+        now=now(context),
+    )
+    label = need_label(kind, lang)
+    if marked is Marked.ARRANGED:
+        text = _("{need} for {name} is marked as arranged, and the person has been told.")
+    else:
+        text = _("Nothing changed: it already was so.")
+    await reply(context, chat.id, text.format(need=label[:1].upper() + label[1:], name=person.name))
+
+
 def safe_name(slug: str) -> str:
     """The slug as a file name: letters, digits and dashes."""
     return re.sub(r"[^a-z0-9-]+", "-", slug.casefold()).strip("-")[:60] or "arrangement"
@@ -500,7 +548,11 @@ async def staff_help(update: Update, context: Context, lang: Lang) -> None:
 
 def help_text(lang: Lang) -> str:
     _ = translator(lang).gettext
-    needs = _("/needs EVENT – who needs what, arranged or not")
+    needs = (
+        _("/needs EVENT – who needs what, arranged or not")
+        + "\n"
+        + _("/arranged EVENT NUMBER NEED – a need is arranged (the person is told)")
+    )
     return (
         _(
             "For the secretariat:\n"
@@ -527,6 +579,7 @@ def staff_menu(lang: Lang) -> list[BotCommand]:
         "Open cases": _("Open cases"),
         "Participant list (CSV)": _("Participant list (CSV)"),
         "Needs per event, arranged or not": _("Needs per event, arranged or not"),
+        "Mark a need as arranged": _("Mark a need as arranged"),
         "How the bot is doing": _("How the bot is doing"),
         "Message to everyone registered": _("Message to everyone registered"),
         "Changed events waiting for an answer": _("Changed events waiting for an answer"),
@@ -559,6 +612,7 @@ def register(app: Application, staff_chat_id: int | None) -> None:  # type: igno
         (["sager", "cases"], "cases", show_cases),
         (["deltagere", "participants"], "participants", send_participants),
         (["behov", "needs"], "needs", show_needs),
+        (["ordnet", "arranged"], "arranged", mark_arranged),
         (["status"], "status", show_status),
         (["besked", "broadcast"], "broadcast", send_broadcast),
         (["aendringer", "changes"], "changes", staff_changes.list_changes),
