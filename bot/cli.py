@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "changes": "bot.commands.changes",
     "cases": "bot.commands.cases",
     "staff": "bot.commands.staff",
+    "evaluation": "bot.commands.evaluation",
 }
 
 

@@ -173,6 +173,13 @@ class Settings(BaseSettings):
     # still not arranged when the time comes alerts them then (once each).
     needs_lead_working_days: int = Field(default=10, ge=0)
 
+    # The evaluation after the day (issue 16): three short questions, answered anonymously, sent
+    # to those checked in, evaluation_days_after days after the event's last day at
+    # evaluation_time (Copenhagen time), once each, on their own channel.
+    evaluation_enabled: bool = True
+    evaluation_days_after: int = Field(default=1, ge=0, le=14)
+    evaluation_time: time = time(10, 0)
+
     # Limits (issue 11): a chat can type anyone's address, so what a chat makes the bot send to
     # one address is limited, per hour and per 24 hours: codes that prove the address, and
     # confirmations of signups made on an address the chat has not proven; and so are the

@@ -44,6 +44,7 @@ async def serve_channels(
     """
     from bot.changes.watch import KnowledgeWatch
     from bot.channels.registry import enabled_channels
+    from bot.evaluation.sending import EvaluationJob
     from bot.privacy.retention import RetentionJob
     from bot.reminders.job import ReminderJob
 
@@ -58,6 +59,8 @@ async def serve_channels(
         jobs.append(RetentionJob(services).run(stop_once))
         # Reminders before events, to unfinished signups, and the deadline note to staff.
         jobs.append(ReminderJob(services).run(stop_once))
+        # The evaluation the day after an event, to those who came.
+        jobs.append(EvaluationJob(services).run(stop_once))
         await _together(jobs)
 
     jobs = [channel.serve(services, stop) for channel in channels if not channel.once]

@@ -20,7 +20,8 @@ Channels are thin adapters: Telegram, the terminal and the web chat translate in
 
 Choices carry values the turn reads back: ``ev:<event>`` (choose an event), ``lang:da``,
 ``dlg:<answer>`` (an answer in the signup dialogue), ``unreg:<event>`` or ``unreg:-`` (cancel
-or keep), ``privacy:erase`` or ``privacy:keep``.
+or keep), ``privacy:erase`` or ``privacy:keep``, ``eval:<question>:<answer>`` (the evaluation
+after an event, ``bot.evaluation.dialogue``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from bot.conversations.messages import Attachment, Choice, Incoming, Reply, Say
 from bot.conversations.questions import record_question
 from bot.conversations.store import ConversationInfo
 from bot.conversations.texts import chosen_text, event_choices, help_text, privacy_text
+from bot.evaluation import dialogue as evaluation
 from bot.i18n import Lang, normalise_lang, translator
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import Event
@@ -136,6 +138,10 @@ class Conversation:
         state = turn.state
         if state.flow == SIGNUP and state.flow_state:
             return await self._continue_signup(turn, text)
+        if state.flow == evaluation.EVALUATION and state.flow_state:
+            answered = await self._evaluation(turn, text=text)
+            if answered is not None:
+                return answered
         muted = await self._passed_to_staff(turn, text)
         if muted is not None:
             return muted
@@ -201,6 +207,9 @@ class Conversation:
             return await self._cancel(turn, rest)
         if kind == "privacy":
             return await self._erase(turn, rest == "erase")
+        if kind == "eval":
+            answered = await self._evaluation(turn, choice=rest)
+            return answered or [Say(help_text(turn.lang))]
         return [Say(help_text(turn.lang))]
 
     def _event(self, slug: str | None) -> Event | None:
@@ -347,6 +356,35 @@ class Conversation:
             )
         ]
         return says + _checkin_picture(step.message, turn.lang)
+
+    # -- the evaluation after an event --------------------------------------------------------
+
+    async def _evaluation(
+        self, turn: _Now, *, choice: str | None = None, text: str | None = None
+    ) -> list[Say] | None:
+        """The next question of the evaluation, or None when typed text leaves it."""
+        state = turn.state.flow_state if turn.state.flow == evaluation.EVALUATION else None
+        incoming = turn.incoming
+        step = await evaluation.answer(
+            self.services.db,
+            state,
+            choice=choice,
+            text=text,
+            channel=incoming.channel,
+            lang=turn.lang,
+            now=incoming.now,
+        )
+        if state is not None:
+            over = step is None or step.state is None
+            await self._remember(
+                turn,
+                flow=None if over else evaluation.EVALUATION,
+                flow_state=None if over or step is None else step.state,
+            )
+        if step is None:
+            return None
+        choices = tuple(Choice(f"eval:{value}", label) for value, label in step.choices)
+        return [Say(step.text, choices, columns=step.columns)]
 
     # -- cancelling and my registrations ------------------------------------------------------
 

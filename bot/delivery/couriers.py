@@ -12,6 +12,7 @@ the mailbox registers its own courier on its outbox. A new channel adds a courie
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -53,7 +54,8 @@ class Courier(Protocol):
     ``ics`` is a calendar file to go along (``ics_filename`` its name); a channel that cannot
     attach files, such as a chat, leaves it out: the text must stand on its own.
     ``checkin_code``: the text gives a check-in code; a channel that shows pictures adds its QR
-    code.
+    code. ``choices`` are (value, label) buttons a chat shows with the text (pressing one comes
+    back as the conversation's choice); e-mail has none, so its text must ask in words.
     """
 
     async def queue(
@@ -69,6 +71,7 @@ class Courier(Protocol):
         ics: bytes | None = None,
         ics_filename: str | None = None,
         checkin_code: str | None = None,
+        choices: Sequence[tuple[str, str]] = (),
     ) -> None: ...
 
 
@@ -93,14 +96,16 @@ class ChatCourier:
         ics: bytes | None = None,
         ics_filename: str | None = None,
         checkin_code: str | None = None,
+        choices: Sequence[tuple[str, str]] = (),
     ) -> None:
-        # The chat outbox holds text only: a message queued for a chat stands on its own (a
-        # chat's calendar file comes with its signup's confirmation, not with later notices).
+        # The chat outbox holds text (and buttons) only: a message queued for a chat stands on its
+        # own (a chat's calendar file comes with its signup's confirmation, not later notices).
         session.add(
             ChatOutboxMessage(
                 channel=self.channel,
                 chat_id=to.address,
                 text=text,
+                choices=[[value, label] for value, label in choices] or None,
                 event_slug=event,
                 kind=kind,
                 status=PENDING,
@@ -137,6 +142,7 @@ class Delivery:
         ics: bytes | None = None,
         ics_filename: str | None = None,
         checkin_code: str | None = None,
+        choices: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Queue ``text`` for ``to`` in the session's transaction (KeyError: unknown channel)."""
         await self.couriers[to.channel].queue(
@@ -150,4 +156,5 @@ class Delivery:
             ics=ics,
             ics_filename=ics_filename,
             checkin_code=checkin_code,
+            choices=choices,
         )

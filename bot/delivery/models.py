@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.delivery.lease import FAILED, PENDING, SENT, Leased
 from bot.storage.base import Base
-from bot.storage.safetext import SafeString, SafeText
+from bot.storage.safetext import SafeJSON, SafeString, SafeText
 
 __all__ = ["FAILED", "PENDING", "SENT", "ChatOutboxMessage"]
 
@@ -31,6 +31,8 @@ class ChatOutboxMessage(Leased, Base):
     channel: Mapped[str] = mapped_column(SafeString(16))
     chat_id: Mapped[str] = mapped_column(SafeString(64))
     text: Mapped[str] = mapped_column(SafeText)
+    # Buttons to show with the text, as [value, label] pairs (the evaluation's first question).
+    choices: Mapped[list[list[str]] | None] = mapped_column(SafeJSON)
     event_slug: Mapped[str | None] = mapped_column(SafeString(100))
     # What it is (relay, handback, broadcast, ...), for staff and for the statistics.
     kind: Mapped[str] = mapped_column(SafeString(32))

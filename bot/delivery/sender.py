@@ -31,6 +31,8 @@ from bot.waiting import wait_for
 log = logging.getLogger(__name__)
 
 Send = Callable[[str, str], Awaitable[None]]
+# A send with buttons: (chat id, text, (value, label) pairs).
+SendChoices = Callable[[str, str, tuple[tuple[str, str], ...]], Awaitable[None]]
 
 
 class ChatOutboxSender:
@@ -49,10 +51,13 @@ class ChatOutboxSender:
         lease_seconds: float | None = None,
         batch_size: int = 50,
         clock: Callable[[], datetime] = clock_now,
+        send_choices: SendChoices | None = None,
     ) -> None:
         self.db = db
         self.channel = channel
         self.send = send
+        # A channel without buttons sends the text alone: its person types the answer.
+        self.send_choices = send_choices
         self.is_final = is_final
         self.max_attempts = max_attempts
         self.poll_seconds = poll_seconds
@@ -99,7 +104,7 @@ class ChatOutboxSender:
                         )  # fmt: skip
                     try:
                         async with self.lease.sending(row, self.clock()):
-                            await self.send(row.chat_id, row.text)
+                            await self._send(row)
                     except LeaseLost as lost:
                         log.warning(
                             "%s outbox: message %d not sent: its lease was %s", self.channel,
@@ -116,6 +121,13 @@ class ChatOutboxSender:
                     await asyncio.shield(self.lease.finish(row.id, values))
                     sent += 1
         return sent
+
+    async def _send(self, row: ChatOutboxMessage) -> None:
+        choices = tuple((str(v), str(label)) for v, label in row.choices or ())
+        if choices and self.send_choices is not None:
+            await self.send_choices(row.chat_id, row.text, choices)
+        else:
+            await self.send(row.chat_id, row.text)
 
     async def pending(self) -> int:
         """Rows not yet sent (for /status)."""

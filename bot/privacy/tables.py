@@ -128,6 +128,10 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         # Per event and hour: whether the bot answered a question or handed it over, and the
         # case it became; no words, no chat, no person (see bot.conversations.questions).
         "questions_asked",
+        # Per event: evaluation answers kept without a registration, chat or address, to the
+        # hour (bot.evaluation.models); whom it was sent to is in reminder_notices, above. A
+        # mailed comment is kept without its signature.
+        "evaluation_answers",
     }
 )
 

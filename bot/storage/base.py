@@ -36,6 +36,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "bot.staff.models",
     "bot.conversations.questions",
     "bot.attendance.models",
+    "bot.evaluation.models",
 )
 
 NAMING_CONVENTION = {

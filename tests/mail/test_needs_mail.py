@@ -7,11 +7,16 @@ withdraw; nothing is read from the quoted invitation."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from email.utils import make_msgid
 from pathlib import Path
 
+import pytest
 from pydantic import SecretStr
+from sqlalchemy import func, select
 
+from bot.cases.models import Case
 from bot.channels.mail.handling import MailHandler
 from bot.channels.mail.outbox import Outbox
 from bot.channels.mail.serve import serve
@@ -20,6 +25,7 @@ from bot.registrations.export import export_csv
 from bot.registrations.identity import Identity
 from bot.services import Services
 from bot.settings import Settings
+from tests.conftest import postgres_schema
 from tests.mail.conftest import BOT_ADDRESS, SmtpServer, until
 from tests.mail.dovecot import PASSWORD, Dovecot, append
 from tests.mail.test_end_to_end import future_event
@@ -140,3 +146,86 @@ async def test_needs_and_a_colleague_by_mail_then_a_change(
         stop.set()
         await asyncio.wait_for(running, timeout=30)
         await services.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def mailroom(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    dovecot: Dovecot,
+    mailbox_user: str,
+    smtp: SmtpServer,
+) -> AsyncIterator[tuple[Services, str]]:
+    """The mailbox as ``python -m bot run`` serves it, on SQLite or PostgreSQL; and the title."""
+    title = future_event(tmp_path / "knowledge")
+    database = {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"}
+    async with contextlib.AsyncExitStack() as stack:
+        if request.param == "postgresql":
+            url, schema = await stack.enter_async_context(postgres_schema("needsmail"))
+            database = {"database_url": url, "database_schema": schema}
+        settings = Settings(
+            knowledge_dir=tmp_path / "knowledge",
+            data_dir=tmp_path,
+            **database,
+            imap_host="127.0.0.1",
+            imap_port=dovecot.port,
+            imap_user=mailbox_user,
+            imap_password=SecretStr(PASSWORD),
+            imap_ssl=False,
+            imap_poll_seconds=1,
+            smtp_host="127.0.0.1",
+            smtp_port=smtp.port,
+            smtp_starttls=False,
+            mail_from=BOT_ADDRESS,
+        )
+        services = await Services.start(settings)
+        handler = MailHandler(
+            services, Outbox(services.db, mail_from=BOT_ADDRESS), mail_from=BOT_ADDRESS
+        )
+        stop = asyncio.Event()
+        running = asyncio.create_task(serve(services, stop, handler))
+        try:
+            yield services, title
+        finally:
+            stop.set()
+            await asyncio.wait_for(running, timeout=30)
+            await services.close()
+
+
+async def test_needs_in_new_words_then_an_english_change(
+    mailroom: tuple[Services, str], dovecot: Dovecot, mailbox_user: str, smtp: SmtpServer
+) -> None:
+    """Two needs in words the earlier list of need words did not have ("færdes i el-stol", "min
+    hørelse er blevet dårlig") are registered and repeated; an English reply that names no
+    signup word but states a need is a change of the registration, not a question for staff."""
+    services, title = mailroom
+    first = reply(
+        title,
+        make_msgid(domain="example.dk"),
+        "Ja tak, jeg deltager gerne.\r\nJeg færdes i el-stol, og min hørelse er blevet dårlig.",
+    )
+    await asyncio.to_thread(append, dovecot, mailbox_user, [first])
+    await until(lambda: sent_with(smtp, JYTTE, "Du er tilmeldt"), within=30, what="confirmation")
+    [confirmation] = bodies(smtp, JYTTE)
+    assert "Vi har noteret: kørestol eller rollator, teleslynge." in confirmation
+    who = Identity(email=JYTTE)
+    [registered] = await services.registrations.registrations_of(who, now=now())
+    assert registered.need_kinds == ("wheelchair", "hearing_loop")
+
+    change = reply(
+        title,
+        make_msgid(domain="example.dk"),
+        "Hi again,\r\n\r\nA quick note about my registration: my daughter-in-law will come "
+        "along to help me. Everything else stays as it was.",
+    )
+    await asyncio.to_thread(append, dovecot, mailbox_user, [change])
+    await until(lambda: len(bodies(smtp, JYTTE)) == 2, within=30, what="the change's reply")
+    changed = bodies(smtp, JYTTE)[1]
+    assert "We have updated your registration" in changed
+    assert "wheelchair or walking aid, hearing loop, helper or companion" in changed
+    [again] = await services.registrations.registrations_of(who, now=now())
+    assert again.id == registered.id
+    assert again.need_kinds == ("wheelchair", "hearing_loop", "companion")
+    assert len(again.companions) == 1
+    async with services.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Case)) == 0  # no case

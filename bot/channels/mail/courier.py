@@ -8,8 +8,9 @@ event's organiser, and carries the calendar file when one is given.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from email.utils import make_msgid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,6 +49,7 @@ class MailCourier:
         ics: bytes | None = None,
         ics_filename: str | None = None,
         checkin_code: str | None = None,
+        choices: Sequence[tuple[str, str]] = (),  # a letter asks in words instead
     ) -> None:
         _ = translator(normalise_lang(to.lang)).gettext
         body = letter(text, to.name, self.signature(event), to.lang)
@@ -76,5 +78,7 @@ class MailCourier:
             ics=ics,
             ics_filename=ics_filename,
             checkin_code=checkin_code,
+            # The kind in the Message-ID: a reply to it says what it answers (the evaluation's).
+            message_id=make_msgid(idstring=kind, domain=self.outbox.domain),
             now=now,
         )

@@ -47,6 +47,7 @@ from bot.attendance.certificate import asks_for_certificate, certificate_for, ce
 from bot.cases import texts
 from bot.cases.service import CaseError, CaseInfo, StaffMember
 from bot.channels.mail.classify import PrivacyRequest, classify, privacy_request
+from bot.channels.mail.evaluation import answers_evaluation, take_answers
 from bot.channels.mail.models import AutoReply, InboundMail, MailThread, UndeliverableAddress
 from bot.channels.mail.others import (
     UNKNOWN_ORGANISATION,
@@ -216,6 +217,9 @@ class MailHandler:
         request = privacy_request(mail)
         if request is not None:
             return await self._privacy(msg, request)
+
+        if answers_evaluation(mail):  # "4, ja, ja" to the evaluation after an event
+            return await take_answers(self, msg)
 
         muted = await self.services.cases.muted_case(CHANNEL, sender, now)
         if muted is not None:

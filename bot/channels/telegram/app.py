@@ -30,7 +30,15 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.telegram import conversation as participants
 from bot.channels.telegram import staff
-from bot.channels.telegram.common import CHANNEL, Context, conversation, lang_of, reply, send_html
+from bot.channels.telegram.common import (
+    CHANNEL,
+    Context,
+    conversation,
+    keyboard,
+    lang_of,
+    reply,
+    send_html,
+)
 from bot.channels.telegram.limits import ChatRateLimiter
 from bot.channels.telegram.ordering import PerChatUpdateProcessor, flood_notice, without_slot
 from bot.delivery.sender import ChatOutboxSender
@@ -165,7 +173,15 @@ def chat_sender(bot: Bot, db: Database, clock: Callable[[], datetime]) -> ChatOu
         # The same escaping and splitting as every reply; a numeric id is a chat, else @name.
         await send_html(bot, int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id, text)
 
-    return ChatOutboxSender(db, CHANNEL, send, is_final=is_final, clock=clock)
+    async def send_choices(chat_id: str, text: str, choices: tuple[tuple[str, str], ...]) -> None:
+        # Short labels (the scores 1-5) side by side, longer ones one per line.
+        columns = len(choices) if all(len(label) <= 3 for _v, label in choices) else 1
+        target = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+        await send_html(bot, target, text, buttons=keyboard(choices, columns))
+
+    return ChatOutboxSender(
+        db, CHANNEL, send, is_final=is_final, clock=clock, send_choices=send_choices
+    )
 
 
 async def run_beside(

@@ -30,7 +30,7 @@ from bot.i18n import translator
 from bot.registrations.identity import ChatId
 
 # The buttons the conversation draws; the staff chat's have their own prefixes.
-CHOICES = r"^(ev|lang|dlg|unreg|privacy):"
+CHOICES = r"^(ev|lang|dlg|unreg|privacy|eval):"
 
 
 def _turn(context: Context) -> Conversation:

@@ -42,7 +42,7 @@ async def serve(services: Services, stop: asyncio.Event) -> None:
     assert settings.web_port is not None
     transcript = Transcript(services.db)
     chat = WebChat(services, transcript)
-    sender = ChatOutboxSender(services.db, NAME, chat.relay)
+    sender = ChatOutboxSender(services.db, NAME, chat.relay, send_choices=chat.relay_choices)
     app = build_app(services, chat)
     try:
         async with asyncio.TaskGroup() as group:

@@ -22,7 +22,7 @@ from typing import Protocol
 
 from bot.channels.web.texts import slow_text, stale_choice_text, too_long_text
 from bot.channels.web.transcript import CHANNEL, Line, Transcript, open_choices
-from bot.conversations.messages import Incoming, Reply, Say
+from bot.conversations.messages import Choice, Incoming, Reply, Say
 from bot.i18n import Lang, normalise_lang, translator
 from bot.knowledge.schema import Event
 from bot.registrations.identity import ChatId
@@ -190,10 +190,16 @@ class WebChat:
 
     async def relay(self, session_id: str, text: str) -> None:
         """A message the bot sends on its own (a staff answer), from the chat outbox."""
+        await self.relay_choices(session_id, text, ())
+
+    async def relay_choices(
+        self, session_id: str, text: str, choices: tuple[tuple[str, str], ...]
+    ) -> None:
+        """The same with buttons (the evaluation's first question): pressed, they are choices."""
         state = await self.services.conversations.get(CHANNEL, session_id)
         await self.transcript.add_bot(
             session_id,
-            [Say(text)],
+            [Say(text, tuple(Choice(value, label) for value, label in choices))],
             lang=state.lang,
             page=None,
             event=state.event,

@@ -38,6 +38,7 @@ def page_texts(lang: Lang) -> dict[str, str]:
         "nobody": _("Nobody is registered."),
         "summary": _("Attendance"),
         "certificate": _("Certificate of participation (PDF)"),
+        "evaluation": _("The evaluation after the day: results"),
     }
 
 
