@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -94,8 +96,24 @@ def create_engine(
     return engine
 
 
+@dataclass
+class _Unit:
+    """An open unit of work: its session, the task it belongs to, what waits for its commit."""
+
+    session: AsyncSession
+    task: asyncio.Task[Any] | None
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+
 class Database:
-    """The bot's database: the engine, read sessions and write transactions."""
+    """The bot's database: the engine, read sessions and write transactions.
+
+    A unit of work (:meth:`unit`) is one transaction that many changes share, each in a
+    SAVEPOINT of its own: the mailbox worker handles a batch of messages in one commit, and a
+    message that fails rolls back alone. Inside it (in the task that opened it, never in tasks
+    it starts), :meth:`transaction` is a savepoint in the unit's session and :meth:`session`
+    reads through that session too, so the services join the unit without knowing of it.
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -113,6 +131,7 @@ class Database:
         # them SQLite's busy-wait (it polls the lock with sleeps of up to 100 ms); writers in
         # other processes are still kept out by BEGIN IMMEDIATE and the busy timeout.
         self._write_turn = asyncio.Lock() if self.dialect == "sqlite" else None
+        self._unit: ContextVar[_Unit | None] = ContextVar(f"db-unit-{id(self)}", default=None)
 
     @classmethod
     def connect(cls, url: str, **options: Any) -> Database:
@@ -133,9 +152,49 @@ class Database:
             return cls.connect(url, connect_args=search_path)
         return cls.connect(url)
 
+    def _joined(self) -> _Unit | None:
+        """The unit of work this task is in, if any."""
+        unit = self._unit.get()
+        if unit is None or unit.task is not asyncio.current_task():
+            return None  # a task started inside a unit must not share its session
+        return unit
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[AsyncSession]:
+        """One write transaction that the transactions opened inside it join as savepoints.
+
+        Committed at the end, rolled back on any error; what :meth:`after_commit` was given
+        inside it runs after that commit only (a savepoint's release is no commit).
+        """
+        if self._joined() is not None:
+            raise RuntimeError("a unit of work is already open in this task")
+        async with self.transaction() as session:
+            unit = _Unit(session, asyncio.current_task())
+            token = self._unit.set(unit)
+            try:
+                yield session
+            finally:
+                self._unit.reset(token)
+        for callback in unit.after_commit:
+            callback()
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session in one write transaction: committed at the end, rolled back on any error."""
+        """A session in one write transaction: committed at the end, rolled back on any error.
+
+        Inside a unit of work, a savepoint in the unit's session: rolled back alone on an error,
+        committed with the unit.
+        """
+        unit = self._joined()
+        if unit is not None:
+            waiting = len(unit.after_commit)
+            try:
+                async with unit.session.begin_nested():
+                    yield unit.session
+            except BaseException:
+                del unit.after_commit[waiting:]  # what was rolled back has nothing to announce
+                raise
+            return
         if self._write_turn is None:
             async with self._writer() as session, session.begin():
                 yield session
@@ -148,13 +207,24 @@ class Database:
         set after a commit that gave a worker something to do, so it wakes without polling."""
         return self._signals.setdefault(name, asyncio.Event())
 
-    @staticmethod
-    def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
-        """Call ``callback`` once the session's transaction has committed (never on rollback)."""
+    def after_commit(self, session: AsyncSession, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the session's transaction has committed (never on rollback).
+
+        In a unit of work, once the unit has committed: SQLAlchemy's own ``after_commit`` also
+        fires when a savepoint is released.
+        """
+        unit = self._unit.get()
+        if unit is not None and unit.session is session:
+            unit.after_commit.append(callback)
+            return
         event.listen(session.sync_session, "after_commit", lambda _s: callback(), once=True)
 
-    def session(self) -> AsyncSession:
-        """A session for reading (SQLite readers never wait for writers in WAL mode)."""
+    def session(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A session for reading (SQLite readers never wait for writers in WAL mode); inside a
+        unit of work, the unit's own session, so that its reads see its writes."""
+        unit = self._joined()
+        if unit is not None:
+            return _Borrowed(unit.session)
         return self._reader()
 
     async def migrate(self) -> None:
@@ -166,3 +236,16 @@ class Database:
     async def close(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+class _Borrowed:
+    """The unit's session lent to a reader: not closed when the reader is done with it."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> AsyncSession:
+        return self._session
+
+    async def __aexit__(self, *_exc: object) -> None:
+        return None

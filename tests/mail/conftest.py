@@ -345,9 +345,10 @@ def event() -> Event:
 class SignupHandler:
     """The real handler's shape: registration, inbound record and reply in one transaction.
 
-    ``after_commit`` runs once the transaction has committed, before the worker files the
-    message (a test stops the worker there); ``fail`` makes ``handle`` raise for messages whose
-    key it returns True for.
+    ``after_commit`` runs once the handler's work is done, before the worker files the message;
+    ``on_commit`` once the worker's batch holding it has committed (a test stops the worker
+    there by raising, before it files the message); ``fail`` makes ``handle`` raise for messages
+    whose key it returns True for.
     """
 
     def __init__(self, db: Database, event: Event, *, mail_from: str = BOT_ADDRESS) -> None:
@@ -358,6 +359,7 @@ class SignupHandler:
         self.calls: list[str] = []
         self.duplicates: list[str] = []
         self.after_commit: Callable[[str], Awaitable[None]] | None = None
+        self.on_commit: Callable[[str], None] | None = None
         self.fail: Callable[[str], bool] = lambda _key: False
 
     async def handle(self, raw: bytes, *, folder: str, uid: int, now: datetime) -> Handled:
@@ -392,6 +394,9 @@ class SignupHandler:
                 (row.attempts or 0) + 1,
             )
             row.raw, row.updated_at = None, now
+            if self.on_commit is not None:
+                hook = self.on_commit
+                self.db.after_commit(session, lambda: hook(key))
             confirmation = message_for(result, self.event, lang="da", channel="email")
             await self.outbox.enqueue(
                 session,

@@ -70,6 +70,10 @@ async def wait_filed(server: Dovecot, user: str, count: int, within: float = 45.
 # ------------------------------------------------------------------------ the whole way
 
 
+class Killed(BaseException):
+    """The worker's end, as a crash would come: not an error the worker could catch."""
+
+
 async def test_a_signup_reply_becomes_a_registration_and_a_threaded_confirmation(
     dovecot: Dovecot,
     mailbox_user: str,
@@ -170,26 +174,24 @@ async def test_a_worker_killed_after_the_commit_and_before_filing_does_not_handl
     workers: list[RunningWorker],
 ) -> None:
     handler = SignupHandler(db, event)
-    committed = asyncio.Event()
 
-    async def die_after_commit(_key: str) -> None:
-        committed.set()
-        await asyncio.Event().wait()  # the worker is killed here, before it files the message
+    def die_after_commit(_key: str) -> None:
+        raise Killed  # the worker ends here, after the batch's commit, before it files
 
-    handler.after_commit = die_after_commit
+    handler.on_commit = die_after_commit
     raw = reply_message()
     await put(dovecot, mailbox_user, raw)
     first = start_worker(db, imap_config(dovecot, mailbox_user), handler)
     workers.append(first)
-    await until(committed.is_set, what="the handler's commit")
-    await first.kill()
+    with pytest.raises(Killed):
+        await asyncio.wait_for(first.task, 20)
 
     # Committed, not filed: the registration and the reply exist, the message is still there.
     assert await handler.registered() == 1
     assert await count_rows(db, OutboxMail) == 1
     assert await folder_message_ids(dovecot, mailbox_user, "INBOX") == [message_key(raw)]
 
-    handler.after_commit = None
+    handler.on_commit = None
     second = start_worker(db, imap_config(dovecot, mailbox_user), handler)
     workers.append(second)
     await wait_filed(dovecot, mailbox_user, 1)

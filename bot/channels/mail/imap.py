@@ -5,16 +5,20 @@ How one message goes (exactly once, as far as the mailbox is concerned):
 1. It is fetched with ``BODY.PEEK[]``, so reading never marks it as read.
 2. The handler (:class:`MailHandler`) records it in ``mail_inbound`` under its message key
    (:func:`message_key`: the Message-ID, or a hash of the raw message) in the SAME transaction as
-   what it does about it (a registration, a reply in the outbox), and commits.
+   what it does about it (a registration, a reply in the outbox). The messages fetched together
+   (up to ``fetch_batch``) share ONE transaction, a unit of work (``Database.unit``), with a
+   SAVEPOINT for each: the handler's own transactions join it, a message that fails rolls back
+   alone (and its failure is recorded in the same unit), and the batch commits once.
 3. Only then is it filed: moved to the done folder (``UID MOVE``; on servers without MOVE,
    ``UID COPY`` + ``\\Deleted`` + ``UID EXPUNGE``, or ``EXPUNGE`` without UIDPLUS).
 4. Then ``mailbox_state.last_uid`` moves past it.
 
-A crash between 2 and 3 leaves the message in the folder: after the restart it is fetched
-again, the handler finds its key already recorded (a duplicate, with no new effects), and it is
-filed. A crash between 3 and 4 is harmless: the message is no longer in the folder. Without MOVE
-a crash in the middle of step 3 can leave a second copy in the done folder, never a second
-handling.
+A crash before the batch's commit leaves nothing of the batch: every message of it is fetched
+and handled again after the restart. A crash between 2 and 3 leaves the message in the folder:
+after the restart it is fetched again, the handler finds its key already recorded (a duplicate,
+with no new effects), and it is filed. A crash between 3 and 4 is harmless: the message is no
+longer in the folder. Without MOVE a crash in the middle of step 3 can leave a second copy in the
+done folder, never a second handling.
 
 UIDVALIDITY: UIDs only mean something together with the folder's UIDVALIDITY. When the server
 reports a different one than ``mailbox_state`` holds (the folder was recreated or restored, the
@@ -510,7 +514,6 @@ class MailboxWorker:
 
     async def _handle_batch(self, connection: _Connection, uids: list[int]) -> None:
         client = connection.client
-        folder = self.config.folder
         fetched = await connection.call(client.fetch, uids, ["BODY.PEEK[]"])
         raws: dict[int, bytes] = {}
         for uid, data in fetched.items():
@@ -520,12 +523,21 @@ class MailboxWorker:
         self._seen_in_pass.update(raws)
         to_file: list[int] = []
         to_flag: list[int] = []
-        for uid in sorted(raws):
-            verdict = await self._handle_one(raws[uid], folder, uid)
-            if verdict == FILE:
-                to_file.append(uid)
-            elif verdict == FLAG:
-                to_flag.append(uid)
+        handled = duplicates = 0
+        # One transaction for the batch, a savepoint for each message (see the module docstring).
+        async with self.db.unit():
+            keys = {uid: self.key_of(raw) for uid, raw in raws.items()}
+            given_up = await self._given_up(set(keys.values()))
+            for uid in sorted(raws):
+                verdict, duplicate = await self._handle_one(raws[uid], keys[uid], given_up, uid)
+                if verdict == FILE:
+                    to_file.append(uid)
+                    handled += not duplicate
+                    duplicates += duplicate
+                elif verdict == FLAG:
+                    to_flag.append(uid)
+        self.stats.handled += handled
+        self.stats.duplicates += duplicates
         # Filing comes only now, after every handler above has committed.
         if to_file:
             await self._file(connection, to_file)
@@ -543,24 +555,27 @@ class MailboxWorker:
                 max(raws),
             )
 
-    async def _handle_one(self, raw: bytes, folder: str, uid: int) -> str | None:
-        """Handle one message: FILE it, FLAG it for staff, or leave it (None).
+    async def _handle_one(
+        self, raw: bytes, key: str, given_up: set[str], uid: int
+    ) -> tuple[str | None, bool]:
+        """Handle one message in a savepoint of the batch: FILE it, FLAG it for staff, or leave
+        it (None); and whether it was a duplicate.
 
-        Whatever goes wrong here is this message's failure and is recorded with it; only an
-        unreachable database is raised (see the module docstring).
+        Whatever goes wrong here is this message's failure: its savepoint is rolled back and the
+        failure recorded; only an unreachable database is raised (see the module docstring).
         """
-        key = self.key_of(raw)
+        if key in given_up:
+            return FLAG, False  # given up before; only the flag may be missing
         try:
-            if await self._given_up(key):
-                return FLAG  # given up before; only the flag may be missing
-            handled = await self.handler.handle(raw, folder=folder, uid=uid, now=self.clock())
+            async with self.db.transaction():
+                handled = await self.handler.handle(
+                    raw, folder=self.config.folder, uid=uid, now=self.clock()
+                )
         except Exception as exc:
-            return FLAG if await self._failed(raw, key, uid, exc) else None
-        if handled.duplicate:
-            self.stats.duplicates += 1
-        else:
-            self.stats.handled += 1
-        return FILE if handled.done else None
+            if database_unreachable(exc):
+                raise  # not this message's fault: the batch is rolled back and tried again
+            return (FLAG if await self._failed(raw, key, uid, exc) else None), False
+        return (FILE if handled.done else None), handled.duplicate
 
     async def _failed(self, raw: bytes, key: str, uid: int, exc: Exception) -> bool:
         """Record a failed attempt; True if the message is now given up."""
@@ -703,14 +718,15 @@ class MailboxWorker:
             )
         self._last_uid = max(self._last_uid, last_uid)
 
-    async def _given_up(self, key: str) -> bool:
+    async def _given_up(self, keys: set[str]) -> set[str]:
+        """Which of these messages were given up before."""
         async with self.db.session() as session:
-            found = await session.scalar(
-                select(InboundMail.id).where(
-                    InboundMail.message_key == key, InboundMail.status == FAILED
+            found = await session.scalars(
+                select(InboundMail.message_key).where(
+                    InboundMail.message_key.in_(keys), InboundMail.status == FAILED
                 )
             )
-            return found is not None
+            return set(found)
 
     async def _retry_rows(self) -> Sequence[tuple[int, int, datetime]]:
         async with self.db.session() as session:
