@@ -89,6 +89,9 @@ PERSONAL_ROWS: tuple[PersonalRows, ...] = (
     PersonalRows("registration_companions", registration="registration_id"),
     PersonalRows("reminder_notices", chat=("channel", "chat_id"), registration="registration_id",
                  event="event_slug", activity="queued_at"),
+    # Telegram's updates until handled, a day after to drop repeats (bot/channels/telegram/journal).
+    PersonalRows("telegram_updates", chat=("channel", "chat_id"), activity="received_at",
+                 keep=timedelta(days=1)),
     # What was said in each web chat, its files included; a file kept there is the calendar
     # file or an earlier data export, which the export would otherwise copy into itself.
     PersonalRows("web_chat_messages", chat=("channel", "chat_id"), event="event_slug",

@@ -33,6 +33,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "bot.privacy.models",
     "bot.changes.models",
     "bot.channels.web.models",
+    "bot.channels.telegram.models",
     "bot.staff.models",
     "bot.conversations.questions",
     "bot.attendance.models",

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, BotCommand, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder
@@ -39,6 +40,7 @@ from bot.channels.telegram.common import (
     reply,
     send_html,
 )
+from bot.channels.telegram.journal import Journal
 from bot.channels.telegram.limits import ChatRateLimiter
 from bot.channels.telegram.ordering import PerChatUpdateProcessor, flood_notice, without_slot
 from bot.delivery.sender import ChatOutboxSender
@@ -131,6 +133,7 @@ def build_application(
     settings = services.settings
     if settings.telegram_token is None:
         raise ValueError("BOT_TELEGRAM_TOKEN is not set")
+    journal = Journal(services.db, clock or services.clock)
     # Each call refines the builder's generic type; one annotation keeps the steps optional.
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
@@ -140,6 +143,7 @@ def build_application(
                 max_concurrent_updates=settings.telegram_max_concurrent_updates,
                 notice_after=settings.telegram_flood_notice_after,
                 notify=flood_notice(services),
+                finished=journal.done,
             )
         )
     )
@@ -153,6 +157,7 @@ def build_application(
     app = builder.build()
     app.bot_data["services"] = services
     app.bot_data["clock"] = clock or services.clock
+    app.bot_data["journal"] = journal
     staff.register(app, settings.staff_chat_id)
     participants.register(app)
     app.add_error_handler(on_error)
@@ -274,15 +279,60 @@ async def _serve_initialised(
             secret_token=secret.get_secret_value() if secret else None,
         )
         log.info("telegram: webhook mode on port %d", settings.telegram_webhook_port)
+        polling = None
     else:
-        await app.updater.start_polling(error_callback=lost)
+        polling = asyncio.create_task(poll(app, stop, lost))
         log.info("telegram: long polling")
     checking = asyncio.create_task(recheck())
     try:
         await run_beside(app, services, stop)  # returns once stop is set
     finally:
-        checking.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await checking
-        await app.updater.stop()
+        for task in (checking, polling):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if app.updater.running:
+            await app.updater.stop()
         await app.stop()
+
+
+# Seconds Telegram holds a getUpdates open when nothing comes (long polling).
+POLL_SECONDS = 10
+
+
+async def poll(
+    app: Application,  # type: ignore[type-arg]
+    stop: asyncio.Event,
+    lost: Callable[[TelegramError], None],
+) -> None:
+    """Long polling through the journal (``journal.py``): what an earlier leader left undone
+    first, then each batch written to the journal before the next ``getUpdates`` tells Telegram
+    it may forget it. A failure to reach Telegram or the database is waited out with back-off;
+    the batch is then asked for again, so nothing is skipped."""
+    journal: Journal = app.bot_data["journal"]
+    health = app.bot_data["services"].health
+    await app.bot.delete_webhook()  # updates come by getUpdates only (as Telegram requires)
+    for update in await journal.undone(app.bot):
+        await app.update_queue.put(update)
+    offset: int | None = None
+    delay, longest = CONNECT_BACKOFF
+    while not stop.is_set():
+        try:
+            updates = await app.bot.get_updates(
+                offset=offset, timeout=POLL_SECONDS
+            )
+            for update in await journal.keep(updates):
+                await app.update_queue.put(update)
+        except (TelegramError, SQLAlchemyError, OSError) as exc:
+            if isinstance(exc, TelegramError):
+                lost(exc)
+            else:
+                log.warning("telegram: cannot keep updates in the database (%s)", exc)
+            await wait_for(stop, None, delay)
+            delay = min(longest, delay * 2)
+            continue
+        delay = CONNECT_BACKOFF[0]
+        health.telegram = CONNECTED
+        if updates:
+            offset = updates[-1].update_id + 1

@@ -38,6 +38,7 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 Notify = Callable[[Update], Awaitable[None]]
+Finished = Callable[[object], Awaitable[None]]
 
 
 def chat_key(update: object) -> int | None:
@@ -101,7 +102,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     waiting updates hold none, and it gives its slot back while a reply waits to be sent
     (``without_slot``). ``notify(update)`` tells a chat with more than ``notice_after`` updates
     waiting to be patient, once per flood; it runs beside the updates, so the notice comes at
-    once, not at the end of the queue.
+    once, not at the end of the queue. ``finished(update)`` is awaited when an update's handling
+    has ended, still in the chat's turn (the journal marks it done before the chat's next one).
     """
 
     def __init__(
@@ -110,6 +112,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         *,
         notice_after: int | None = None,
         notify: Notify | None = None,
+        finished: Finished | None = None,
     ) -> None:
         if max_concurrent_updates < 1:
             raise ValueError("max_concurrent_updates must be at least 1")
@@ -122,6 +125,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._chats: dict[int, _Backlog] = {}
         self._notice_after = notice_after
         self._notify = notify
+        self._finished = finished
         self._notices: set[asyncio.Task[None]] = set()
 
     def waiting(self, chat_id: int) -> int:
@@ -133,6 +137,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         key = chat_key(update)
         if key is None:
             await self._with_slot(coroutine)
+            await self._end(update)
             return
         backlog = self._chats.get(key)
         if backlog is None:
@@ -142,10 +147,19 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         try:
             async with backlog.turn:  # the chat's turn first, holding nothing shared
                 await self._with_slot(coroutine)
+                await self._end(update)
         finally:
             backlog.pending -= 1
             if not backlog.pending:  # nothing queued for this chat: forget it (and its notice)
                 del self._chats[key]
+
+    async def _end(self, update: object) -> None:
+        if self._finished is None:
+            return
+        try:
+            await self._finished(update)
+        except Exception:  # the update was handled; at worst it is handled again after a crash
+            log.warning("could not record an update as handled", exc_info=True)
 
     async def _with_slot(self, coroutine: Awaitable[Any]) -> None:
         slot = _Slot(self._slots)

@@ -1,0 +1,119 @@
+"""Telegram's updates journalled: none lost when an instance dies, none handled twice.
+
+Telegram forgets an update once the bot has asked for the next ones. An instance killed after
+that and before it had answered would lose the person's message; one killed after answering but
+before asking again would get it again from Telegram and answer twice. So the poller writes each
+batch of updates to the database (one transaction) before it asks for the next batch, the update
+is marked done when its handling ends, and:
+
+- an update Telegram sends again that is done already is dropped (``keep``);
+- the instance that leads next handles first, in order, what the journal holds not done
+  (``undone``), then polls; an update whose handling was begun ``MAX_TRIES`` times without
+  ending (one that kills the process, say) is given up, so it cannot stop the bot for good.
+
+Updates of one chat are handled in order by the leader's ``PerChatUpdateProcessor``; replayed
+ones come before anything newer. Rows are kept a day (to recognise repeats), then removed by the
+retention job, and erased with the person (``bot.privacy.tables``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from telegram import Update
+
+from bot.channels.telegram.models import TelegramUpdate
+from bot.channels.telegram.ordering import chat_key
+from bot.storage import Database
+from bot.storage.inserting import insert_new
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+# Handling begun this often without ending: the update is given up (logged, by its number).
+MAX_TRIES = 3
+
+
+class Journal:
+    """The journal of one installation's Telegram updates."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.clock = clock
+        # Updates this process has queued for handling and not finished: a repeat of one of
+        # them from Telegram is not queued twice.
+        self._queued: set[int] = set()
+
+    async def keep(self, updates: Sequence[Update]) -> list[Update]:
+        """Write a batch to the journal; the updates to handle (not done, not already queued)."""
+        if not updates:
+            return []
+        now = self.clock()
+        rows = [_row(u, now) for u in updates]
+        ids = [u.update_id for u in updates]
+        async with self.db.transaction() as session:
+            await session.execute(insert_new(session, TelegramUpdate, rows, ["update_id"]))
+            done = set(
+                await session.scalars(
+                    select(TelegramUpdate.update_id).where(
+                        TelegramUpdate.update_id.in_(ids), TelegramUpdate.done_at.is_not(None)
+                    )
+                )
+            )
+        fresh = [u for u in updates if u.update_id not in done and u.update_id not in self._queued]
+        self._queued.update(u.update_id for u in fresh)
+        return fresh
+
+    async def undone(self, bot: Any) -> list[Update]:
+        """What an earlier leader left not done, oldest first, each counted as tried once more;
+        those tried too often are given up."""
+        async with self.db.transaction() as session:
+            rows = (
+                await session.scalars(
+                    select(TelegramUpdate)
+                    .where(TelegramUpdate.done_at.is_(None))
+                    .order_by(TelegramUpdate.update_id)
+                )
+            ).all()
+            again: list[Update] = []
+            for row in rows:
+                if row.tries >= MAX_TRIES:
+                    log.error(
+                        "telegram: update %d given up after %d tries", row.update_id, row.tries
+                    )
+                    row.done_at = self.clock()
+                    continue
+                row.tries += 1
+                again.append(Update.de_json(json.loads(row.payload), bot))
+        self._queued.update(u.update_id for u in again)
+        return again
+
+    async def done(self, handled: object) -> None:
+        """Handling of an update has ended (answered, or failed and apologised for)."""
+        if not isinstance(handled, Update):
+            return
+        self._queued.discard(handled.update_id)
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(TelegramUpdate)
+                .where(TelegramUpdate.update_id == handled.update_id)
+                .values(done_at=self.clock())
+            )
+
+
+def _row(update: Update, now: datetime) -> dict[str, Any]:
+    chat = chat_key(update)
+    return {
+        "update_id": update.update_id,
+        "channel": CHANNEL,
+        "chat_id": None if chat is None else str(chat),
+        "payload": json.dumps(update.to_dict(), ensure_ascii=False),
+        "received_at": now,
+        "tries": 0,
+        "done_at": None,
+    }
