@@ -486,6 +486,8 @@ async def test_serve_shows_cases_in_the_staff_chat_and_its_own_menu(
         assert list(menus[(f"chat:{STAFF_CHAT}", "")]) == [
             "sager",
             "deltagere",
+            "behov",
+            "ordnet",
             "status",
             "besked",
             "aendringer",
