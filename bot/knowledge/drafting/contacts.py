@@ -112,10 +112,32 @@ _OFFICE_WORD = re.compile(
 )
 
 
+# "Practical questions: events@...": a mailbox for questions, named by its label (a sign-up
+# mailbox under "Tilmelding:" is not whom to ask)
+_ASK_LABEL = re.compile(
+    r"(?i)spørgsmål|kontakt|henvendelse|hjælp|support|questions?|contact|help|enquir|practical|"
+    r"praktisk"
+)
+# "Questions can be sent to the council's secretariat at ...", "Spørgsmål kan rettes til
+# sekretariatet på ...": an office asked by its kind
+_ASK_OFFICE = re.compile(
+    r"(?i)\b(?:rettes|sendes|stilles|sent|send|directed|addressed)\s+(?:til|to)\s+(?:the\s+)?"
+    r"(?P<name>[\w'’ -]{0,40}?(?:sekretariat\w*|secretariat|kontor\w*|office))\s+(?:at|på|via)\b"
+)
+
+
 def _office_in(text: str) -> tuple[int, str] | None:
     match = _MAILBOX.match(text)
-    if match and _OFFICE_WORD.search(match["label"]) and not find_names(match["label"]):
+    if (
+        match
+        and (_OFFICE_WORD.search(match["label"]) or _ASK_LABEL.search(match["label"]))
+        and not find_names(match["label"])
+    ):
         return match.start("label"), match["label"].strip()
+    match = _ASK_OFFICE.search(text)
+    if match and not find_names(match["name"]):
+        name = match["name"].strip()
+        return match.start("name"), name[:1].upper() + name[1:]
     match = _LABELLED_OFFICE.match(text)
     if match and _CONTACT_LABEL.search(match["label"]) and not find_names(match["name"]):
         name = match["name"].strip(" .")
@@ -135,7 +157,13 @@ def find_contacts(
     contacts: list[ContactDraft] = []
     used: set[int] = set()
     index = {id(e): i for i, e in enumerate(entries)}
-    for block in blocks(entries):
+    split: list[list[Entry]] = []
+    for whole in blocks(entries):
+        for column in _columns(whole):
+            for entry in column:
+                index.setdefault(id(entry), index[id(_source_of(whole, entry))])
+            split.append(column)
+    for block in split:
         block = [e for e in block if index[id(e)] not in (skip or set())]
         joined = " ".join(e.text for e in block)
         labelled = any(_office_in(e.text) for e in block)
@@ -216,6 +244,37 @@ _DETAIL_WORDS = re.compile(
     r"direkte|og|and)*"
 )
 _JOINING = frozenset("og eller samt på til and or at on via hos".split())
+
+
+def _columns(block: list[Entry]) -> list[list[Entry]]:
+    """A signature set in two columns ("Karen Munk        Jonas Ravn" / "Sekretariatschef
+    Fuldmægtig" / ...) as two signatures, one under the other; other paragraphs as they are.
+    A line with nothing in the left column (indented far in) belongs to the right one."""
+    first = next((e for e in block if "\t" in e.text), None)
+    if first is None or first.text.count("\t") != 1 or block.index(first) > 1:
+        return [block]
+    left_name, right_name = first.text.split("\t")
+    if not (_people_in(left_name, True) and _people_in(right_name, True)):
+        return [block]
+    left: list[Entry] = []
+    right: list[Entry] = []
+    for entry in block:
+        if "\t" in entry.text:
+            a, b = entry.text.split("\t", 1)
+            left.append(Entry(entry.line, a.strip()))
+            right.append(Entry(entry.line, b.strip()))
+        elif len(entry.line.text) - len(entry.line.text.lstrip()) >= 8 and block.index(entry):
+            right.append(entry)
+        else:
+            left.append(entry)
+    return [left, right]
+
+
+def _source_of(block: list[Entry], entry: Entry) -> Entry:
+    """The entry of the paragraph that a column's entry was cut from."""
+    return next((e for e in block if e is entry), None) or next(
+        e for e in block if e.line is entry.line
+    )
 
 
 def _carries(before: str, text: str) -> bool:

@@ -64,14 +64,20 @@ _MONTH_DAY = re.compile(
     rf"(?:\s*(?:-|–|—)\s*{_DAY2}(?:st|nd|rd|th)?)?(?!\s*[.:]\d)(?![\d])(?:,?\s+{_YEAR})?",
     re.IGNORECASE,
 )
-# "24/9-2019", "31.05.2024", "31/5/2024"; and "24/9" with a slash but no year
+# "24/9-2019", "31.05.2024", "31/5/2024"; and "24/9" (or "15/4." ending a sentence) with a slash
+# but no year
 _NUMERIC = re.compile(
     rf"(?<![\w.,/:-]){_WEEKDAY}?(?:(?:den|d\.)\s+)?{_DAY}\s*[./]\s*(?P<mon>[01]?\d)"
     rf"\s*[./-]\s*{_YEAR}(?![\d.:/]\d)",
     re.IGNORECASE,
 )
 _SLASHED = re.compile(
-    rf"(?<![\w.,/:-]){_WEEKDAY}?(?:(?:den|d\.)\s+)?{_DAY}/(?P<mon>[01]?\d)(?![\d/.:-]|\.\d)",
+    rf"(?<![\w.,/:-]){_WEEKDAY}?(?:(?:den|d\.)\s+)?{_DAY}/(?P<mon>[01]?\d)(?![\d/:-]|\.\d)",
+    re.IGNORECASE,
+)
+# "senest den 18.11.": day and month with dots and no year, only after "den" (no clock time)
+_DOTTED = re.compile(
+    rf"(?<![\w.,/:-]){_WEEKDAY}?(?:den|d\.)\s+{_DAY}\.(?P<mon>[01]?\d)\.(?![\d/:-]|\s*\d)",
     re.IGNORECASE,
 )
 _ISO = re.compile(r"(?<![\d-])(?P<year>(?:19|20)\d{2})-(?P<mon>[01]\d)-(?P<day>[0-3]\d)(?![\d])")
@@ -179,7 +185,7 @@ def find_dates(text: str) -> list[DateMention]:
                     last_day=day2,
                 )
             )
-    for pattern in (_NUMERIC, _SLASHED):
+    for pattern in (_NUMERIC, _SLASHED, _DOTTED):
         for match in pattern.finditer(text):
             year = match.groupdict().get("year")
             add(
@@ -345,10 +351,13 @@ def _bare_end(start: time, hour: int) -> time | None:
 
 
 _LEADING = re.compile(
-    r"^\s*(?:[-*•·▪►>]\s*|\|\s*)?(?:(?:ca\.?|cirka|omkring|approx\.?|about)\s*)?(?:kl\.?\s*)?"
+    r"^\s*(?:[-*•·▪►>]\s*|\|\s*)?(?:(?:ca\.?|cirka|omkring|approx\.?|about)\s*)?"
+    r"(?:(?P<fra>fra|from)\s+)?(?P<kl>kl\.?\s*)?"
     # "11-11.45 Title": an hour alone begins a range that ends with minutes
     r"(?:(?P<hs>[01]?\d|2[0-3])(?=\s*[-–—]\s*(?:kl\.?\s*)?[01]?\d\s*[.:]\s*[0-5]\d)|"
-    r"(?P<h1>[01]?\d|2[0-3])\s*[.:]\s*(?P<m1>[0-5]\d)(?P<ap1>\s*[ap]\.?m\.?)?)"
+    r"(?P<h1>[01]?\d|2[0-3])\s*[.:]\s*(?P<m1>[0-5]\d)(?P<ap1>\s*[ap]\.?m\.?)?|"
+    # "kl. 11 Min vej ...": a whole hour, only after "kl."
+    r"(?P<hk>[01]?\d|2[0-3])(?![\d.:,]))"
     r"(?:\s*(?:-|–|—|til|to)\s*(?:kl\.?\s*)?(?P<h2>[01]?\d|2[0-4])\s*[.:]\s*(?P<m2>[0-5]\d)"
     r"(?P<ap2>\s*[ap]\.?m\.?)?"
     # "11.45-1 Frokost": an end hour without minutes, perhaps on a 12-hour clock
@@ -362,16 +371,19 @@ def leading_time(text: str) -> tuple[TimeRange, str] | None:
     """The time (or range) a programme line starts with, and the rest of the line.
 
     "10.30 Ankomst", "12.00 - 12.30", "14:25 - 14.40", "14.00: Velkomst", "16.00\\tVelkomst",
-    "- 09:00–09:30 Registration", "| 10.00 | Velkomst |". A date at the start ("31.05.2024") is
-    no time.
+    "- 09:00–09:30 Registration", "| 10.00 | Velkomst |", "kl. 11 Frokost" (a whole hour only
+    after "kl."), "Fra 10.45 til 12.30 Debat" (after "fra" only a range). A date at the start
+    ("31.05.2024") is no time.
     """
     match = _LEADING.match(text)
-    if not match:
-        return None
-    groups = [g for g in ("hs", "m1", "ap1", "m2", "ap2", "bare") if match[g]]
+    if not match or (match["hk"] and (not match["kl"] or int(match["hk"]) < 6)):
+        return None  # a whole hour without "kl.", or one before six in the morning
+    if match["fra"] and not (match["h2"] or match["bare"]):
+        return None  # "Fra 10.45 til 12.30 ..." is an item; "Fra 9.00 er der kaffe" is not
+    groups = [g for g in ("hs", "m1", "hk", "ap1", "m2", "ap2", "bare") if match[g]]
     if any(m.start < max(match.end(g) for g in groups) for m in find_dates(text[:40])):
         return None  # "31.05.2024", "10-11.03.2025": a date, no time
-    first = "hs" if match["hs"] else "h1"
+    first = "hs" if match["hs"] else "hk" if match["hk"] else "h1"
     start = _to_time(match[first], match["m1"], (match["ap1"] or "").strip() or None)
     if start is None:
         return None

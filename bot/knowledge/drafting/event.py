@@ -58,7 +58,7 @@ _LABEL_LINE = {k: re.compile(rf"(?i)^(?:{v})\s*:\s*(?P<value>.+)$") for k, v in 
 DEADLINE_WORDS = re.compile(
     r"(?i)\b(?:senest|frist|tilmeldingsfrist\w*|sidste frist|deadline|register by|"
     r"registration closes|no later than|sign up by|inden den|tilmelding inden|svar senest|"
-    r"tilmeld dig inden|before)\b"
+    r"tilmeld dig inden|svar udbedes|reply by|please reply|respond by|rsvp by|before)\b"
 )
 _STALE = re.compile(
     r"(?i)\b(?:opdateret|dateret|publiceret|udgivet|skrevet den|updated|published|posted|"

@@ -30,7 +30,8 @@ _SIGNUP = re.compile(r"(?i)\b(?:tilmeld\w*|register|registration|sign(?:\s|-)?up
 _FREE = re.compile(
     r"(?i)\b(?:er\s+gratis|gratis\s+at\s+deltage|gratis\s+deltagelse|gratis\b|uden\s+beregning|"
     r"ingen\s+deltagerbetaling|free\s+of\s+charge|is\s+free|no\s+fee|free\s+admission|"
-    r"kvit\s+og\s+frit)"
+    r"kvit\s+og\s+frit|ingen\s+(?:deltagergebyr|betaling)|"
+    r"no\s+(?:participation|registration|conference|attendance)\s+fee|free\s+to\s+attend)"
 )
 _PRICE_WORDS = re.compile(
     r"(?i)\b(?:pris|prisen|deltagerpris|deltagergebyr|gebyr|deltagerbetaling|deltagelse\s+koster|"
@@ -262,7 +263,8 @@ def _price(paragraph: Paragraph, under_heading: bool = False) -> PriceDraft | No
         ):
             match = _AMOUNT.search(sentence)
             if match and (value := _amount(match)) is not None:
-                return PriceDraft(False, value, sentence.strip(), line)
+                # "Deltagelse koster 0 kr.": free, in the source's words
+                return PriceDraft(value == 0, value or None, sentence.strip(), line)
     return None
 
 

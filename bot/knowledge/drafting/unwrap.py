@@ -28,6 +28,9 @@ _STARTS_SOMETHING = re.compile(
     r"presentation|velkomst|welcome|samtale|interview|paneldebat|debat|panel)\s+(?:ved|af|by|med|"
     r"with|v\.|v/)\b)"
 )
+_DETAIL_LINE = re.compile(
+    r"(?i)^(?:tlf|telefon|mobil|mob|phone|tel|direkte|e-?mail|mail)\b\.?:?\s*\S"
+)
 _CLOCK_WORD = re.compile(r"\b(?:[kK]l\.|[kK]lokken)$")  # not "KL", the municipalities' body
 _BULLET = re.compile(r"^\s*(?:[-*•·▪►◦‣–]|\d{1,2}[.)])\s")
 
@@ -82,6 +85,8 @@ def continues(
         return False
     if re.search(r"[.?!;:]$", a) or "\t" in b or "@" in b.split()[0] or _BULLET.match(raw_after):
         return False
+    if _DETAIL_LINE.match(b):
+        return False  # "tlf. 72 36 12 34" under a signature's lines is a line of its own
     if re.search(rf"[{'a-zæøå'}]-$", a) and b[:1].islower():
         return True  # a word broken at the margin
     if _last_word(a) in _CONNECTIVES:
