@@ -61,9 +61,17 @@ class NeedsAlerts:
     async def arrived(
         self, session: AsyncSession, event: Event, registration_id: int, now: datetime
     ) -> None:
-        """In the transaction that kept the registration's needs: alert those that are late."""
-        if in_lead_time(event, self.settings, now):
-            await alert(session, self.settings, self.delivery, event, now, [registration_id])
+        """In the transaction that kept the registration's needs: alert those that are late.
+
+        In a savepoint: an alert that fails is undone alone (the job tries again within a
+        minute), and never costs the person their signup or their change."""
+        if not in_lead_time(event, self.settings, now):
+            return
+        try:
+            async with session.begin_nested():
+                await alert(session, self.settings, self.delivery, event, now, [registration_id])
+        except Exception:
+            log.exception("needs alert for %s failed; the reminder job tries again", event.id)
 
 
 async def alert(
