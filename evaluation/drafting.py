@@ -7,7 +7,8 @@ With ``--pairs`` the keys are answer keys in the format of ``evaluation/invitati
 and every source is drafted as it is and as Word and PDF made from its text (a .md's or .html's
 text as the draft reads it, without markup and with a table's cells separated by tabs);
 the keys give ``date``/``dates``, ``start``, ``end``, ``venue``, ``address``, ``online``,
-``deadline``, ``price``, ``sessions``, ``programme``, ``speakers``, ``contacts``; speakers are
+``deadline``, ``price``, ``sessions``, ``programme``, ``speakers``, ``contacts`` and ``access``
+(the venue's access fields, reported apart; only in keys that give it); speakers are
 compared by name over everyone the draft names with a part, and a contact the key gives without
 a name (an office's mailbox) is compared by its e-mail and phone only.
 
@@ -50,7 +51,7 @@ from evaluation.documents import write_docx, write_pdf
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 MAIN_FIELDS = ("dates", "venue", "deadline", "programme", "speakers", "contacts", "price")
-EXTRA_FIELDS = ("sessions", "people", "facts")
+EXTRA_FIELDS = ("sessions", "people", "facts", "access")
 FORMATS = ("txt", "docx", "pdf")
 
 
@@ -140,6 +141,24 @@ def _match_sets(
     score.missed = len(left)
     score.missed_items = [f"{label}{e}" for e in left]
     return score
+
+
+def _access_score(draft: Draft, expected: dict[str, Any] | None) -> Score:
+    """The venue's access fields (issue 16) against what the source states: a field counts by
+    its name, and a value in the source's words is right where the source says yes or no in
+    them; only yes against no (or no against yes) is wrong. None: the key says nothing of it."""
+    if expected is None:
+        return Score()
+    venue_access = draft.venue.access if draft.venue is not None else {}
+    return _match_sets(
+        [((k, f.value), f.unsure is not None) for k, f in venue_access.items()],
+        list(expected.items()),
+        lambda a, b: (
+            a[0] == b[0]
+            and not (isinstance(a[1], bool) and isinstance(b[1], bool) and a[1] != b[1])
+        ),
+        "access ",
+    )
 
 
 def _venue_found(draft: Draft) -> list[tuple[Any, bool]]:
@@ -449,6 +468,7 @@ def compare_key(draft: Draft, key: dict[str, Any]) -> dict[str, Score]:
     )
     scores["people"] = Score()
     scores["facts"] = Score()
+    scores["access"] = _access_score(draft, key.get("access"))
     return scores
 
 

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 
 from bot.i18n import N_
 from bot.knowledge.drafting import forwarding
+from bot.knowledge.drafting.access import find_access
 from bot.knowledge.drafting.contacts import find_contacts
 from bot.knowledge.drafting.event import (
     find_audience,
@@ -29,6 +30,7 @@ from bot.knowledge.drafting.model import (
     Note,
     PersonDraft,
     SpeakerDraft,
+    VenueDraft,
 )
 from bot.knowledge.drafting.names import find_names, first_name
 from bot.knowledge.drafting.ocr import (
@@ -206,6 +208,10 @@ def draft_document(document: Document, slug: str | None = None) -> Draft:
     draft.programme = programme.items
     venue_skip = programme.used | contact_used
     draft.venue = find_venue(items, labelled, title.value if title else None, venue_skip)
+    access = find_access(items)
+    if not access.empty:
+        draft.venue = draft.venue or VenueDraft()
+        draft.venue.access = access.fields
     draft.organiser = find_organiser(items, labelled)
     if draft.organiser is None:
         office = next((c for c in contacts if not find_names(c.name.value)), None)
@@ -462,9 +468,10 @@ def _missing(draft: Draft, when_missing: list[Note]) -> None:
         draft.missing.setdefault("start", Note.of(N_("when the event begins")))
     if draft.end is None:
         draft.missing.setdefault("end", Note.of(N_("when the event ends")))
-    if draft.venue is None:
+    venue = draft.venue
+    if venue is None or not (venue.name or venue.address or venue.online):  # access alone
         draft.missing["venue"] = Note.of(N_("where the event is held"))
-    elif draft.venue.address is None and not draft.venue.online:
+    elif venue.address is None and not venue.online:
         draft.missing["venue.address"] = Note.of(N_("the address"))
     if draft.registration.deadline is None:
         draft.missing["registration.deadline"] = Note.of(N_("a deadline for signing up"))

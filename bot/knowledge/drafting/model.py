@@ -100,6 +100,8 @@ class VenueDraft:
     address: Found[str] | None = None
     online: Found[bool] | None = None
     online_details: Found[str] | None = None
+    # The access fields stated (``bot.knowledge.drafting.access``), by the schema's names.
+    access: dict[str, Found[bool | str]] = field(default_factory=dict)
 
 
 @dataclass

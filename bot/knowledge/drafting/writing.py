@@ -26,6 +26,7 @@ from bot.knowledge.drafting.model import (
 )
 from bot.knowledge.drafting.reading import Line
 from bot.knowledge.drafting.text import shorten
+from bot.knowledge.schema import ACCESS_LABELS
 
 WIDTH = 100
 
@@ -172,6 +173,8 @@ def _venue(w: Writer, draft: Draft) -> None:
     if venue is None:
         w.missing(0, draft.missing["venue"])
         return
+    if "venue" in draft.missing:  # only its access is stated
+        w.missing(0, draft.missing["venue"])
     w.out.append("venue:")
     w.found(2, "name", venue.name)
     w.found(2, "address", venue.address)
@@ -180,6 +183,10 @@ def _venue(w: Writer, draft: Draft) -> None:
     w.found(2, "online", venue.online)
     if venue.online_details and venue.online:
         w.found(2, "online_details", venue.online_details, venue.online.line)
+    if venue.access:
+        w.out.append("  access:")
+        for key in ACCESS_LABELS:  # in the schema's order
+            w.found(4, key, venue.access.get(key))
 
 
 def _registration(w: Writer, draft: Draft) -> None:
