@@ -16,6 +16,7 @@ free text, so a label's values stay few.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from prometheus_client import (
     CollectorRegistry,
@@ -27,10 +28,8 @@ from prometheus_client import (
 )
 from sqlalchemy import func, select
 
-from bot.cases.models import Case
-from bot.channels.mail.models import OutboxMail
-from bot.delivery.models import PENDING, ChatOutboxMessage
-from bot.services import Services
+if TYPE_CHECKING:  # the features count here, so this module imports none of them
+    from bot.services import Services
 
 REGISTRY = CollectorRegistry()
 ProcessCollector(registry=REGISTRY)
@@ -89,6 +88,10 @@ def _age(now: datetime, oldest: datetime | None) -> float:
 
 async def scrape(services: Services) -> bytes:
     """The Prometheus text of this process' counters and of the database's gauges, now."""
+    from bot.cases.models import Case
+    from bot.channels.mail.models import OutboxMail
+    from bot.delivery.models import PENDING, ChatOutboxMessage
+
     now = services.clock()
     gauges = CollectorRegistry()
     depth = Gauge(

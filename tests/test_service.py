@@ -9,17 +9,19 @@ and 200 once the server is up, without a restart.
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.conftest import run_bot
 from tests.mail.conftest import BOT_ADDRESS, SmtpServer
-from tests.web.events import workshop_day
+from tests.web.events import SLUG, workshop_day
 from tests.web.server import BotProcess
 
 
@@ -116,6 +118,39 @@ def test_metrics_in_prometheus_text(bot: BotProcess) -> None:
     assert "# TYPE deltagerbot_questions_total counter" in body
     assert "# TYPE deltagerbot_turn_seconds histogram" in body
     assert metric(body, "process_resident_memory_bytes") > 0
+
+
+def counted(text: str, prefix: str) -> float:
+    """The sum of the samples whose name and labels start with ``prefix``."""
+    return sum(
+        float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(prefix)
+    )
+
+
+def test_questions_in_the_web_chat_are_counted_by_channel_kind_and_outcome(
+    bot: BotProcess,
+) -> None:
+    answered = 'deltagerbot_questions_total{channel="web",kind="venue",outcome="answered"}'
+    handed = 'deltagerbot_questions_total{channel="web",'
+    turns = 'deltagerbot_turn_seconds_count{channel="web"}'
+    before = get(f"{bot.url}/metrics")[2]
+    with httpx.Client(base_url=bot.url, timeout=30) as browser:
+        page = browser.get(f"/chat/{SLUG}")
+        found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert found is not None
+        for question in ("Hvor foregår temadagen?", "Må jeg tage min papegøje med?"):
+            posted = browser.post(
+                f"/chat/{SLUG}", data={"csrf": found.group(1), "message": question}
+            )
+            assert posted.status_code == 303
+    after = get(f"{bot.url}/metrics")[2]
+    assert counted(after, answered) - counted(before, answered) == 1
+    handed_after = counted(after, handed) - counted(after, answered)
+    assert handed_after - (counted(before, handed) - counted(before, answered)) == 1
+    assert 'outcome="handed_over"' in after
+    assert counted(after, turns) - counted(before, turns) >= 2
+    # Labels are kinds, never what was asked.
+    assert "papegøje" not in after and "temadagen" not in after
 
 
 def test_the_log_is_json_lines(bot: BotProcess) -> None:

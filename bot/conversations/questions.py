@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.clock import TZ
+from bot.metrics import QUESTIONS
 from bot.storage import Database
 from bot.storage.base import Base
 from bot.storage.safetext import SafeString
@@ -68,9 +69,13 @@ def record_question(
     event: str | None,
     now: datetime,
     case_id: int | None = None,
+    channel: str = "unknown",
+    kind: str | None = None,
 ) -> None:
     """Record a question in the caller's transaction: handed over when it became ``case_id``,
-    else answered by the bot."""
+    else answered by the bot; and count it for ``/metrics`` by channel and kind (the intent)."""
+    outcome = ANSWERED if case_id is None else HANDED_OVER
+    QUESTIONS.labels(channel, kind or "unknown", outcome).inc()
     session.add(
         QuestionAsked(
             event_slug=event,

@@ -42,6 +42,7 @@ from bot.evaluation import dialogue as evaluation
 from bot.i18n import Lang, normalise_lang, translator
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import Event
+from bot.metrics import TURN_SECONDS
 from bot.registrations.confirmation import Message, message_for, my_registrations_text
 from bot.registrations.dialogue import Choice as DialogueChoice
 from bot.registrations.dialogue import DialogueState, SignupDialogue, Turn
@@ -109,6 +110,10 @@ class Conversation:
 
     async def handle(self, incoming: Incoming) -> Reply:
         """Do what the person's message or choice asks, and say what to answer."""
+        with TURN_SECONDS.labels(incoming.channel).time():
+            return await self._handle(incoming)
+
+    async def _handle(self, incoming: Incoming) -> Reply:
         state = await self.services.conversations.get(incoming.channel, incoming.chat_id)
         lang = normalise_lang(
             state.lang or incoming.lang or self.services.settings.default_language
@@ -301,11 +306,24 @@ class Conversation:
                     lang=turn.lang,
                     now=incoming.now,
                 )
-                record_question(session, event=answer.event, now=incoming.now, case_id=case.id)
+                record_question(
+                    session,
+                    event=answer.event,
+                    now=incoming.now,
+                    case_id=case.id,
+                    channel=incoming.channel,
+                    kind=answer.intent,
+                )
         elif not answer.candidates and answer.intent != "smalltalk":
             # Answered (not "which event do you mean?", nor a greeting or thanks returned).
             async with svc.db.transaction() as session:
-                record_question(session, event=answer.event, now=incoming.now)
+                record_question(
+                    session,
+                    event=answer.event,
+                    now=incoming.now,
+                    channel=incoming.channel,
+                    kind=answer.intent,
+                )
         return [answer_say(svc.kb, answer)]
 
     # -- signing up ---------------------------------------------------------------------------

@@ -50,6 +50,7 @@ from bot.attendance.issuing import code_for
 from bot.clock import localize
 from bot.delivery import Delivery
 from bot.knowledge.schema import Event
+from bot.metrics import CANCELLATIONS, SIGNUPS
 from bot.registrations.form import CleanSignup, SignupForm, clean_signup
 from bot.registrations.identity import EMAIL, ChatId, Identity, check_channel
 from bot.registrations.models import (
@@ -171,9 +172,14 @@ class RegistrationService:
         """
         clean = clean_signup(event, form)
         who = Identity(email=clean.email, chat=chat)
-        result = await self._write(
-            channel, now, actor, _with(also, lambda change: self._signup(change, event, clean, who))
-        )
+
+        async def work(change: _Change) -> Result:
+            result = await self._signup(change, event, clean, who)
+            # Counted for /metrics once committed: a change rolled back is no signup.
+            self.db.after_commit(change.session, SIGNUPS.labels(change.channel, result.outcome).inc)
+            return result
+
+        result = await self._write(channel, now, actor, _with(also, work))
         log.info(
             "signup event=%s registration=%s outcome=%s channel=%s promoted=%d",
             event.id,
@@ -718,6 +724,7 @@ class RegistrationService:
         active.updated_at = change.now
         await session.flush()
         self._audit(change, active, "cancelled", old)
+        self.db.after_commit(session, CANCELLATIONS.labels(change.channel).inc)
         await self._promote(change, event)
         return await self._result(change, Outcome.CANCELLED, event.id, active)
 

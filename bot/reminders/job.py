@@ -27,6 +27,7 @@ from datetime import datetime
 from bot.arranging.alerts import alert_due
 from bot.clock import localize
 from bot.clock import now as clock_now
+from bot.metrics import REMINDERS
 from bot.reminders.deadline import note_deadline
 from bot.reminders.participants import remind_registered
 from bot.reminders.schedule import utc
@@ -97,4 +98,6 @@ class ReminderJob:
                 )
             except Exception:  # one event's trouble (or the database's) does not stop the rest
                 log.exception("reminders for %s failed; trying again at the next look", event.id)
+        # What went to participants; the deadline notes and needs alerts go to staff.
+        REMINDERS.inc(report.reminders + report.unfinished)
         return report

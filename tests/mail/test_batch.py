@@ -21,6 +21,7 @@ from bot.channels.mail.imap import message_key
 from bot.channels.mail.models import OutboxMail
 from bot.channels.mail.outbox import Outbox, OutboxSender
 from bot.clock import now
+from bot.metrics import REGISTRY
 from bot.registrations.identity import Identity
 from tests.mail.conftest import (
     BOT_ADDRESS,
@@ -93,9 +94,18 @@ async def send_all(box: Mailbox, smtp: SmtpServer, count: int) -> None:
         await asyncio.wait_for(task, 10)
 
 
+def sample(name: str, **labels: str) -> float:
+    """A counter of this process, as ``/metrics`` shows it."""
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
 async def test_a_failing_message_rolls_back_alone_and_the_rest_of_its_batch_commits(
     dovecot: Dovecot, mailbox_user: str, mailbox: Mailbox, smtp: SmtpServer
 ) -> None:
+    counters = ("handled", "failed")
+    mail_before = {o: sample("deltagerbot_mail_total", outcome=o) for o in counters}
+    signups = {"channel": "email", "result": "registered"}
+    signups_before = sample("deltagerbot_signups_total", **signups)
     sent = messages(mailbox.title)
     poisoned = message_key(sent[POISONED])
     handler = Failing(handler_of(mailbox), poisoned, RuntimeError("poisoned"))
@@ -129,6 +139,13 @@ async def test_a_failing_message_rolls_back_alone_and_the_rest_of_its_batch_comm
     assert sorted(await registered(mailbox)) == sorted(PEOPLE)
     await send_all(mailbox, smtp, len(PEOPLE))
     assert Counter(m.rcpt_tos[0] for m in smtp.messages) == Counter(PEOPLE)
+    # Counted where it happened: the handler counts each handling (the poisoned one twice: the
+    # failure was the wrapper's, after the real handler), the registration service each
+    # committed signup only.
+    mail_after = {o: sample("deltagerbot_mail_total", outcome=o) for o in counters}
+    assert mail_after["handled"] - mail_before["handled"] == 1 + len(PEOPLE)
+    assert mail_after["failed"] == mail_before["failed"]
+    assert sample("deltagerbot_signups_total", **signups) - signups_before == len(PEOPLE)
 
 
 async def test_a_crash_in_the_middle_of_a_batch_then_a_restart_handles_each_message_once(

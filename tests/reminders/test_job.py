@@ -13,6 +13,7 @@ from email.message import EmailMessage
 
 from bot.channels.mail.outbox import build_message
 from bot.clock import parse_aware
+from bot.metrics import REGISTRY
 from bot.registrations.dialogue import DialogueState
 from bot.registrations.form import SignupForm
 from bot.registrations.identity import ChatId, Identity
@@ -117,8 +118,11 @@ async def test_each_participant_is_reminded_once_on_their_channel_at_the_right_t
     await sign_up(services, EFTERAAR, "Birthe Jensen", BIRTHE, session="2")
 
     # Two working days before Monday 28 October is Thursday 24 October, 09:00 summer time.
+    counted = REGISTRY.get_sample_value("deltagerbot_reminders_sent_total") or 0.0
     assert await due(services, "2024-10-24T08:59:00+02:00") == 0
     assert await due(services, "2024-10-24T09:00:00+02:00") == 2
+    # And counted for /metrics.
+    assert REGISTRY.get_sample_value("deltagerbot_reminders_sent_total") == counted + 2
     [(chat, text)] = await reminders_in_chats(services)
     assert chat == str(KAREN)
     for part in (

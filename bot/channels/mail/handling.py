@@ -42,11 +42,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.answering import compose
+from bot.answering import Answer, compose
 from bot.attendance.certificate import asks_for_certificate, certificate_for, certificate_text
 from bot.cases import texts
 from bot.cases.service import CaseError, CaseInfo, StaffMember
-from bot.channels.mail.classify import PrivacyRequest, classify, privacy_request
+from bot.channels.mail.classify import (
+    PrivacyRequest,
+    classify,
+    privacy_request,
+    read_signature,
+)
 from bot.channels.mail.evaluation import answers_evaluation, take_answers
 from bot.channels.mail.models import AutoReply, InboundMail, MailThread, UndeliverableAddress
 from bot.channels.mail.others import (
@@ -67,6 +72,7 @@ from bot.conversations.turn import answer_say
 from bot.delivery import Thread
 from bot.i18n import Lang, guess_language, normalise_lang, translator
 from bot.knowledge.schema import Event
+from bot.metrics import MAIL, MAIL_SECONDS
 from bot.registrations.confirmation import message_for
 from bot.registrations.form import InvalidSignup, SignupForm
 from bot.registrations.identity import Identity
@@ -176,7 +182,23 @@ class MailHandler:
     async def handle(
         self, raw: bytes, *, now: datetime, folder: str | None = None, uid: int | None = None
     ) -> Handled:
-        """Handle one raw message; safe to call again for a message already handled."""
+        """Handle one raw message; safe to call again for a message already handled.
+
+        Its changes are made in transactions of its own, or, inside the mailbox worker's unit of
+        work (``Database.unit``), in savepoints of the worker's batch, committed with it.
+        """
+        try:
+            with MAIL_SECONDS.time():
+                handled = await self._handle_raw(raw, now, folder, uid)
+        except Exception:
+            MAIL.labels("failed").inc()
+            raise
+        MAIL.labels("ignored" if handled.action == "ignore" else "handled").inc()
+        return handled
+
+    async def _handle_raw(
+        self, raw: bytes, now: datetime, folder: str | None, uid: int | None
+    ) -> Handled:
         mail = read_message(raw)
         if await self._seen(mail.message_key):
             return Handled("ignore", "ignored", "duplicate", duplicate=True)
@@ -269,8 +291,20 @@ class MailHandler:
             and await self._registered(sender, event, now)
         ):
             # Someone signed up who says what they need changes their registration, however
-            # the reply is worded ("A quick update…", "Kan hun få en plads ved siden af mig?").
-            action = "signup"
+            # the reply is worded ("A quick update…", "Kan hun få en plads ved siden af mig?");
+            # what else it asks is answered in the same reply, or handed to staff.
+            return await self._register(
+                msg,
+                "signup",
+                f"changes needs; {decision.reason}",
+                event,
+                name,
+                decision.organisation,
+                lang,
+                decision.message or mail.reply,
+                asked=decision.answer,
+                hand_over=decision.escalate,
+            )
         if decision.needs_only and not (event and await self._registered(sender, event, now)):
             # Needs said by someone not signed up ("min ledsager kommer med"): a person reads it.
             return await self._escalate(
@@ -311,7 +345,8 @@ class MailHandler:
         reply = _Reply(text, self._subject(mail), lang)
 
         async def counted(session: AsyncSession) -> None:
-            record_question(session, event=about, now=now)  # the question log
+            # the question log
+            record_question(session, event=about, now=now, channel=CHANNEL, kind=answer.intent)
 
         return await self._finish(msg, handled, reply, extra=counted)
 
@@ -353,7 +388,11 @@ class MailHandler:
         organisation: str | None,
         lang: Lang,
         text: str,
+        asked: Answer | None = None,
+        hand_over: bool = False,
     ) -> Handled:
+        """Sign up, cancel or change; ``asked`` is the core's answer to what the reply asks
+        besides, said after the confirmation (or the question handed to staff)."""
         mail, now = msg.mail, msg.now
         sender = mail.from_address or ""
         service = self.services.registrations
@@ -378,6 +417,9 @@ class MailHandler:
                     organisation=info.organisation,
                 )
             text = "\n\n".join(t for t in (message.text, too) if t)
+            if asked is not None:
+                text += "\n\n" + await self._also_asked(session, msg, asked, hand_over, event, name)
+                handled = replace(handled, escalate=asked.escalate or hand_over)
             reply = _Reply(
                 text,
                 self._subject(mail),
@@ -426,6 +468,39 @@ class MailHandler:
                 )
         return outcome["handled"]
 
+    async def _also_asked(
+        self,
+        session: AsyncSession,
+        msg: _Incoming,
+        asked: Answer,
+        hand_over: bool,
+        event: Event,
+        name: str | None,
+    ) -> str:
+        """What to say to a question asked beside a change: the core's answer, or that staff
+        have it (a case in this transaction, with the whole reply)."""
+        mail = msg.mail
+        lang = guess_language(mail.reply)
+        if not (asked.escalate or hand_over):
+            return answer_say(self.services.kb, replace(asked, event=asked.event or event.id)).text
+        await self.services.cases.add(
+            session,
+            channel=CHANNEL,
+            chat_id=mail.from_address or "",
+            email=mail.from_address or "",
+            name=name,
+            event=event.id,
+            question=read_signature(mail.reply, mail.from_name).message or mail.reply,
+            lang=lang,
+            now=msg.now,
+            thread=(
+                Thread(mail.message_id, tuple(mail.references), mail.subject or "")
+                if mail.message_id
+                else None
+            ),
+        )
+        return compose.escalation_text(lang)
+
     async def _escalate(
         self,
         msg: _Incoming,
@@ -461,7 +536,9 @@ class MailHandler:
                 ),
             )
             if action == "question":  # a question handed over, for the question log
-                record_question(session, event=event, now=now, case_id=info.id)
+                record_question(
+                    session, event=event, now=now, case_id=info.id, channel=CHANNEL, kind=reason
+                )
 
         return await self._finish(msg, handled, reply, extra=case)
 
