@@ -17,8 +17,8 @@ _BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 
 
 def write_docx(text: str, path: Path, tables: bool = False) -> Path:
-    """A .docx with one paragraph per line; with ``tables``, runs of tab-separated lines become a
-    table with one row per line."""
+    """A .docx with one paragraph per line ("- " and "• " lines as items of a bulleted list);
+    with ``tables``, runs of tab-separated lines become a table with one row per line."""
     import docx
 
     document = docx.Document()
@@ -40,7 +40,13 @@ def write_docx(text: str, path: Path, tables: bool = False) -> Path:
             rows.append([c.strip() for c in line.strip().split("\t")])
             continue
         flush()
-        paragraph = document.add_paragraph()
+        bullet = re.match(r"^\s*[-•*]\s+(?=\S)", line)
+        if bullet and not line.lstrip().startswith("**"):
+            # a list item as Word makes it: its bullet is the list's, not the paragraph's text
+            line = line[bullet.end() :]
+            paragraph = document.add_paragraph(style="List Bullet")
+        else:
+            paragraph = document.add_paragraph()
         position = 0
         for match in _BOLD_RE.finditer(line):
             paragraph.add_run(line[position : match.start()])

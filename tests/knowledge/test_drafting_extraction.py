@@ -195,3 +195,69 @@ def test_a_table_row_run_on_under_its_second_column_keeps_its_people(
     draft, _ = drafted(text, fmt, tmp_path)
     names = {p.name for p in draft.people}
     assert {"Jonas Riis-Madsen", "Emil Sønderby"} <= names, names
+
+
+def test_word_lists_keep_their_bullets_and_numbers(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Workshops – vælg én ved tilmeldingen:")
+    for title in ("Bolig og hverdagsliv", "Uddannelse og job"):
+        document.add_paragraph(title, style="List Number")
+    document.add_paragraph("Husk:")
+    for title in ("Madpakke", "Gode sko"):
+        document.add_paragraph(title, style="List Bullet")
+    path = tmp_path / "lister.docx"
+    document.save(str(path))
+    lines = [line.text for line in read_path(path).lines]
+    assert lines == [
+        "Workshops – vælg én ved tilmeldingen:",
+        "1. Bolig og hverdagsliv",
+        "2. Uddannelse og job",
+        "Husk:",
+        "• Madpakke",
+        "• Gode sko",
+    ]
+
+
+# Themes to choose between on arrival, in a web page's bulleted list without keys.
+THEMES = """<html><body>
+<h1>Dialogmøde om ny handicappolitik</h1>
+<p>Dato: tirsdag den 24. november 2026, kl. 16.30-19.00. Sted: Rådhuset, Torvet 1, 9000 Aalborg</p>
+<ul><li><b>16.30</b> Sandwich</li><li><b>17.00</b> Dialog i grupper</li></ul>
+<h2>Dialog i grupper</h2>
+<p>Der er tre temaer. Når du ankommer, vælger du det tema, du helst vil drøfte:</p>
+<ul><li>Bolig og hverdagsliv</li><li>Uddannelse og job</li><li>Fritid og fællesskaber</li></ul>
+</body></html>
+"""
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_themes_in_a_bulleted_list_are_sessions_in_every_format(fmt: str, tmp_path: Path) -> None:
+    from bot.knowledge.drafting.text import plain_lines
+
+    page = tmp_path / "side.html"
+    page.write_text(THEMES, encoding="utf-8")
+    if fmt == "txt":
+        from bot.knowledge.drafting import draft_document
+
+        draft = draft_document(read_path(page))
+    else:
+        draft, _ = drafted("\n".join(plain_lines(read_path(page).lines)), fmt, tmp_path)
+    titles = [s.title.value for s in draft.registration.sessions]
+    assert titles == ["Bolig og hverdagsliv", "Uddannelse og job", "Fritid og fællesskaber"]
+    assert [i.start.value for i in draft.programme] == [time(16, 30), time(17, 0)]
+
+
+def test_a_numbered_item_under_a_full_line_begins_a_line_of_its_own(tmp_path: Path) -> None:
+    from evaluation.documents import write_pdf
+
+    text = (
+        "Workshops – you choose your workshop on the day:\n\n"
+        "1. Starting out as a peer worker – with Sanne Kirk, peer worker, Region Midtjylland\n"
+        "2. Peer support in housing services – with Ahmad Nouri, peer coordinator, Odense Mun.\n"
+        "3. Supervision and self-care – with Hege Solberg, psychologist, Bergen\n\n"
+        "The conference is held on Thursday\n"
+    )
+    lines = [line.text for line in read_path(write_pdf(text, tmp_path / "a.pdf")).lines]
+    assert any(t.startswith("3. Supervision") for t in lines), lines

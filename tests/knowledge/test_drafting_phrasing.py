@@ -146,3 +146,22 @@ def test_a_mailbox_for_questions_named_by_its_label(tmp_path: Path) -> None:
     found = {c.name.value: [e.value for e in c.emails] for c in draft.contacts}
     assert found["Practical questions"] == ["events@region.example.dk"]
     assert "Tilmelding" not in found  # a sign-up mailbox is not whom to ask
+
+
+def test_an_organisation_after_v_is_no_speaker(tmp_path: Path) -> None:
+    text = HOURS.replace(
+        "kl. 11    Min egen lejlighed v/ Ali Hassan og hans far, Omar Hassan",
+        "kl. 11    Hvad er en demensvenlig kommune? v/ Nationalt Videnscenter for Demens",
+    )
+    draft, _ = drafted(text, "txt", tmp_path)
+    assert not any("Videnscenter" in p.name for p in draft.people)
+    items = {i.start.value: i for i in draft.programme}
+    assert [s.name for s in items[time(11)].speakers] == []
+
+
+def test_a_zero_for_an_o_at_a_word_start_is_repaired() -> None:
+    from bot.knowledge.drafting.ocr import repair
+
+    fixed, changes = repair("Debat. 0rdstyrer: Anders Bloch, kl. 10.00")
+    assert fixed == "Debat. Ordstyrer: Anders Bloch, kl. 10.00"
+    assert changes == [("0rdstyrer", "Ordstyrer")]

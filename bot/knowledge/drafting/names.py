@@ -62,7 +62,7 @@ _ORG_SUFFIXES = (
     "afdelingen", "ministeriet", "ministerium", "universitet", "universitetet", "centret",
     "centeret", "selskab", "selskabet", "kommune", "kommunes", "regionen", "instituttet",
     "hospitalet", "psykiatrien", "huset", "skolen", "højskole", "biblioteket", "fonden",
-    "netværk", "netværket", "samfund", "samfundet",
+    "netværk", "netværket", "samfund", "samfundet", "center", "centre",
 )  # fmt: skip
 COMMON_CAPITALISED = frozenset(
     """den det de der dette disse hvordan hvad hvem hvilke hvilken hvor hvornår hvorfor her

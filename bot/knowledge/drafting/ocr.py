@@ -200,7 +200,9 @@ def repair(
 
     def one(match: re.Match[str]) -> str:
         word = match.group(0)
-        fixed = _fix_rn_known(_fix_rn(word), known)
+        # "0rdstyrer": no word begins with the digit 0 before letters; it is an O
+        fixed = "O" + word[1:] if re.fullmatch(r"0[a-z]{2,}", word) else word
+        fixed = _fix_rn_known(_fix_rn(fixed), known)
         fixed = _fix_word(fixed) if letters else fixed
         if fixed != word and (word, fixed) not in changes:
             changes.append((word, fixed))

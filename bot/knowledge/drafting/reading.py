@@ -185,14 +185,15 @@ _LINE_THROUGH = re.compile(r"(?i)text-decoration[^;\"']*line-through")
 
 
 def _marked(html: str) -> str:
-    """The HTML with struck-out text dropped, and a numbered list's items given their numbers.
+    """The HTML with struck-out text dropped, a numbered list's items given their numbers and a
+    bulleted list's a bullet.
 
     A changed invitation keeps the old time struck through ("<s>kl. 16.00-18.30</s> NYT
     TIDSPUNKT: kl. 17.00-19.30"): what is struck out is no longer true, so it is not read. The
     numbers of an ``<ol>`` are no text of their own, yet they are the keys of sessions to choose
     ("1. Personal assistance"); a list whose items begin with a number (times) keeps none.
     """
-    if not re.search(r"(?i)<(?:s|del|strike|ol)\b|line-through", html):
+    if not re.search(r"(?i)<(?:s|del|strike|ol|ul)\b|line-through", html):
         return html
     from bs4 import BeautifulSoup, Tag
 
@@ -207,6 +208,12 @@ def _marked(html: str) -> str:
     for tag in struck:
         if not tag.decomposed:
             tag.decompose()
+    # a bulleted list's items keep a bullet, as a text file's "- " lines do: a list of titles
+    # under "vælg et tema:" is a choice, and a list item is a line of its own
+    for listing in soup.find_all("ul"):
+        for item in listing.find_all("li", recursive=False):
+            if isinstance(item, Tag) and item.get_text().strip():
+                item.insert(0, "• ")
     for listing in soup.find_all("ol"):
         items = [li for li in listing.find_all("li", recursive=False) if isinstance(li, Tag)]
         if any(re.match(r"\s*\d", li.get_text()) for li in items):
@@ -269,9 +276,13 @@ def _docx_lines(data: bytes, name: str) -> list[Line]:
             reason=type(exc).__name__,
         ) from None
     texts: list[str] = []
+    formats = _list_formats(document)
+    counters: dict[tuple[str, int], int] = {}
 
     def paragraph(par: Paragraph) -> None:
-        texts.extend(_unstruck(par).split("\n"))
+        text = _unstruck(par)
+        label = _list_label(par, formats, counters) if text.strip() else ""
+        texts.extend((label + text).split("\n"))
 
     def table(tab: Table) -> None:
         for row in tab.rows:
@@ -300,6 +311,69 @@ def _docx_lines(data: bytes, name: str) -> list[Line]:
         else:
             table(block)
     return _numbered(texts)
+
+
+def _list_formats(document: Any) -> dict[tuple[str, int], tuple[str, int]]:
+    """Word's lists: (list id, level) to (number format, first number), from the numbering
+    part; a list item's bullet or number is no text of its own in the paragraph."""
+    from docx.oxml.ns import qn
+
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError, AttributeError):
+        return {}
+    abstract: dict[str, dict[int, tuple[str, int]]] = {}
+    for definition in numbering.findall(qn("w:abstractNum")):
+        levels: dict[int, tuple[str, int]] = {}
+        for level in definition.findall(qn("w:lvl")):
+            fmt = level.find(qn("w:numFmt"))
+            start = level.find(qn("w:start"))
+            levels[int(level.get(qn("w:ilvl"), "0"))] = (
+                fmt.get(qn("w:val"), "bullet") if fmt is not None else "bullet",
+                int(start.get(qn("w:val"), "1")) if start is not None else 1,
+            )
+        abstract[definition.get(qn("w:abstractNumId"), "")] = levels
+    found: dict[tuple[str, int], tuple[str, int]] = {}
+    for num in numbering.findall(qn("w:num")):
+        ref = num.find(qn("w:abstractNumId"))
+        levels = abstract.get(ref.get(qn("w:val"), "") if ref is not None else "", {})
+        for ilvl, value in levels.items():
+            found[(num.get(qn("w:numId"), ""), ilvl)] = value
+    return found
+
+
+def _list_label(
+    par: Any, formats: dict[tuple[str, int], tuple[str, int]], counters: dict[tuple[str, int], int]
+) -> str:
+    """The bullet ("• ") or number ("2. ", "B. ") Word shows before a list paragraph: a list
+    of workshops "1. ...", "2. ..." keeps its keys, and a bulleted list stays a list."""
+    from docx.oxml.ns import qn
+
+    p_pr = par._p.pPr
+    num_pr = p_pr.find(qn("w:numPr")) if p_pr is not None else None
+    style = par.style
+    while num_pr is None and style is not None:  # "List Bullet": the style holds the list
+        s_pr = style.element.find(qn("w:pPr"))
+        num_pr = s_pr.find(qn("w:numPr")) if s_pr is not None else None
+        style = style.base_style
+    if num_pr is None:
+        return ""
+    num_id = num_pr.find(qn("w:numId"))
+    level = num_pr.find(qn("w:ilvl"))
+    list_id = num_id.get(qn("w:val"), "0") if num_id is not None else "0"
+    if list_id == "0":
+        return ""  # numbering switched off
+    key = (list_id, int(level.get(qn("w:val"), "0")) if level is not None else 0)
+    for other in [k for k in counters if k[0] == key[0] and k[1] > key[1]]:
+        del counters[other]  # a deeper level starts again under a new item
+    counters[key] = counters.get(key, 0) + 1
+    fmt, start = formats.get(key, ("bullet", 1))
+    number = counters[key] + start - 1
+    if fmt == "decimal":
+        return f"{number}. "
+    if fmt in ("upperLetter", "lowerLetter") and number <= 26:
+        return f"{chr((65 if fmt == 'upperLetter' else 97) + number - 1)}. "
+    return "• "
 
 
 def _unstruck(par: Any) -> str:
@@ -504,7 +578,9 @@ def _page_lines(
                 and abs(x0 - p_x0) < 0.05 * width  # and this one starts where it started
                 and top - p_top < 1.9 * max(p_height, height)  # no paragraph gap between
                 and (
-                    not (re.match(r"^\s*[-•*–]", text) or leading_time(text))
+                    not (
+                        re.match(r"^\s*[-•*–]", text) or leading_time(text) or _numbered_item(text)
+                    )
                     or bool(re.search(r"[,–]$", p_text))  # "... 12 March 2024," / "9:30 am"
                     or bool(_WAITS_FOR_TIME.search(p_text))  # "til fredag kl." / "14.00"
                 )
@@ -522,6 +598,16 @@ def _page_lines(
         previous_line = line
     last_column = cell_x[-1] if "\t" in lines[-1][0] else None
     return joined, lines[0][1], last_column
+
+
+def _numbered_item(text: str) -> bool:
+    """The line begins an item of a numbered or lettered list ("3. Supervision ...", "B)
+    ..."), not a date ("3. maj 2026")."""
+    from bot.knowledge.drafting.dates import find_dates
+
+    if not re.match(r"^\s*(?:\d{1,2}|[A-Ha-h])[.)]\s+\S", text):
+        return False
+    return not any(m.start <= len(text) - len(text.lstrip()) for m in find_dates(text[:40]))
 
 
 # a line ending with a word that a time follows: the time under it goes on with it

@@ -27,7 +27,10 @@ _LETTERED = re.compile(
     r"\s*(?P<rest>\S.*)$"
 )
 # the lines above a list of titles without keys must name what is listed, not only "vælg"
-_NAMED_CHOICE = re.compile(r"(?i)workshop|værksted|\bspor\b|session|\btracks?\b|breakout")
+_NAMED_CHOICE = re.compile(
+    r"(?i)workshop|værksted|\bspor\b|session|\btracks?\b|breakout|\btema(?:er|et)?\b|\bthemes?\b|"
+    r"\bgrupper?\b|\bgroups?\b"
+)
 # "* **Title** – Name, role": the bold words are the title
 _BOLD_TITLE = re.compile(r"^\s*[-*•]\s+\*\*(?P<title>[^*]+)\*\*")
 _SOURCE_BULLET = re.compile(r"^\s*(?:>\s*)*[-*•·▪►◦‣]\s+")

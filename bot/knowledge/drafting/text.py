@@ -72,8 +72,14 @@ def _plain(text: str) -> tuple[str, bool]:
 
 def plain_lines(lines: tuple[Line, ...] | list[Line]) -> list[str]:
     """The source's lines without their markup, one for one (a Markdown table row as cells
-    separated by tabs): the text a Word or PDF copy of the same invitation holds."""
-    return [_plain(line.text)[0] for line in lines]
+    separated by tabs, a list item after a bullet "• "): the text a Word or PDF copy of the same
+    invitation holds."""
+    found = []
+    for line in lines:
+        text = _plain(line.text)[0]
+        bulleted = re.match(r"^\s*(?:>\s?)*[-*•·▪►◦‣]\s+", line.text)
+        found.append(f"• {text}" if bulleted and text else text)
+    return found
 
 
 def entries(lines: tuple[Line, ...] | list[Line]) -> list[Entry]:
