@@ -65,6 +65,8 @@ CORPUS = Path(__file__).resolve().parent / "need_statements.yaml"
 LEAST = 0.5
 # A second need in one clause ("jeg er døv og blind" left whole) counts when nearly as likely.
 SECOND = 0.4
+# A clause that follows from a need ("…, så …") names a further one only when this sure.
+SURE = 0.9
 
 # -- the rules' words (on folded text, see ``skeleton``) -----------------------------------------
 
@@ -83,7 +85,12 @@ _ABLE = (
 _CANNOT_DO = re.compile(
     rf"\b{_ABLE}\s+(?:\w+\s+)?(?:ikke|ik|hverken|not|never)\b"
     rf"|\b(?:ikke|ik|not|cannot|can't|cant|dont|don't|doesn't|never|hverken)\s+(?:\w+\s+)?{_ABLE}\b"
+    rf"|\b(?:ikke|not)\s+(?:i stand til at|able to|in a position to)\s+{_ABLE}\b"
 )
+# Asked to take a need off ("fjern", "slet", "remove"): a withdrawal, whatever follows.
+_REMOVE = re.compile(r"\b(?:fjern\w*|slet|slette|remove|delete|drop|cancel|annuller\w*)\b")
+# "er ikke", "I'm not": what the person is not ("ikke vegetar") is no need.
+_NOT_BEING = re.compile(r"\b(?:er|am|is|i'm|im)\s+(?:\w+\s+)?(?:ikke|ik|not|no longer)\b")
 # The category of needs, negated, withdraws ("ingen allergier", "no dietary requirements");
 # anything else negated in a diet clause is a food avoided ("ingen svinekød", "uden gluten").
 _CATEGORY = re.compile(
@@ -117,9 +124,11 @@ _ASKS = re.compile(
 _JOINS = re.compile(
     r"\s*(?:[,;:()–—]|\s-\s)\s*"
     r"|\s+(?=(?:og|and|eller|or|samt|plus|men|but|sa|so|bortset fra|undtagen|except|apart from"
-    r"|hvis|if|safremt|unless|ellers|otherwise|fordi|because)\b)",
+    r"|hvis|if|safremt|unless|ellers|otherwise|fordi|because|derfor|therefore)\b)",
     re.IGNORECASE,
 )
+# What joins a consequence or an explanation to the clause before it.
+_CONSEQUENCE = frozenset({"sa", "so", "derfor", "therefore", "–", "—", "-", ":"})
 _CONTRAST = re.compile(r"^(?:men|but|bortset|undtagen|except|apart)$")
 _CONDITION = re.compile(r"^(?:hvis|if|safremt|unless|in case)\b")
 # Words that give a part a subject (or a negation) of its own, so it says what it says itself.
@@ -137,6 +146,7 @@ _THIRD_PERSON = re.compile(
     r"|ven|veninde|friend))\b"
 )
 _WRAPPED = re.compile(r"(?<=[^\s.!?:])[ \t]*\n(?=[ \t]*[a-zæøå])")
+_FIRST_PERSON = re.compile(r"\b(?:jeg|mig|min|mit|mine|i'm|me|my|myself|mine)\b")
 _CAPITALISED = re.compile(r"(?<![\w@.])[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?")
 _NOT_NAMES = frozenset(
     """i jeg min mit mine vi hej kære dear hi hello tak ja nej og men så det der den de han hun
@@ -232,6 +242,17 @@ def need_clauses(text: str | None) -> Iterator[tuple[str, list[Clause]]]:
             guess = next(guesses)
             kinds = _kinds(guess) if _content(joiner, part) else ()
             if (
+                joiner in _CONSEQUENCE
+                and before is not None
+                and before.kinds
+                and not before.withdraws
+                and not _NEGATION.search(folded)
+            ):
+                # "Jeg ser dårligt, så en plads tæt på lærredet …": what follows from a need is
+                # part of it, unless it clearly names another ("…, så jeg skal have skrivetolk").
+                own = kinds if guess.confidence >= SURE else ()
+                kinds = tuple(dict.fromkeys((*before.kinds, *own)))
+            if (
                 before is not None
                 and joiner
                 and not _CONTRAST.match(joiner)
@@ -256,15 +277,21 @@ def need_clauses(text: str | None) -> Iterator[tuple[str, list[Clause]]]:
 
 
 def _parts(sentence: str) -> list[tuple[str, str]]:
-    """A sentence cut into clauses, each with the word that joins it to the one before (its own
-    first word when that is "og", "men", "hvis"…; "," after a comma; "" for the first)."""
+    """A sentence cut into clauses, each with what joins it to the one before: its own first
+    word when that is "og", "men", "så", "hvis"…; else the mark before it (",", "–", ":");
+    "" for the first."""
     parts: list[tuple[str, str]] = []
-    for piece in _JOINS.split(sentence):
-        text = piece.strip(" .!?\"'")
-        if not text:
-            continue
-        first = skeleton(text.split(None, 1)[0].casefold())
-        parts.append((first if first in _JOIN_WORDS else ("," if parts else ""), text))
+    start, mark = 0, ""
+    for match in (*_JOINS.finditer(sentence), None):
+        end = match.start() if match else len(sentence)
+        text = sentence[start:end].strip(" .!?\"'")
+        if text:
+            first = skeleton(text.split(None, 1)[0].casefold())
+            parts.append((first if first in _JOIN_WORDS else (mark or ",") if parts else "", text))
+            mark = ""
+        if match is not None:
+            mark = mark or match.group().strip()
+            start = match.end()
     return parts
 
 
@@ -280,7 +307,7 @@ def _content(joiner: str, part: str) -> str:
 
 _JOIN_WORDS = frozenset(
     "og and eller or samt plus men but sa so bortset undtagen except apart hvis if safremt "
-    "unless ellers otherwise fordi because".split()
+    "unless ellers otherwise fordi because derfor therefore".split()
 )
 
 
@@ -296,13 +323,18 @@ def _kinds(guess: Guess) -> tuple[str, ...]:
 
 def _withdraws(folded: str, kinds: tuple[str, ...]) -> bool:
     """Whether a negation in the clause withdraws the need it names (see the module docstring)."""
+    if _REMOVE.search(folded):
+        return True  # "fjern min vegetarret", "please remove the loop"
     negation = _NEGATION.search(folded)
     if negation is None or _NOT_A_NEGATION.search(folded) or _CANNOT_DO.search(folded):
         return False
     after = folded[negation.start() :]
-    if DIET in kinds and not _CATEGORY.search(after):
-        return False  # "ingen svinekød til mig": a food avoided is the diet
-    return not _BARRIER.search(after)
+    if _BARRIER.search(after):
+        return False  # "adgang uden trapper", "no perfume please"
+    if _NOT_BEING.search(folded):
+        return True  # "jeg er ikke vegetar længere": what the person is not
+    # "ingen svinekød til mig": a food avoided is the diet; "ingen allergier" withdraws it.
+    return not (DIET in kinds and not _CATEGORY.search(after))
 
 
 def _asks(sentence: str, folded: str) -> bool:
@@ -325,7 +357,12 @@ def _names_said(text: str) -> frozenset[str]:
 def _about_someone_else(part: str, folded: str, names: frozenset[str]) -> bool:
     """Whether another person is the clause's subject: a third-person pronoun or a relation
     first ("hun", "min kollega", "et medlem"), or a name the message mentions ("Ulla kører …")."""
-    if _THIRD_PERSON.match(folded):
-        return True
+    subject = _THIRD_PERSON.match(folded)
     words = part.split(None, 1)
-    return bool(words) and words[0].strip(",.:") in names
+    if subject is None and not (words and words[0].strip(",.:") in names):
+        return False
+    # "Min mand skubber min kørestol": the writer is named after the subject, so it is theirs.
+    rest = (
+        folded[subject.end() :] if subject else skeleton(words[1].casefold()) if words[1:] else ""
+    )
+    return not _FIRST_PERSON.search(rest)

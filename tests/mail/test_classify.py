@@ -347,3 +347,34 @@ def test_a_sentence_beginning_with_hilsen_is_no_signature() -> None:
     signed = read_signature("Hilsen fra Rebild, vi kommer tre.", None)
     assert signed.message == "Hilsen fra Rebild, vi kommer tre."
     assert signed.name is None
+
+
+# -- needs in the decision --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "action", "states_needs"),
+    [
+        # States a need and asks nothing: someone who comes, however the rest is worded.
+        (
+            "I'd be glad to be there. I'm a wheelchair user and need a table I can roll under.",
+            "signup",
+            True,
+        ),
+        # A need withdrawn beside a signup: the signup clause is what the core reads.
+        ("Jeg deltager gerne og har ingen ønsker til maden.", "signup", True),
+        # A question beside the need stays a question for someone not signed up.
+        ("Jeg bruger rollator. Er der elevator i bygningen?", "question", True),
+        # A hedge by someone else does not hold back a plain signup.
+        ("Jeg tilmelder mig hermed. Er der tolk? Et medlem overvejer at komme.", "signup", False),
+        # A hedge of one's own does.
+        ("Er der teleslynge i salen? Så overvejer jeg at tilmelde mig.", "question", False),
+        # Someone else's need is not the writer's.
+        ("Jeg deltager gerne. Min kollega er blind.", "signup", False),
+    ],
+)
+def test_needs_in_the_decision(
+    answerer: Answerer, reply: str, action: str, states_needs: bool
+) -> None:
+    decision = decide(answerer, mail_with(reply))
+    assert (decision.action, decision.states_needs) == (action, states_needs), decision.reason

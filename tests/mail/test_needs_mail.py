@@ -197,7 +197,8 @@ async def test_needs_in_new_words_then_an_english_change(
 ) -> None:
     """Two needs in words the earlier list of need words did not have ("færdes i el-stol", "min
     hørelse er blevet dårlig") are registered and repeated; an English reply that names no
-    signup word but states a need is a change of the registration, not a question for staff."""
+    signup word but states a need is a change of the registration, not a question for staff;
+    a question beside a change is answered in the same reply."""
     services, title = mailroom
     first = reply(
         title,
@@ -229,3 +230,18 @@ async def test_needs_in_new_words_then_an_english_change(
     assert len(again.companions) == 1
     async with services.db.session() as session:
         assert await session.scalar(select(func.count()).select_from(Case)) == 0  # no case
+
+    # A change with a question beside it: both are answered in one reply.
+    asking = reply(
+        title,
+        make_msgid(domain="example.dk"),
+        "Hej igen\r\n\r\nJeg er blevet veganer. Hvad er adressen på stedet?",
+    )
+    await asyncio.to_thread(append, dovecot, mailbox_user, [asking])
+    await until(lambda: len(bodies(smtp, JYTTE)) == 3, within=30, what="the third reply")
+    both = bodies(smtp, JYTTE)[2]
+    assert "Vi har opdateret din tilmelding" in both
+    assert "hjælper eller ledsager, kost eller madallergi" in both
+    assert "Hadsundvej 200" in both
+    [last] = await services.registrations.registrations_of(who, now=now())
+    assert "diet" in last.need_kinds
