@@ -116,13 +116,25 @@ async def test_sent_once_to_who_came_and_the_reply_read_anonymously(
     assert prose.result == "answered" and prose.reason == "kept as a comment"
     assert "Vi har gemt det, du skrev" in (await outbox(services))[-1].body
 
+    # Answers to the same mail a second time count once: kept whole as a comment.
+    twice = await handler.handle(
+        mail(
+            "5, ja, ja",
+            subject="SV: " + str(received.message["Subject"]),
+            in_reply_to=evaluation_id,
+        ),
+        now=MOMENT.replace(hour=14),
+    )
+    assert twice.reason == "kept as a comment"
+
     rows = await answer_rows(services)
     assert [(r["satisfaction"], r["practical"], r["again"], r["comment"]) for r in rows] == [
         (4, "yes", "yes", "Salen var lidt kold."),
         (None, None, None, "Tusind tak for en dejlig dag, tolkene var fantastiske!"),
+        (None, None, None, "5, ja, ja"),
     ]
     assert {r["channel"] for r in rows} == {"email"}
     assert rows[0]["answered_at"].minute == 0  # the hour only
     holds_nobody(rows, "Karen", "Holm", "jammerbugt", evaluation_id)
     summary = await results(services.db, TEMADAG)
-    assert summary.answered == 1 and summary.average == 4.0 and len(summary.comments) == 2
+    assert summary.answered == 1 and summary.average == 4.0 and len(summary.comments) == 3

@@ -21,7 +21,7 @@ from bot.attendance import Attendance, CheckIn, CheckInOutcome
 from bot.attendance.certificate import PDF, issue
 from bot.desk.checkin import texts
 from bot.desk.checkin.address import certificate_path, checkin_path
-from bot.desk.evaluation.page import evaluation_path
+from bot.desk.evaluation.address import evaluation_path
 from bot.desk.kit import Desk
 from bot.desk.participants.event import event_of, paths_of, registration_number
 from bot.desk.participants.texts import hidden_for

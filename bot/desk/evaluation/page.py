@@ -6,19 +6,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.desk.evaluation import texts
-from bot.desk.events import event_path
 from bot.desk.kit import Desk
 from bot.desk.participants.event import event_of, paths_of
 from bot.evaluation.sending import KIND
 from bot.evaluation.store import results
 from bot.reminders import ledger
 from bot.staff import Account
-
-EVALUATION = "evaluering"
-
-
-def evaluation_path(slug: str) -> str:
-    return f"{event_path(slug)}/{EVALUATION}"
 
 
 class EvaluationPage:
