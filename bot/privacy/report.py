@@ -221,6 +221,14 @@ def _other(data: PersonData, lang: Lang, title: EventTitle) -> str:
         counts["reminder_notices"] -= alerts
         if not counts["reminder_notices"]:
             del counts["reminder_notices"]
+    # That the person was sent the evaluation after an event (``bot.evaluation``); the answers
+    # themselves are kept without a person, so they are not theirs to be shown.
+    asked = sum(1 for n in data.rows.get("reminder_notices", ()) if n.get("kind") == "evaluation")
+    if asked:
+        counts["evaluations_sent"] = asked
+        counts["reminder_notices"] -= asked
+        if not counts["reminder_notices"]:
+            del counts["reminder_notices"]
     if not counts:
         return ""
     names = {
@@ -229,6 +237,7 @@ def _other(data: PersonData, lang: Lang, title: EventTitle) -> str:
         "privacy_erasure_requests": _("a question whether to delete your data"),
         "reminder_notices": _("reminders sent to you"),
         "needs_alerts": _("notes to the secretariat that your interpreter was to be booked"),
+        "evaluations_sent": _("that you were sent the evaluation after an event"),
         "limited_actions": _("codes, confirmations and signups, counted for a day"),
         "registration_checkins": _("your check-in codes, and when you were checked in"),
     }

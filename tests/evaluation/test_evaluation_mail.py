@@ -18,6 +18,7 @@ from bot.channels.mail.models import OutboxMail
 from bot.channels.mail.outbox import Outbox, OutboxSender
 from bot.evaluation.sending import EvaluationJob
 from bot.evaluation.store import results
+from bot.privacy.service import Privacy, Who
 from bot.reminders.models import SentNotice
 from bot.services import Services
 from tests.evaluation.common import (
@@ -138,3 +139,16 @@ async def test_sent_once_to_who_came_and_the_reply_read_anonymously(
     holds_nobody(rows, "Karen", "Holm", "jammerbugt", evaluation_id)
     summary = await results(services.db, TEMADAG)
     assert summary.answered == 1 and summary.average == 4.0 and len(summary.comments) == 3
+
+    # The person's data: that they were sent it, never what anyone answered; erased with them.
+    karen_who = Who.of(email="karen.holm@jammerbugt.dk")
+    export = await Privacy(services).export(karen_who, "da", MOMENT)
+    assert "at du fik tilsendt evalueringen efter et arrangement (1)" in export.text
+    assert "Salen var lidt kold" not in export.text and "Salen var lidt kold" not in str(
+        export.json
+    )
+    await Privacy(services).erase(karen_who, channel="email", now=MOMENT)
+    async with services.db.session() as session:
+        left = list(await session.scalars(select(SentNotice.kind)))
+    assert "evaluation" not in left
+    assert len(await answer_rows(services)) == 3  # the anonymous answers stay
