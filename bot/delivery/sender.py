@@ -1,8 +1,9 @@
 """Sending a chat channel's queued messages: lease, send, mark; retried with doubling waits.
 
-The channel gives a ``send(chat_id, text)`` coroutine and says which of its errors are final
-(the person blocked the bot, the chat is gone). Rows are held the way the mail outbox holds
-them (``bot/delivery/lease.py``): a lease of a few seconds, renewed while the sender works,
+The channel gives a ``send(chat_id, text)`` coroutine (and, if it shows buttons, a
+``send_choices(chat_id, text, choices)`` for rows that carry them) and says which of its errors
+are final (the person blocked the bot, the chat is gone). Rows are held the way the mail outbox
+holds them (``bot/delivery/lease.py``): a lease of a few seconds, renewed while the sender works,
 checked by a compare-and-set just before each send, so two bot processes never send the same
 row, and a dead process's rows are sent by another as soon as its lease runs out. Each row is
 marked sent at once, in its own small transaction; a process that dies between the chat

@@ -190,7 +190,8 @@ def texts(said: dict[str, object]) -> str:
     return json.dumps(said, ensure_ascii=False)
 
 
-async def test_web_chat_buttons_answer_once_and_anonymously(web: Web) -> None:
+async def came_and_asked(web: Web) -> None:
+    """Jytte signs up in the web chat, is checked in, and the evaluation reaches her chat."""
     services = web.services
     await web.say(message=f"/start {TEMADAG}")
     await web.say(message="/tilmeld")
@@ -214,6 +215,11 @@ async def test_web_chat_buttons_answer_once_and_anonymously(web: Web) -> None:
         services.db, "web", web.chat.relay, send_choices=web.chat.relay_choices
     )
     assert await sender.send_due() == 1
+
+
+async def test_web_chat_buttons_answer_once_and_anonymously(web: Web) -> None:
+    services = web.services
+    await came_and_asked(web)
     news = await web.client.get(f"{PAGE}/api/messages", params={"after": 0})
     shown = texts(news.json())
     assert "Tak fordi du kom til Temadag" in shown and "eval:satisfaction:5" in shown
@@ -240,3 +246,20 @@ async def test_web_chat_buttons_answer_once_and_anonymously(web: Web) -> None:
     ]
     assert rows[0]["channel"] == "web"
     holds_nobody(rows, "Jytte", "Brandt", "jammerbugt")
+
+
+async def test_typed_answers_and_leaving_the_evaluation_by_asking_something(web: Web) -> None:
+    """A chat without buttons (or a person who types) answers in words; typing something that is
+    no answer leaves the evaluation, is answered as usual, and nothing half-answered is kept."""
+    await came_and_asked(web)
+    practical = texts(await web.say(message="4"))
+    assert "Var det tilgængeligt for dig" in practical
+    again = texts(await web.say(message="delvis"))
+    assert "Vil du komme igen?" in again
+    answered = texts(await web.say(message="Hvor ligger Trinity?"))
+    assert "Vil du skrive en kommentar" not in answered
+    [jytte] = await web.services.registrations.event_registrations(TEMADAG)
+    assert jytte.chat is not None
+    state = await web.services.conversations.get("web", jytte.chat.value)
+    assert state.flow is None
+    assert await answer_rows(web.services) == []
