@@ -165,3 +165,21 @@ def test_a_zero_for_an_o_at_a_word_start_is_repaired() -> None:
     fixed, changes = repair("Debat. 0rdstyrer: Anders Bloch, kl. 10.00")
     assert fixed == "Debat. Ordstyrer: Anders Bloch, kl. 10.00"
     assert changes == [("0rdstyrer", "Ordstyrer")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Vi mødes i mødelokale 2 på Horsens Bibliotek, Tobaksgården 12, 8700 Horsens.",
+        "Mødet holdes i mødelokale 2 på Horsens Bibliotek, Tobaksgården 12, 8700 Horsens.",
+    ],
+)
+def test_a_venue_said_in_a_sentence_is_named_without_the_sentence(
+    sentence: str, tmp_path: Path
+) -> None:
+    text = f"Medlemsmøde i DH Horsens\n\nOnsdag den 22. april 2026 kl. 19-21.\n\n{sentence}\n"
+    draft, _ = drafted(text, "txt", tmp_path)
+    assert draft.venue is not None and draft.venue.name is not None
+    assert draft.venue.name.value == "mødelokale 2 på Horsens Bibliotek"
+    assert draft.venue.address is not None
+    assert draft.venue.address.value == "Tobaksgården 12, 8700 Horsens"

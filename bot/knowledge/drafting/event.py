@@ -60,6 +60,10 @@ DEADLINE_WORDS = re.compile(
     r"registration closes|no later than|sign up by|inden den|tilmelding inden|svar senest|"
     r"tilmeld dig inden|svar udbedes|reply by|please reply|respond by|rsvp by|before)\b"
 )
+_MEET_IN = re.compile(
+    r"(?i)^(?:[\wæøå]+\s+){0,3}?(?:mødes|holdes|afholdes|foregår|finder\s+sted|meet|is\s+held|"
+    r"will\s+be\s+held|takes\s+place)\s+(?:i|på|at|in)\s+"
+)
 _STALE = re.compile(
     r"(?i)\b(?:opdateret|dateret|publiceret|udgivet|skrevet den|updated|published|posted|"
     r"kilde:|source:)"
@@ -734,6 +738,8 @@ def find_venue(
             place = re.search(
                 r"\b(?:på|i|at|in)\s+([A-ZÆØÅ][^,.]+?(?:,\s*[^,.\d]+\s\d{1,3})?)\s*$", head
             )
+            # "Vi mødes i mødelokale 2 på Horsens Bibliotek": the place, not the sentence
+            head = _MEET_IN.sub("", head)
             dated = bool(find_dates(head) or find_times(head))
             if head and len(head.split()) <= 8 and not dated and venue.name is None:
                 venue.name = Found(re.sub(r"^(?:i|på|at|in)\s+", "", head), head_line)
