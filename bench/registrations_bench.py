@@ -6,6 +6,11 @@ registration, audit line) through the real service. "single" signs up one after 
 "concurrent" runs C tasks at once, each on its own session and pooled connection, all competing
 for the same event lock (the worst case: everyone signs up for the same day).
 
+The ceiling, measured in the same run on the same database and pool: the least any correct
+signup must do, C at once: a write transaction that locks the event's row (``SELECT ... FOR
+UPDATE``; on SQLite ``BEGIN IMMEDIATE``), inserts one row and commits. Signups for one event
+cannot go faster than these serialised commits.
+
     .venv/bin/python bench/registrations_bench.py [--n 400] [--concurrency 50]
         [--postgres-url URL]   # default: BOT_TEST_POSTGRES_URL; without it PostgreSQL is skipped
 """
@@ -108,6 +113,33 @@ async def measure(db: Database, n: int, concurrency: int) -> float:
     return n / elapsed
 
 
+async def ceiling(db: Database, n: int, concurrency: int) -> float:
+    """Bare serialised write transactions per second: lock the event row, insert, commit."""
+    slug = f"ceiling-{uuid.uuid4().hex[:6]}"
+    async with db.transaction() as session:
+        await session.execute(text("CREATE TABLE IF NOT EXISTS bench_ceiling (n INTEGER)"))
+        await session.execute(
+            text(
+                "INSERT INTO registration_events (slug, last_queue_no, created_at) "
+                "VALUES (:slug, 0, :now)"
+            ),
+            {"slug": slug, "now": NOW},
+        )
+    gate = asyncio.Semaphore(concurrency)
+    lock = text("SELECT last_queue_no FROM registration_events WHERE slug = :slug FOR UPDATE")
+    if db.dialect == "sqlite":  # no FOR UPDATE: the write transaction has the lock already
+        lock = text("SELECT last_queue_no FROM registration_events WHERE slug = :slug")
+
+    async def one(i: int) -> None:
+        async with gate, db.transaction() as session:
+            await session.execute(lock, {"slug": slug})
+            await session.execute(text("INSERT INTO bench_ceiling (n) VALUES (:n)"), {"n": i})
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(n)))
+    return n / (time.perf_counter() - started)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--n", type=int, default=400, help="signups per run")
@@ -120,7 +152,8 @@ async def main() -> None:
         f"{platform.python_version()}, {platform.system()} {platform.release()}"
     )
     print(f"{args.n} signups per run; capacity {args.n // 2}; full transaction each\n")
-    print(f"{'database':12} {'single /s':>10} {f'{args.concurrency} at once /s':>18}")
+    at_once = f"{args.concurrency} at once /s"
+    print(f"{'database':12} {'single /s':>10} {at_once:>18} {'ceiling ' + at_once:>26}")
     backends: list[tuple[str, Any]] = [("SQLite", lambda: sqlite_database(args.concurrency))]
     if args.postgres_url:
         url = args.postgres_url
@@ -129,7 +162,8 @@ async def main() -> None:
         async with open_database() as db:
             single = await measure(db, args.n, 1)
             concurrent = await measure(db, args.n, args.concurrency)
-        print(f"{name:12} {single:>10.0f} {concurrent:>18.0f}")
+            bare = await ceiling(db, args.n, args.concurrency)
+        print(f"{name:12} {single:>10.0f} {concurrent:>18.0f} {bare:>26.0f}")
     if not args.postgres_url:
         print("PostgreSQL skipped: set BOT_TEST_POSTGRES_URL or pass --postgres-url")
 

@@ -22,14 +22,16 @@ async def code_for(
     now: datetime,
     *,
     make: bool = True,
+    fresh: bool = False,
 ) -> str | None:
     """The registration's check-in code, made now if it has none (and ``make``), in the caller's
-    write transaction."""
-    found = await session.scalar(
-        select(Checkin.code).where(Checkin.registration_id == registration_id)
-    )
-    if found is not None or not make:
-        return found
+    write transaction. ``fresh``: a registration made in this transaction, which has none."""
+    if not fresh:
+        found = await session.scalar(
+            select(Checkin.code).where(Checkin.registration_id == registration_id)
+        )
+        if found is not None or not make:
+            return found
     # 60 random bits: two registrations drawing the same code is not to be expected, and the
     # unique index would refuse it (the change fails whole) rather than give one code twice.
     code = new_code()

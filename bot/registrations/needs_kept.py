@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.registrations.models import (
@@ -68,11 +69,27 @@ async def keep(
     needs: Mapping[str, str | None],
     companions: Sequence[str | None],
     now: datetime,
+    *,
+    fresh: bool = False,
 ) -> None:
     """Make the registration's needs and companions these: rows added, changed or removed
-    (an arranged need keeps its arranged state while it stays)."""
+    (an arranged need keeps its arranged state while it stays). ``fresh``: a registration made
+    in this transaction, which has none yet (nothing to read)."""
     if companions and COMPANION not in needs:
         needs = {**needs, COMPANION: None}
+    if fresh:
+        for kind, words in needs.items():
+            session.add(
+                RegistrationNeed(
+                    registration_id=registration_id, kind=kind, words=words, created_at=now
+                )
+            )
+        for name in companions:
+            session.add(
+                RegistrationCompanion(registration_id=registration_id, name=name, created_at=now)
+            )
+        await session.flush()
+        return
     rows = (
         (
             await session.execute(
@@ -120,8 +137,20 @@ async def keep(
     await session.flush()
 
 
+def as_kept(needs: Mapping[str, str | None], companions: Sequence[str | None]) -> Kept:
+    """What :func:`keep` keeps of these, as :func:`kept_of` would read it back."""
+    if companions and COMPANION not in needs:
+        needs = {**needs, COMPANION: None}
+    return Kept({k: needs[k] for k in NEED_KINDS if k in needs}, tuple(companions))
+
+
 async def companion_seats(session: AsyncSession, slug: str, session_key: str | None = None) -> int:
     """Seats the companions of the event's registered people take (in one session, if given)."""
+    return int((await session.execute(companion_seats_query(slug, session_key))).scalar_one())
+
+
+def companion_seats_query(slug: str, session_key: str | None = None) -> Select[Any]:
+    """The query :func:`companion_seats` runs, to put into a larger one."""
     query = (
         select(func.count())
         .select_from(RegistrationCompanion)
@@ -130,7 +159,7 @@ async def companion_seats(session: AsyncSession, slug: str, session_key: str | N
     )
     if session_key is not None:
         query = query.where(Registration.session_key == session_key)
-    return int((await session.execute(query)).scalar_one())
+    return query
 
 
 async def companion_counts(session: AsyncSession, ids: Collection[int]) -> dict[int, int]:

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,7 +63,14 @@ from bot.registrations.models import (
     RegistrationStatus,
 )
 from bot.registrations.needs import MAX_COMPANIONS, NeedsRead, merged
-from bot.registrations.needs_kept import Kept, companion_counts, companion_seats, keep, kept_of
+from bot.registrations.needs_kept import (
+    Kept,
+    as_kept,
+    companion_counts,
+    companion_seats_query,
+    keep,
+    kept_of,
+)
 from bot.registrations.promotions import announce_promotions
 from bot.registrations.results import (
     AuditRecord,
@@ -602,9 +609,16 @@ class RegistrationService:
         self, change: _Change, event: Event, form: CleanSignup, who: Identity
     ) -> Result:
         session = change.session
+        open_now = not is_closed(event) and not deadline_passed(event, change.now)
+        fresh = None
+        if open_now and not await self._owners(session, who):
+            # Someone new: their participant and identities need no lock on the event, so they
+            # are written before it is taken and the lock is held the shorter (a second signup
+            # of the same new person meets the identities' unique key and is run again).
+            fresh = await self._add_participant(change, who, form)
         counter = await self._lock_event(change, event.id)
-        participant = await self._find_participant(change, who)
-        if participant is not None:
+        participant = fresh or await self._find_participant(change, who)
+        if participant is not None and fresh is None:
             active = await self._active(session, event.id, participant.id)
             if active is not None:
                 return await self._result(change, Outcome.ALREADY_REGISTERED, event.id, active)
@@ -615,26 +629,14 @@ class RegistrationService:
                 change, Outcome.DEADLINE_PASSED, event.id, deadline=signup_closes_at(event)
             )
 
-        new = participant is None
+        new = participant is None or fresh is not None
         if participant is None:
-            participant = Participant(created_at=change.now)
-            session.add(participant)
-        if new or _speaks_for_the_person(change, who):
+            participant = await self._add_participant(change, who, form)
+        elif fresh is None and _speaks_for_the_person(change, who):
             participant.name = form.name
             participant.organisation = form.organisation
             participant.lang = form.lang
             participant.updated_at = change.now
-        await session.flush()
-        if new:
-            for kind, value in who.pairs():
-                session.add(
-                    ParticipantIdentity(
-                        participant_id=participant.id,
-                        kind=kind,
-                        value=value,
-                        created_at=change.now,
-                    )
-                )
 
         # Seats that are free while people wait go to them first, not to the newcomer.
         taken = await self._promote(change, event)
@@ -658,14 +660,41 @@ class RegistrationService:
         )
         session.add(registration)
         await session.flush()
-        await keep(session, registration.id, form.need_kinds, form.companions, change.now)
+        await keep(
+            session, registration.id, form.need_kinds, form.companions, change.now, fresh=True
+        )
         self._audit(change, registration, "signed_up", None)
         if self.needs_watch is not None and form.need_kinds:
             await self.needs_watch(session, event, registration.id, change.now)
         outcome = Outcome.REGISTERED if seat else Outcome.WAITLISTED
-        # A new participant has exactly the identities just given; no need to look them up.
+        # A new participant has exactly the identities just given, and the new registration the
+        # needs and companions just kept and no check-in code yet: nothing to read back.
         known = (who.chat,) if new else None
-        return await self._result(change, outcome, event.id, registration, chat=known)
+        kept = as_kept(form.need_kinds, form.companions)
+        return await self._result(change, outcome, event.id, registration, chat=known, kept=kept)
+
+    async def _add_participant(
+        self, change: _Change, who: Identity, form: CleanSignup
+    ) -> Participant:
+        """A new participant with the form's details and the identities of ``who``."""
+        session = change.session
+        participant = Participant(
+            name=form.name,
+            organisation=form.organisation,
+            lang=form.lang,
+            created_at=change.now,
+            updated_at=change.now,
+        )
+        session.add(participant)
+        await session.flush()
+        for kind, value in who.pairs():
+            session.add(
+                ParticipantIdentity(
+                    participant_id=participant.id, kind=kind, value=value, created_at=change.now
+                )
+            )
+        await session.flush()
+        return participant
 
     async def _update_needs(
         self, change: _Change, event: Event, who: Identity, read: NeedsRead
@@ -732,13 +761,18 @@ class RegistrationService:
 
     async def _count(self, session: AsyncSession, slug: str, session_key: str | None = None) -> int:
         """Seats taken: the registered, and the companions who come with them."""
+        return int((await session.execute(select(self._taken(slug, session_key)))).scalar_one())
+
+    @staticmethod
+    def _taken(slug: str, session_key: str | None = None) -> ColumnElement[int]:
+        """Seats taken, as one expression: the registered people and their companions."""
         query = select(func.count()).where(
             Registration.event_slug == slug, Registration.status == REGISTERED
         )
         if session_key is not None:
             query = query.where(Registration.session_key == session_key)
-        people = int((await session.execute(query)).scalar_one())
-        return people + await companion_seats(session, slug, session_key)
+        companions = companion_seats_query(slug, session_key)
+        return query.scalar_subquery() + companions.scalar_subquery()
 
     async def _has_seat(
         self,
@@ -785,8 +819,15 @@ class RegistrationService:
             return None  # once the event has begun, a freed seat is no use to anyone waiting
         session = change.session
         capacity = event_capacity(event)
-        taken = await self._count(session, event.id)
-        if capacity is not None and taken >= capacity:
+        # Seats taken and whether anyone waits, in one statement: mostly no one does.
+        anyone_waits = (
+            select(Registration.id)
+            .where(Registration.event_slug == event.id, Registration.status == WAITLISTED)
+            .exists()
+        )
+        taken, waits = (await session.execute(select(self._taken(event.id), anyone_waits))).one()
+        taken = int(taken)
+        if (capacity is not None and taken >= capacity) or not waits:
             return taken
         waiting = (
             (
@@ -1010,7 +1051,10 @@ class RegistrationService:
         chat: tuple[ChatId | None] | None = None,
         *,
         reading: bool = False,
+        kept: Kept | None = None,
     ) -> RegistrationInfo:
+        """``kept``: a registration made in this change, with these needs and companions (and
+        no check-in code yet)."""
         position = None
         if reg.status == WAITLISTED:
             position = int(
@@ -1024,13 +1068,20 @@ class RegistrationService:
                     )
                 ).scalar_one()
             )
-        kept = (await kept_of(session, [reg.id]))[reg.id]
+        fresh = kept is not None
+        if kept is None:
+            kept = (await kept_of(session, [reg.id]))[reg.id]
         # A seat comes with its check-in code, shown in the confirmation and every reminder.
         # ``reading``: a session that is never committed, so only a code already made is shown.
         code = None
         if reg.status == REGISTERED:
             code = await code_for(
-                session, reg.id, reg.event_slug, localize(reg.updated_at), make=not reading
+                session,
+                reg.id,
+                reg.event_slug,
+                localize(reg.updated_at),
+                make=not reading,
+                fresh=fresh,
             )
         if chat is not None:
             return _snapshot(reg, position, chat[0], kept, code)
@@ -1060,9 +1111,10 @@ class RegistrationService:
         *,
         deadline: datetime | None = None,
         chat: tuple[ChatId | None] | None = None,
+        kept: Kept | None = None,
     ) -> Result:
         await change.session.flush()
-        info = await self._info(change.session, reg, chat) if reg is not None else None
+        info = await self._info(change.session, reg, chat, kept=kept) if reg is not None else None
         return Result(outcome, slug, info, await self._promoted_infos(change), deadline)
 
 
