@@ -89,6 +89,8 @@ _CANNOT_DO = re.compile(
 )
 # Asked to take a need off ("fjern", "slet", "remove"): a withdrawal, whatever follows.
 _REMOVE = re.compile(r"\b(?:fjern\w*|slet|slette|remove|delete|drop|cancel|annuller\w*)\b")
+# Ordinary food is no diet: "almindelig mad er fint", "normal food is fine".
+_ORDINARY = re.compile(r"\b(?:almindelig\w*|normal\w*|ordinary|regular)\b")
 # "er ikke", "I'm not": what the person is not ("ikke vegetar") is no need.
 _NOT_BEING = re.compile(r"\b(?:er|am|is|i'm|im)\s+(?:\w+\s+)?(?:ikke|ik|not|no longer)\b")
 # The category of needs, negated, withdraws ("ingen allergier", "no dietary requirements");
@@ -129,11 +131,13 @@ _JOINS = re.compile(
 )
 # What joins a consequence or an explanation to the clause before it.
 _CONSEQUENCE = frozenset({"sa", "so", "derfor", "therefore", "–", "—", "-", ":"})
+# What joins a clause that goes on about the same thing ("… og have en skål vand").
+_CONTINUATION = frozenset({"og", "and", ",", "samt", "plus"})
 _CONTRAST = re.compile(r"^(?:men|but|bortset|undtagen|except|apart)$")
 _CONDITION = re.compile(r"^(?:hvis|if|safremt|unless|in case)\b")
 # Words that give a part a subject (or a negation) of its own, so it says what it says itself.
 _OWN_SUBJECT = re.compile(
-    r"\b(?:jeg|vi|han|hun|de|den|det|der|man|min|mit|mine|vores|i|you|he|she|they|it|there|we"
+    r"\b(?:jeg|vi|han|hun|de|den|det|der|man|min|mit|mine|vores|you|he|she|they|it|there|we"
     r"|my|our|me|mig|har|er|have|am|is|are)\b"
 )
 # Someone else as the subject: "hun", "min kollega", "et medlem", a name said in the message.
@@ -166,6 +170,7 @@ class Clause:
     someone_else: bool = False  # about another person than the writer or their helper
     past: bool = False  # about an earlier time
     general: bool = False  # names needs in general ("særlige behov", "requirements")
+    about_other: bool = False  # its subject is another person (a helper too)
 
     @property
     def counts(self) -> bool:
@@ -242,32 +247,40 @@ def need_clauses(text: str | None) -> Iterator[tuple[str, list[Clause]]]:
             guess = next(guesses)
             kinds = _kinds(guess) if _content(joiner, part) else ()
             if (
-                joiner in _CONSEQUENCE
+                joiner in _CONSEQUENCE | _CONTINUATION
+                and (joiner in _CONSEQUENCE or (kinds and guess.confidence < SURE))
                 and before is not None
                 and before.kinds
                 and not before.withdraws
                 and not _NEGATION.search(folded)
             ):
-                # "Jeg ser dårligt, så en plads tæt på lærredet …": what follows from a need is
-                # part of it, unless it clearly names another ("…, så jeg skal have skrivetolk").
+                # "Jeg ser dårligt, så en plads tæt på lærredet …": what follows from a need, or
+                # goes on about it unsurely ("…, og have en skål vand"), is part of it, unless it
+                # clearly names another ("…, så jeg skal have skrivetolk").
                 own = kinds if guess.confidence >= SURE else ()
                 kinds = tuple(dict.fromkeys((*before.kinds, *own)))
-            if (
+            joined = (
                 before is not None
-                and joiner
+                and bool(joiner)
                 and not _CONTRAST.match(joiner)
-                and not (_OWN_SUBJECT.search(folded) or _NEGATION.search(folded))
-            ):
+                and not _OWN_SUBJECT.search(folded)
+            )
+            if joined and before is not None and not _NEGATION.search(folded):
                 withdraws = before.withdraws  # "… tolk eller ledsager": as the part before
             else:
                 withdraws = _withdraws(folded, kinds)
+            # "Lis er vegetar og sidder i kørestol": the part without a subject is hers too.
+            someone_else = _about_someone_else(part, folded, names) or (
+                joined and before is not None and before.about_other
+            )
             clause = Clause(
                 text=part,
                 sentence=sentence,
                 kinds=kinds,
                 withdraws=withdraws,
                 asks=asks or bool(_CONDITION.match(folded)),
-                someone_else=COMPANION not in kinds and _about_someone_else(part, folded, names),
+                someone_else=COMPANION not in kinds and someone_else,
+                about_other=someone_else,
                 past=bool(_PAST.search(folded)) and not _STILL.search(folded),
                 general=bool(_GENERAL.search(folded)),
             )
@@ -323,8 +336,8 @@ def _kinds(guess: Guess) -> tuple[str, ...]:
 
 def _withdraws(folded: str, kinds: tuple[str, ...]) -> bool:
     """Whether a negation in the clause withdraws the need it names (see the module docstring)."""
-    if _REMOVE.search(folded):
-        return True  # "fjern min vegetarret", "please remove the loop"
+    if _REMOVE.search(folded) or (DIET in kinds and _ORDINARY.search(folded)):
+        return True  # "fjern min vegetarret", "almindelig mad er fint"
     negation = _NEGATION.search(folded)
     if negation is None or _NOT_A_NEGATION.search(folded) or _CANNOT_DO.search(folded):
         return False

@@ -65,6 +65,18 @@ def test_negation_withdraws_and_a_joined_part_shares_it() -> None:
     assert read_needs("I have no access requirements.").none_at_all
 
 
+def test_taking_a_need_off() -> None:
+    for text in (
+        "Slet min vegetarret igen.",
+        "Jeg er ikke vegetar længere.",
+        "Jeg skal alligevel ikke have diabeteskost, almindelig mad er fint.",
+    ):
+        read = read_needs(text)
+        assert not read.found and read.withdrawn == {"diet"}, text
+    # A barrier avoided is a need, even after "er ikke".
+    assert stated("Jeg er ikke glad for trapper.") == {"wheelchair"}
+
+
 def test_a_question_or_a_condition_states_nothing_but_a_request_does() -> None:
     assert stated("Bliver der skrivetolk?") == set()
     assert stated("bliver der skrivetolk") == set()  # a question without its mark
@@ -79,6 +91,10 @@ def test_someone_elses_need_is_not_the_writers_but_their_helper_is() -> None:
     )
     assert stated(text) == set()
     assert stated("My daughter is vegetarian.") == set()
+    # A part without a subject of its own is about the same person.
+    both = "Min kollega Lis Ry kommer også. Lis er vegetar og sidder i kørestol."
+    assert stated(both) == set()
+    assert stated("Min mand skubber min kørestol.") == {"wheelchair"}  # the writer's chair
     assert stated("Min datter kommer med som min hjælper.") == {"companion"}
     assert stated("Sidste år havde jeg tolk med.") == set()
 

@@ -443,7 +443,8 @@ class MailHandler:
                 email=sender,
                 organisation=organisation or UNKNOWN_ORGANISATION,
                 lang=lang,
-                needs=" ".join(read.found.values()) or None,
+                # One line per sentence, each once: read again as the person wrote it.
+                needs="\n".join(dict.fromkeys(read.found.values())) or None,
                 need_kinds=read.kinds,
                 companions=read.companions,
                 companion_names=read.companion_names,
