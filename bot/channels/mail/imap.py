@@ -8,7 +8,9 @@ How one message goes (exactly once, as far as the mailbox is concerned):
    what it does about it (a registration, a reply in the outbox). The messages fetched together
    (up to ``fetch_batch``) share ONE transaction, a unit of work (``Database.unit``), with a
    SAVEPOINT for each: the handler's own transactions join it, a message that fails rolls back
-   alone (and its failure is recorded in the same unit), and the batch commits once.
+   alone (and its failure is recorded in the same unit), and the batch commits once (or in
+   parts, each committed after ``unit_seconds``, so a slow batch does not hold the database's
+   write lock from the chats for long).
 3. Only then is it filed: moved to the done folder (``UID MOVE``; on servers without MOVE,
    ``UID COPY`` + ``\\Deleted`` + ``UID EXPUNGE``, or ``EXPUNGE`` without UIDPLUS).
 4. Then ``mailbox_state.last_uid`` moves past it.
@@ -314,6 +316,7 @@ class MailboxWorker:
         reconnect_max: float = 120.0,
         stable_seconds: float = 60.0,
         idle_slice: float = 1.0,
+        unit_seconds: float = 0.5,
         clock: Callable[[], datetime] = clock_now,
         key_of: Callable[[bytes], str] = message_key,
         health: Health | None = None,
@@ -333,6 +336,8 @@ class MailboxWorker:
         self._failures = 0  # connections failed or lost in a row
         # IDLE is waited out in slices, to see ``stop`` within this long.
         self.idle_slice = idle_slice
+        # The longest one batch's transaction is held open before it commits (see _handle_batch).
+        self.unit_seconds = unit_seconds
         self.clock = clock
         self.key_of = key_of
         self.stats = WorkerStats()
@@ -523,21 +528,29 @@ class MailboxWorker:
         self._seen_in_pass.update(raws)
         to_file: list[int] = []
         to_flag: list[int] = []
-        handled = duplicates = 0
-        # One transaction for the batch, a savepoint for each message (see the module docstring).
-        async with self.db.unit():
-            keys = {uid: self.key_of(raw) for uid, raw in raws.items()}
-            given_up = await self._given_up(set(keys.values()))
-            for uid in sorted(raws):
-                verdict, duplicate = await self._handle_one(raws[uid], keys[uid], given_up, uid)
-                if verdict == FILE:
-                    to_file.append(uid)
-                    handled += not duplicate
-                    duplicates += duplicate
-                elif verdict == FLAG:
-                    to_flag.append(uid)
-        self.stats.handled += handled
-        self.stats.duplicates += duplicates
+        keys = {uid: self.key_of(raw) for uid, raw in raws.items()}
+        todo = sorted(raws)
+        while todo:
+            # One transaction for the batch, a savepoint for each message (see the module
+            # docstring); committed early once it has lasted ``unit_seconds``, since it holds
+            # SQLite's write lock (and on PostgreSQL the events' rows) from everyone else.
+            handled = duplicates = 0
+            async with self.db.unit():
+                given_up = await self._given_up({keys[uid] for uid in todo})
+                ends = time.monotonic() + self.unit_seconds
+                while todo:
+                    uid = todo.pop(0)
+                    verdict, duplicate = await self._handle_one(raws[uid], keys[uid], given_up, uid)
+                    if verdict == FILE:
+                        to_file.append(uid)
+                        handled += not duplicate
+                        duplicates += duplicate
+                    elif verdict == FLAG:
+                        to_flag.append(uid)
+                    if time.monotonic() >= ends:
+                        break
+            self.stats.handled += handled
+            self.stats.duplicates += duplicates
         # Filing comes only now, after every handler above has committed.
         if to_file:
             await self._file(connection, to_file)
