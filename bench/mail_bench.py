@@ -8,9 +8,11 @@ on loopback, puts N replies into a fresh mailbox, and measures, in the same run:
 - the worker alone: the same path with a handler that does nothing (fetch, move, state), the
   transport's own cost;
 - the bot: the MailboxWorker and the OutboxSender (SQLite database, synchronous commits) with a
-  simple handler that records each message and queues one threaded reply in one transaction,
-  from start until the SMTP server has accepted all N replies. Every message is also moved to
-  the done folder after its commit, as in production.
+  simple handler that records each message and queues one threaded reply, in a savepoint of the
+  worker's batch (one commit per fetched batch, ``Database.unit``), from start until the SMTP
+  server has accepted all N replies. Every message is also moved to the done folder after its
+  batch's commit, as in production. The sender still commits twice per reply (its lease's
+  begin and finish, which keep the window for a reply sent twice to milliseconds).
 
 The ratio is the bot's rate over the ceiling's. Each round uses a fresh mailbox and database.
 
