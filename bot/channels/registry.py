@@ -52,6 +52,8 @@ class ChannelSpec:
     the identity it brings tells staff anything (a Telegram user id does; a web chat's session
     id does not, and is shown as a short tag instead). ``once``: served by one instance at a
     time, the leader (``bot.storage.leadership``): reading a mailbox, Telegram's long polling.
+    ``everywhere``: what a channel served ``once`` still runs in every instance (Telegram's
+    webhook, which a load balancer may send to any of them).
     """
 
     name: str
@@ -63,6 +65,7 @@ class ChannelSpec:
     inbound: Callable[[Settings], bool] | None = None
     ids_mean_something: bool = True
     once: bool = False
+    everywhere: Serve | None = None
 
     def takes_messages(self, settings: Settings) -> bool:
         return (self.inbound or self.enabled)(settings)

@@ -64,6 +64,7 @@ async def serve_channels(
         await _together(jobs)
 
     jobs = [channel.serve(services, stop) for channel in channels if not channel.once]
+    jobs += [channel.everywhere(services, stop) for channel in channels if channel.everywhere]
     # Edited knowledge files (and answers taught elsewhere) are used while running, in every
     # instance; the leader alone compares the events with what participants were told.
     watch = KnowledgeWatch(services, checks_changes=lambda: leadership.leading)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from bot.cases.models import Case
 from bot.channels.telegram.app import build_application, serve
+from bot.channels.telegram.webhook import receive
 from bot.clock import parse_aware
 from bot.registrations.identity import ChatId, Identity
 from bot.services import Services
@@ -315,7 +316,10 @@ async def test_webhook_mode_with_a_secret_token(bot_api: FakeBotAPI, tmp_path: P
     )
     services = await Services.start(settings)
     stop = asyncio.Event()
-    running = asyncio.create_task(serve(services, stop))
+    running = [
+        asyncio.create_task(serve(services, stop)),
+        asyncio.create_task(receive(services, stop)),
+    ]
     try:
         [hook] = await bot_api.wait_for_call("setWebhook")
         assert hook.params["secret_token"] == "s3cret-token"
@@ -328,7 +332,7 @@ async def test_webhook_mode_with_a_secret_token(bot_api: FakeBotAPI, tmp_path: P
         assert not bot_api.calls("getUpdates")  # no polling in webhook mode
     finally:
         stop.set()
-        await asyncio.wait_for(running, timeout=10)
+        await asyncio.wait_for(asyncio.gather(*running), timeout=10)
         await services.close()
 
 

@@ -1,7 +1,7 @@
 """Telegram's updates journalled: what a dead leader left undone is answered by the next one, in
 order and once; a repeat from Telegram of an update already handled is not answered again; an
-update that was begun too often is given up. Through ``serve`` and the fake Bot API, on SQLite
-and PostgreSQL."""
+update that was begun too often is given up; webhook posts to two instances are answered in the
+chat's order. Through ``serve`` and the fake Bot API, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import select, update
 from telegram import Update
 
 from bot.channels.telegram.app import serve
 from bot.channels.telegram.journal import MAX_TRIES, Journal
 from bot.channels.telegram.models import TelegramUpdate
+from bot.channels.telegram.webhook import receive
 from bot.clock import now
 from bot.services import Services
-from tests.conftest import postgres_schema
-from tests.telegram.fake_bot_api import FakeBotAPI
+from bot.settings import Settings
+from tests.conftest import free_port, postgres_schema
+from tests.telegram.fake_bot_api import FakeBotAPI, post_update_to
 from tests.telegram.helpers import TEMADAG, settings_for
 
 CHAT = 4711
@@ -49,7 +52,9 @@ async def services(
 
 async def rows(services: Services) -> list[TelegramUpdate]:
     async with services.db.session() as session:
-        return list(await session.scalars(select(TelegramUpdate).order_by(TelegramUpdate.update_id)))
+        return list(
+            await session.scalars(select(TelegramUpdate).order_by(TelegramUpdate.update_id))
+        )
 
 
 async def serving(services: Services, stop: asyncio.Event) -> asyncio.Task[None]:
@@ -110,3 +115,52 @@ async def test_an_update_begun_too_often_is_given_up(
         await asyncio.wait_for(task, 15)
     assert "14.30" in answer.text and len(bot_api.sent(CHAT)) == 1
     assert all(r.done_at is not None for r in await rows(services))
+
+
+async def test_webhook_posts_spread_over_two_instances_are_answered_in_order_once(
+    services: Services, bot_api: FakeBotAPI
+) -> None:
+    """Telegram posts to whichever instance the load balancer picks: the leader answers them
+    all, in the chat's order, and a post Telegram repeats is answered once."""
+    ports = free_port(), free_port()
+    secret = SecretStr("s3cret")
+
+    def instance(port: int) -> Settings:
+        return services.settings.model_copy(
+            update={
+                "telegram_webhook_url": f"http://127.0.0.1:{ports[0]}/telegram",
+                "telegram_webhook_secret": secret,
+                "telegram_webhook_port": port,
+            }
+        )
+
+    leader = await Services.start(instance(ports[0]))
+    other = await Services.start(instance(ports[1]))
+    stop = asyncio.Event()
+    running = [
+        asyncio.create_task(serve(leader, stop)),
+        asyncio.create_task(receive(leader, stop)),
+        asyncio.create_task(receive(other, stop)),
+    ]
+    try:
+        await bot_api.wait_for_call("setWebhook")
+        written = [
+            bot_api.send_text(CHAT, text, deliver=False)
+            for text in (f"/start {TEMADAG}", "hvornår er der frokost", "hvornår slutter det")
+        ]
+        posts = [(ports[1], written[0]), (ports[0], written[1]), (ports[1], written[1]),
+                 (ports[1], written[2])]  # fmt: skip
+        for port, update in posts:
+            status = await post_update_to(f"http://127.0.0.1:{port}/telegram", update, "s3cret")
+            assert status == 200
+        sent = await bot_api.wait_for_sent(CHAT, count=3, timeout=30)
+        await asyncio.sleep(0.5)  # a repeat would be answered by now
+    finally:
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*running), 15)
+        for started in (leader, other):
+            await started.close()
+    texts = [m.text for m in bot_api.sent(CHAT)]
+    assert [m.text for m in sent] == texts
+    assert "Velkommen" in texts[0] and "12.15" in texts[1] and "14.30" in texts[2]
+    assert not bot_api.calls("getUpdates")

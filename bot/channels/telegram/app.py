@@ -7,7 +7,8 @@ keeps to Telegram's limits, updates processed in order per chat and concurrently
 chat that floods the bot is told once to wait, and slows only itself), an error handler that logs
 and keeps going, and the command menu in Danish and English. ``serve`` runs it by long polling, or
 by webhook behind a reverse proxy when ``BOT_TELEGRAM_WEBHOOK_URL`` is set, inside an asyncio
-program that may run other channels too.
+program that may run other channels too; either way updates go through the journal
+(``journal.py``, ``webhook.py``), so none is lost or handled twice when an instance dies.
 
 Beside the Application, ``run_beside`` puts the staff chat on the staff desk (when
 ``BOT_STAFF_CHAT_ID`` is set) and runs the sender of the chat outbox: the messages the bot sends
@@ -268,37 +269,52 @@ async def _serve_initialised(
 
     await set_commands(app)
     await app.start()
-    assert app.updater is not None
     if settings.telegram_webhook_url:
         secret = settings.telegram_webhook_secret
-        await app.updater.start_webhook(
-            listen=settings.telegram_webhook_listen,
-            port=settings.telegram_webhook_port,
-            url_path=settings.telegram_webhook_path,
-            webhook_url=settings.telegram_webhook_url,
+        await app.bot.set_webhook(
+            settings.telegram_webhook_url,
             secret_token=secret.get_secret_value() if secret else None,
         )
-        log.info("telegram: webhook mode on port %d", settings.telegram_webhook_port)
-        polling = None
+        # Every instance takes the posts into the journal (``webhook.receive``); the leader
+        # handles them from there.
+        taking = asyncio.create_task(feed(app, stop))
+        log.info("telegram: webhook mode")
     else:
-        polling = asyncio.create_task(poll(app, stop, lost))
+        taking = asyncio.create_task(poll(app, stop, lost))
         log.info("telegram: long polling")
     checking = asyncio.create_task(recheck())
     try:
         await run_beside(app, services, stop)  # returns once stop is set
     finally:
-        for task in (checking, polling):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        if app.updater.running:
-            await app.updater.stop()
+        for task in (checking, taking):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await app.stop()
 
 
 # Seconds Telegram holds a getUpdates open when nothing comes (long polling).
 POLL_SECONDS = 10
+# How often the leader looks in the journal for what the webhook took (in any instance).
+FEED_SECONDS = 0.2
+
+
+async def feed(app: Application, stop: asyncio.Event) -> None:  # type: ignore[type-arg]
+    """Webhook mode: what the instances' webhooks wrote to the journal, handed to the
+    Application in order; a database failure is waited out and the look made again."""
+    journal: Journal = app.bot_data["journal"]
+    delay, longest = CONNECT_BACKOFF
+    while not stop.is_set():
+        try:
+            for update in await journal.arrived(app.bot):
+                await app.update_queue.put(update)
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning("telegram: cannot read updates from the database (%s)", exc)
+            await wait_for(stop, None, delay)
+            delay = min(longest, delay * 2)
+            continue
+        delay = CONNECT_BACKOFF[0]
+        await wait_for(stop, None, FEED_SECONDS)
 
 
 async def poll(
@@ -313,15 +329,13 @@ async def poll(
     journal: Journal = app.bot_data["journal"]
     health = app.bot_data["services"].health
     await app.bot.delete_webhook()  # updates come by getUpdates only (as Telegram requires)
-    for update in await journal.undone(app.bot):
+    for update in await journal.arrived(app.bot):
         await app.update_queue.put(update)
     offset: int | None = None
     delay, longest = CONNECT_BACKOFF
     while not stop.is_set():
         try:
-            updates = await app.bot.get_updates(
-                offset=offset, timeout=POLL_SECONDS
-            )
+            updates = await app.bot.get_updates(offset=offset, timeout=POLL_SECONDS)
             for update in await journal.keep(updates):
                 await app.update_queue.put(update)
         except (TelegramError, SQLAlchemyError, OSError) as exc:

@@ -21,6 +21,12 @@ async def serve(services: Services, stop: asyncio.Event) -> None:
     await serve_telegram(services, stop)
 
 
+async def receive(services: Services, stop: asyncio.Event) -> None:
+    from bot.channels.telegram.webhook import receive as receive_webhook
+
+    await receive_webhook(services, stop)
+
+
 CHANNEL = ChannelSpec(
     name=NAME,
     label=N_("Telegram"),
@@ -35,4 +41,5 @@ CHANNEL = ChannelSpec(
     courier=lambda services: ChatCourier(services.db, NAME),
     serve=serve,
     once=True,  # Telegram gives updates to one getUpdates caller at a time
+    everywhere=receive,  # a webhook's posts may come to any instance
 )

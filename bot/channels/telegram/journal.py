@@ -8,8 +8,11 @@ is marked done when its handling ends, and:
 
 - an update Telegram sends again that is done already is dropped (``keep``);
 - the instance that leads next handles first, in order, what the journal holds not done
-  (``undone``), then polls; an update whose handling was begun ``MAX_TRIES`` times without
+  (``arrived``), then polls; an update whose handling was begun ``MAX_TRIES`` times without
   ending (one that kills the process, say) is given up, so it cannot stop the bot for good.
+
+With a webhook, every instance writes what Telegram posts to it into the journal
+(``webhook.py``) and the leader takes it from there (``arrived``), in the same order.
 
 Updates of one chat are handled in order by the leader's ``PerChatUpdateProcessor``; replayed
 ones come before anything newer. Rows are kept a day (to recognise repeats), then removed by the
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -37,6 +41,9 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 # Handling begun this often without ending: the update is given up (logged, by its number).
 MAX_TRIES = 3
+# Finished updates remembered in memory (besides the journal's done mark, which a look at the
+# journal may have read just before it was written).
+FINISHED_REMEMBERED = 10_000
 
 
 class Journal:
@@ -45,9 +52,15 @@ class Journal:
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.db = db
         self.clock = clock
-        # Updates this process has queued for handling and not finished: a repeat of one of
-        # them from Telegram is not queued twice.
+        # Updates this process has queued for handling and not finished, and the last ones it
+        # finished: a repeat from Telegram, or a look at the journal taken just before one was
+        # marked done, does not queue it twice.
         self._queued: set[int] = set()
+        self._finished: deque[int] = deque(maxlen=FINISHED_REMEMBERED)
+        self._finished_ids: set[int] = set()
+
+    def _seen(self, update_id: int) -> bool:
+        return update_id in self._queued or update_id in self._finished_ids
 
     async def keep(self, updates: Sequence[Update]) -> list[Update]:
         """Write a batch to the journal; the updates to handle (not done, not already queued)."""
@@ -65,39 +78,47 @@ class Journal:
                     )
                 )
             )
-        fresh = [u for u in updates if u.update_id not in done and u.update_id not in self._queued]
+        fresh = [u for u in updates if u.update_id not in done and not self._seen(u.update_id)]
         self._queued.update(u.update_id for u in fresh)
         return fresh
 
-    async def undone(self, bot: Any) -> list[Update]:
-        """What an earlier leader left not done, oldest first, each counted as tried once more;
-        those tried too often are given up."""
+    async def arrived(self, bot: Any, limit: int = 500) -> list[Update]:
+        """The journal's updates not done and not queued in this process, oldest first: at a
+        leader's start what an earlier one left, then what the webhook took in any instance.
+        Each is counted as tried once more; those tried ``MAX_TRIES`` times are given up."""
         async with self.db.transaction() as session:
             rows = (
                 await session.scalars(
                     select(TelegramUpdate)
                     .where(TelegramUpdate.done_at.is_(None))
                     .order_by(TelegramUpdate.update_id)
+                    .limit(limit + len(self._queued) + len(self._finished))
                 )
             ).all()
-            again: list[Update] = []
+            found: list[Update] = []
             for row in rows:
+                if self._seen(row.update_id):
+                    continue
                 if row.tries >= MAX_TRIES:
                     log.error(
-                        "telegram: update %d given up after %d tries", row.update_id, row.tries
+                        "telegram: update %d given up after %d tries", row.update_id, MAX_TRIES
                     )
                     row.done_at = self.clock()
                     continue
                 row.tries += 1
-                again.append(Update.de_json(json.loads(row.payload), bot))
-        self._queued.update(u.update_id for u in again)
-        return again
+                found.append(Update.de_json(json.loads(row.payload), bot))
+        self._queued.update(u.update_id for u in found)
+        return found
 
     async def done(self, handled: object) -> None:
         """Handling of an update has ended (answered, or failed and apologised for)."""
         if not isinstance(handled, Update):
             return
         self._queued.discard(handled.update_id)
+        if len(self._finished) == self._finished.maxlen:
+            self._finished_ids.discard(self._finished[0])
+        self._finished.append(handled.update_id)
+        self._finished_ids.add(handled.update_id)
         async with self.db.transaction() as session:
             await session.execute(
                 update(TelegramUpdate)
