@@ -5,7 +5,7 @@ Every sentence is a gettext message; channels add only their markup (buttons, HT
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.channels.registry import label as channel_label
@@ -14,6 +14,7 @@ from bot.i18n import Lang, fmt_datetime, normalise_lang, translator
 
 if TYPE_CHECKING:
     from bot.cases.service import CaseEntry, CaseInfo
+    from bot.knowledge.schema import Event
 
 EventTitle = Callable[[str], str | None]
 PREVIEW_CHARS = 300
@@ -170,3 +171,9 @@ def problem_text(reason: str, case_id: int, lang: Lang) -> str:
         ),
     }
     return texts.get(reason, _("Case #{id} could not be changed.")).format(id=case_id)
+
+
+def events_text(events: Iterable[Event], lang: Lang) -> str:
+    """The events by short name and title, for staff told how to name one."""
+    _ = translator(lang).gettext
+    return _("Events:") + "\n" + "\n".join(f"{e.id} – {e.title}" for e in events)

@@ -510,3 +510,30 @@ async def test_a_staff_reply_read_twice_is_relayed_once(
 )
 def test_staff_commands(text: str, command: str | None) -> None:
     assert staff_command(text) == command
+
+
+async def test_staff_ask_the_mailbox_for_an_event_s_needs_and_get_the_venue_s_pdf(
+    start: Callable[[], Awaitable[Bot]], mailroom: Mailroom
+) -> None:
+    """A mail "Behov <event>" from a staff address, in no case's thread: the event's needs in
+    the reply, and the venue's PDF; words that name no event get the list of events."""
+    await start()
+    await mailroom.ask("Jeg tilmelder mig gerne. Jeg har brug for tegnsprogstolk.")
+    await mailroom.mail_to(BIRTHE, 1, "the confirmation")
+    await mailroom.ask(
+        "Kan I sende mig oversigten?", sender=STAFF, name="Anne Holm",
+        subject="Behov temadag-naeste-aar", reply_to=None,
+    )  # fmt: skip
+    summary = await mailroom.mail_to(STAFF, 1, "the needs summary")
+    text = body(summary)
+    assert f"Behov til {mailroom.title}" in text
+    assert "Birthe Jensen" in text and "tegnsprogstolk" in text
+    [pdf] = [p for p in summary.iter_attachments() if p.get_content_type() == "application/pdf"]
+    assert pdf.get_filename() == "behov-temadag-naeste-aar.pdf"
+    assert pdf.get_content().startswith(b"%PDF")
+    await mailroom.ask("Tak", sender=STAFF, name="Anne Holm", subject="Behov julefrokost",
+                       reply_to=None)  # fmt: skip
+    unknown = body(await mailroom.mail_to(STAFF, 2, "how to ask"))
+    assert "julefrokost" in unknown and "temadag-naeste-aar" in unknown
+    assert "Birthe" not in unknown
+    assert mailroom.sent_to(BIRTHE)[1:] == []  # the participant hears nothing of it

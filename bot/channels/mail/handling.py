@@ -67,6 +67,7 @@ from bot.channels.mail.reading import ReadMail, read_message
 from bot.channels.mail.staff import ROUTE as STAFF_ROUTE
 from bot.channels.mail.staff import Command as StaffCommand
 from bot.channels.mail.staff import empty_reply_text, staff_command, staff_text
+from bot.channels.mail.staff_needs import needs_asked, send_needs
 from bot.conversations.questions import record_question
 from bot.conversations.turn import answer_say
 from bot.delivery import Thread
@@ -230,6 +231,9 @@ class MailHandler:
             case_id = await self.services.cases.case_of_post(STAFF_ROUTE, _thread_ids(mail))
             if case_id is not None:
                 return await self._staff_reply(msg, case_id)
+            asked = needs_asked(mail)  # "Behov <event>": the event's needs for the staff member
+            if asked is not None:
+                return await send_needs(self, msg, asked)
         if not sender or (self.own_address and sender == self.own_address):
             handled = Handled("ignore", "ignored", "own or missing sender", email=sender)
             await self._record(msg, handled)

@@ -436,8 +436,7 @@ def participants_usage(svc: Services, lang: Lang) -> str:
 
 
 def events_list(svc: Services, lang: Lang) -> str:
-    _ = translator(lang).gettext
-    return _("Events:") + "\n" + "\n".join(f"{e.id} – {e.title}" for e in svc.kb.events.values())
+    return texts.events_text(svc.kb.events.values(), lang)
 
 
 async def show_status(update: Update, context: Context, lang: Lang) -> None:
