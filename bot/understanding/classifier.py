@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
@@ -113,7 +114,9 @@ class KindClassifier:
         return self.guess_many([text])[0]
 
     def guess_many(self, texts: Sequence[str]) -> list[Guess]:
-        with self._lock:
+        # The model was checked when it was fitted and its input is text: scikit-learn's checks
+        # of parameters and of finite numbers at every call cost as much as the guess itself.
+        with self._lock, sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
             scores = self.pipeline.decision_function([for_classifier(t) for t in texts])
         scores = np.asarray(scores, dtype=float) / self.temperature
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
