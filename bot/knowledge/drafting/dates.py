@@ -72,7 +72,9 @@ _NUMERIC = re.compile(
     re.IGNORECASE,
 )
 _SLASHED = re.compile(
-    rf"(?<![\w.,/:-]){_WEEKDAY}?(?:(?:den|d\.)\s+)?{_DAY}/(?P<mon>[01]?\d)(?![\d/:-]|\.\d)",
+    rf"(?<![\w.,/:-]){_WEEKDAY}?(?:(?:den|d\.)\s+)?{_DAY}/(?P<mon>[01]?\d)(?![\d/:-]|\.\d)"
+    # "Onsdag 10/6 2026": the year after a space
+    r"(?:\s(?P<year>20\d\d)(?![\d.:,/-]\d|\d))?",
     re.IGNORECASE,
 )
 # "senest den 18.11.": day and month with dots and no year, only after "den" (no clock time)
@@ -197,7 +199,43 @@ def find_dates(text: str) -> list[DateMention]:
                     *match.span(),
                 )
             )
-    return sorted(found, key=lambda m: m.start)
+    return _ranges(text, sorted(found, key=lambda m: m.start))
+
+
+def _ranges(text: str, found: list[DateMention]) -> list[DateMention]:
+    """Two days of one month written as a range, the year only with the second ("Onsdag den 4.
+    november – torsdag den 5. november 2026"): one mention, as "4.-5. november 2026" is, so that
+    the first day takes the second's year and the second is the last day. Where either weekday
+    does not fit its date, they stay two."""
+    merged: list[DateMention] = []
+    for mention in found:
+        first = merged[-1] if merged else None
+        if (
+            first is not None
+            and first.year is None
+            and mention.year is not None
+            and first.last_day is None
+            and mention.last_day is None
+            and first.month == mention.month
+            and first.day < mention.day
+            and re.fullmatch(
+                r"[\s*_]*(?:-|–|—|til|to|until)[\s*_]*", text[first.end : mention.start]
+            )
+        ):
+            both = DateMention(
+                first.day,
+                first.month,
+                mention.year,
+                first.weekday,
+                first.start,
+                mention.end,
+                last_day=mention.day,
+            )
+            if both.exact is not None and mention.exact is not None:
+                merged[-1] = both
+                continue
+        merged.append(mention)
+    return merged
 
 
 def date_spans(text: str) -> list[tuple[int, int]]:

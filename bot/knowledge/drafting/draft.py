@@ -32,7 +32,7 @@ from bot.knowledge.drafting.model import (
     SpeakerDraft,
     VenueDraft,
 )
-from bot.knowledge.drafting.names import find_names, first_name
+from bot.knowledge.drafting.names import find_names, first_name, is_role_word
 from bot.knowledge.drafting.ocr import (
     damaged,
     known_words,
@@ -374,13 +374,44 @@ def _people(draft: Draft, moderators: Sequence[object], items: list[Entry]) -> N
                 continue  # the same person spelt another way
             if "@" in entry.text[named.end : named.end + 40]:
                 continue
+            if _CANCELLED.search(re.split(r"[.!?](?:\s|$)", entry.text[named.end :])[0]):
+                continue  # "Hanne Vestergaard, ..., kan desværre ikke deltage": no part
             role, _ = role_after(entry.text, named.end)
             if role and first_name(role):
                 continue  # "Pia Krusborg, Thomas Lerche": the next name of a list, no role
+            if (
+                not role
+                and named.known
+                and re.match(r"\s*(?:[.,;]|\s[a-zæøå])", entry.text[named.end :])
+            ):
+                # the name goes on in the sentence; at a line's end its address may follow
+                role = _role_just_before(entry.text, named.start)
             if role and not re.search(r"\d", role):
                 people[named.name] = PersonDraft(named.name, entry.line, role)
     draft.people = list(people.values())
 
+
+# a role straight before a name in running text: "Hjemmeplejechef Kim Vestergaard fortæller",
+# "debat, som ledes af næstformand i Handicaprådet Lise Thomsen"
+_ROLE_BEFORE = re.compile(
+    r"(?:^|[\s,(])(?P<role>[\wæøåÆØÅ-]+(?:\s+(?:i|for|ved|på|of|at)\s+[A-ZÆØÅ][\wæøå-]+)?)\s+$"
+)
+
+
+def _role_just_before(text: str, start: int) -> str | None:
+    match = _ROLE_BEFORE.search(text[:start])
+    if match is None or not is_role_word(match["role"].split()[0]):
+        return None
+    return match["role"]
+
+
+# a person said not to come after all: "kan desværre ikke deltage", "har meldt afbud"
+_CANCELLED = re.compile(
+    r"(?i)\b(?:kan\s+(?:desværre\s+)?ikke\s+(?:deltage|komme|være\s+med)|er\s+(?:desværre\s+)?"
+    r"forhindret|har\s+(?:desværre\s+)?meldt\s+afbud|har\s+måttet\s+melde\s+afbud|"
+    r"(?:is|are)\s+(?:unfortunately\s+)?unable\s+to\s+(?:attend|come|take\s+part)|"
+    r"can(?:not|'t)\s+(?:attend|come|take\s+part)|has\s+(?:had\s+to\s+)?cancel+ed)\b"
+)
 
 # the lines of minutes that list who met: "Til stede: ...", "Afbud: ...", "Present: ..."
 _ATTENDANCE = re.compile(

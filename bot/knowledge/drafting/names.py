@@ -52,7 +52,7 @@ ORG_WORDS = frozenset(
     københavn københavns vejle vejen herning viborg randers silkeborg holstebro horsens
     middelfart langeland socialaftale rammeaftale program programmet municipality ministry
     network services service authority board office institute organisation organization
-    psykiatrien psykiatri lokalafdeling landsforening kredsen kreds""".split()
+    psykiatrien psykiatri lokalafdeling landsforening kredsen kreds forhold beskæftigelse""".split()
 )
 # Endings of compound organisation words: "Handicaporganisationer", "Sundhedsudvalget".
 _ORG_SUFFIXES = (

@@ -14,7 +14,9 @@ after a consonant ("Tilrnelding", "borgrnester") and doubled ("kornrnuner"); els
 where the word with "m" is one the draft knows ("Velkornst", "Kirn", "plenurn"): a common word of
 invitations, a given name, or a word the text itself writes undamaged. A "1" inside a word of
 letters is an "l" ("ti1", "Sjae11and", "apri1"; in an address "1efr@...examp1e.dk", though not
-at the end of its name, "anna1@") where the text has that damage more than once. Every repair
+at the end of its name, "anna1@") where the text has that damage more than once. In an address's
+domain an "rn" is repaired only into a word the draft knows ("esbjerg.exarnple.dk"), never in the
+name before the "@". Every repair
 is listed, so the draft marks what it read from the line unsure and names them.
 """
 
@@ -44,7 +46,7 @@ _M_WORDS = frozenset(
     samtale system systemet emne emner rum rummet lokale mail email e-mail maj marts som
     mere mest meget mellem med mod modtager modtage tilmelding tilmeldingen tilmeldt
     stemme stemmer hjem hjemme hjemmet form former normer time timer minutter kommentar
-    summit team teams zoom room""".split()
+    summit team teams zoom room example""".split()
 )
 
 
@@ -208,5 +210,18 @@ def repair(
             changes.append((word, fixed))
         return fixed
 
+    def label(match: re.Match[str]) -> str:
+        # a domain's label only into a word the draft knows, never a given name: "exarnple.dk"
+        host = match.group(0)
+        words = known - FIRST_NAMES
+        fixed = ".".join(_fix_rn_known(part, words) for part in host.split("."))
+        if fixed != host and (host, fixed) not in changes:
+            changes.append((host, fixed))
+        return fixed
+
+    from bot.knowledge.drafting.given_names import FIRST_NAMES
+
+    text = re.sub(r"(?:(?<=@)|(?<=www\.)|(?<=://))[\w-]+(?:\.[\w-]+)+", label, text)
+    text = re.sub(r"(?<![\w@./])(?:[\w-]+\.)+(?:dk|com|org|net|eu)\b(?=/)", label, text)
     # not inside an e-mail address or a link: "rnho@rn.example.dk" is left as it is
     return re.sub(r"(?<![@.\w/])[A-Za-z0-9]+(?![@\w]|\.\w)", one, text), changes

@@ -117,8 +117,11 @@ def _time_line(entry: Entry) -> tuple[time, time | None, str] | None:
     return span.start, end, rest
 
 
-# "Lunch (12.15–13.00)": an item with its hours after its title, in brackets
-_TRAILING = re.compile(r"^(?P<title>[^\d()\t]{2,40}?)\s*\((?P<hours>[^()]{5,30})\)\s*$")
+# "Lunch (12.15–13.00)": an item with its hours after its title, in brackets; in a numbered
+# agenda ("1. Velkomst (16.00-16.10)") the title may be longer
+_TRAILING = re.compile(
+    r"^(?:(?P<number>\d{1,2})[.)]\s+)?(?P<title>[^\d()\t]{2,80}?)\s*\((?P<hours>[^()]{5,30})\)\s*$"
+)
 
 
 def _trailing_time(entry: Entry) -> tuple[time, time | None, str] | None:
@@ -126,6 +129,8 @@ def _trailing_time(entry: Entry) -> tuple[time, time | None, str] | None:
     range of hours in brackets, nothing else."""
     match = _TRAILING.match(entry.text.strip())
     if match is None or entry.blank:
+        return None
+    if match["number"] is None and len(match["title"]) > 40:
         return None
     found = find_times(match["hours"])
     if len(found) != 1 or found[0].end is None or find_dates(match["hours"]):
@@ -160,10 +165,15 @@ def find_programme(entries: list[Entry], event_day: date | None) -> Programme:
     programme = Programme()
     programme.sessions = _sessions(entries, programme)
     starts = [i for i, e in enumerate(entries) if _time_line(e)]
+    # a numbered agenda with each item's hours after its title counts wherever it stands
+    numbered = [i for i, e in enumerate(entries) if _numbered_trailing(e)]
+    if len(numbered) >= 2:
+        starts = sorted({*starts, *numbered})
     if len(starts) < 2:
         return programme
     trailing = {i for i in range(starts[0], starts[-1]) if _trailing_time(entries[i])}
     starts = sorted({*starts, *trailing})
+    from_heading: set[int] = set()  # the items whose hours stand after their title
     day: Found[date] | None = None
     days: list[tuple[int, Found[date]]] = []
     for i, entry in enumerate(entries):
@@ -198,10 +208,105 @@ def find_programme(entries: list[Entry], event_day: date | None) -> Programme:
             )
         previous = start
         programme.items.append(item)
+        if _time_line(entries[i]) is None:
+            from_heading.add(id(item))
+    _one_slot(programme, from_heading)
     _sessions_to_item(programme)
+    _listed_choices(programme)
     _same_time_notes(programme.items)
     _last_moderator(programme, entries, starts)
     return programme
+
+
+# "Borgerdialog ved bordene – vælg selv et bord, når du kommer: bolig, job og uddannelse, fritid"
+_CHOICE_LIST = re.compile(
+    r"(?i)\b(?:vælg|vælger|choose|pick)\b[^:.]{0,50}:\s*(?P<list>[^:.;]{3,120}?)\.?\s*$"
+)
+
+
+def _listed_choices(programme: Programme) -> None:
+    """An item that lists what to choose between after a colon, with no keys, when the source
+    has no sessions of its own: each a session, numbered in the order they stand (and said)."""
+    if programme.sessions:
+        return
+    for item in programme.items:
+        line = item.start.line
+        match = _CHOICE_LIST.search(line.text) if line else None
+        if match is None or item.sessions:
+            continue
+        parts = [p.strip() for p in re.split(r",\s*|\s+(?:eller|or)\s+", match["list"])]
+        if len(parts) < 2 or any(not p or len(p.split()) > 4 for p in parts):
+            continue
+        note = Note.of(
+            N_(
+                "the source prints no number or letter for the sessions; they are numbered in "
+                "the order they stand"
+            )
+        )
+        for number, part in enumerate(parts, start=1):
+            title = part[0].upper() + part[1:]
+            programme.sessions.append(
+                SessionDraft(str(number), "session", Found(title, line, note))
+            )
+        item.sessions = [s.key for s in programme.sessions]
+        return
+
+
+def _numbered_trailing(entry: Entry) -> bool:
+    match = _TRAILING.match(entry.text.strip())
+    return bool(match and match["number"] and _trailing_time(entry))
+
+
+def _one_slot(programme: Programme, from_heading: set[int]) -> None:
+    """A heading that gives a slot's hours ("Afternoon – parallel sessions (12:00–13:30)") and
+    a row under it with the same hours are one item, the heading's: what the row lists (its
+    cells "1. Title" as sessions, the people under them) is the slot's, not a second item."""
+    kept: list[ItemDraft] = []
+    for item in programme.items:
+        holder = kept[-1] if kept else None
+        if (
+            holder is not None
+            and id(holder) in from_heading
+            and holder.start.value == item.start.value
+            and (holder.end.value if holder.end else None) == (item.end.value if item.end else None)
+            and holder.day == item.day
+        ):
+            _fold_into(holder, item, programme)
+            continue
+        kept.append(item)
+    programme.items = kept
+
+
+def _fold_into(holder: ItemDraft, row: ItemDraft, programme: Programme) -> None:
+    line = row.start.line
+    cells = [c.strip() for c in (line.text if line else "").split("\t")[1:] if c.strip()]
+    heads = [re.match(r"^(\d{1,2}|[A-H])[.)]\s+(\S.*)$", c) for c in cells]
+    known = {s.key for s in programme.sessions}
+    if len(cells) >= 2 and all(heads) and not holder.sessions:
+        kind = "workshop" if holder.kind == "workshop" else "session"
+        drafts = [
+            SessionDraft(h[1].upper(), kind, Found(_tidy_title(h[2]), line))
+            for h in heads
+            if h is not None and h[1].upper() not in known
+        ]
+        # the people under the row, one to a cell, in the cells' order
+        if len(row.speakers) == len(drafts):
+            for session, speaker in zip(drafts, row.speakers, strict=True):
+                session.speakers.append(speaker)
+        else:
+            holder.speakers.extend(row.speakers)
+        programme.sessions.extend(drafts)
+        holder.sessions = [d.key for d in drafts]
+        return
+    holder.speakers.extend(
+        s for s in row.speakers if all(h.name != s.name for h in holder.speakers)
+    )
+    said = " ".join(
+        t for t in (row.title.value, row.description.value if row.description else "") if t
+    )
+    if said:
+        before = holder.description.value + " " if holder.description else ""
+        holder.description = Found(before + said, row.title.line)
 
 
 def _mark_unsure_time(
@@ -454,6 +559,10 @@ def _same_time_notes(items: list[ItemDraft]) -> None:
                     ),
                     time=clock,
                 )
+                # the time itself may be either item's: it is marked, not only the item
+                item.start.unsure = item.start.unsure or item.unsure
+                if item.end is not None:
+                    item.end.unsure = item.end.unsure or item.unsure
                 break
 
 

@@ -29,6 +29,7 @@ from bot.knowledge.drafting.dates import leading_time
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".md", ".txt")
 _CELL = "\ue010"  # a table cell's end in HTML, a tab once read
+_CELL_BREAK = "\ue011"  # a line break inside an HTML table cell
 
 
 @dataclass(frozen=True)
@@ -235,12 +236,21 @@ def _html_text(html: str) -> str:
     html = _marked(html)
     # Cells end with a marker that survives the flattening, and becomes a tab.
     html = re.sub(r"(?i)</t[dh]\s*>", f" {_CELL}</td>", html)
+    # A line break inside a cell keeps the row on one line: as in Word, a row's line holds each
+    # cell's first line, and the cells' further lines follow it ("1. Title<br>Name, role").
+    html = re.sub(r"(?is)<t[dh]\b[^>]*>.*?</td>", _cell_breaks, html)
     whole, _before = html_to_text(html, [])
     lines = []
     for line in whole.split("\n"):
         cells = [c.strip() for c in line.split(_CELL)]
-        lines.append("\t".join(c for c in cells if c))
+        parts = [[p.strip() for p in c.split(_CELL_BREAK) if p.strip()] for c in cells]
+        lines.append("\t".join(p[0] for p in parts if p))
+        lines.extend(rest for p in parts for rest in p[1:])
     return "\n".join(lines)
+
+
+def _cell_breaks(match: re.Match[str]) -> str:
+    return re.sub(r"(?i)<br\s*/?>", f" {_CELL_BREAK} ", match[0])
 
 
 # -- Word -------------------------------------------------------------------------------------

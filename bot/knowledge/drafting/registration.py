@@ -56,6 +56,11 @@ _PRICE_HEADING = re.compile(
     r"(?i)\b(?:pris|priser|prisen|deltagerpris|deltagerbetaling|deltagergebyr|betaling|price|"
     r"prices|fee|fees|cost|costs)\b"
 )
+# a price label and "gratis" as its value: "Pris: Gratis", "Pris<tab>Gratis – ..."
+_PRICE_LABEL_FREE = re.compile(
+    r"(?i)^\s*(?:pris|deltagerpris|deltagerbetaling|deltagergebyr|price|fee)\s*(?::|\t)\s*"
+    r"(?:gratis|free)\b"
+)
 _NOT_PRICE = re.compile(r"(?i)\b(?:transport|kørsel|parkering|bus|taxa|overnatning|middag)\b")
 _CAPACITY = re.compile(
     r"(?i)(?:max(?:imalt|imum)?\.?|maks\.?|højst|begrænset\s+til|plads\s+til|op\s+til|limited\s+to|"
@@ -81,16 +86,25 @@ def find_registration(
     registration = RegistrationDraft()
     used: set[int] = set()
     signup_lines = {i for s in labelled if s.kind == "registration" for i in s.indexes}
+    # a deadline said of signing up wins over an earlier one said of something else ("melde
+    # dig senest den 1. september" to stand for election, in a newsletter)
+    of_signup = False
+    deadline_at: int | None = None
     for i, entry in enumerate(entries):
         text = entry.text
         if not text:
             continue
-        if registration.deadline is None and (
+        if (registration.deadline is None or not of_signup) and (
             DEADLINE_WORDS.search(text) or (i in signup_lines and find_dates(text))
         ):
             deadline = _deadline(text, event_day, entry)
-            if deadline is not None:
+            signing = bool(_SIGNUP.search(text)) or i in signup_lines
+            if deadline is not None and (registration.deadline is None or signing):
                 registration.deadline = deadline
+                of_signup = signing
+                if deadline_at is not None:
+                    used.discard(deadline_at)
+                deadline_at = i
                 used.add(i)
         signup = bool(_SIGNUP.search(text)) or i in signup_lines
         if signup or i in signup_lines:
@@ -248,10 +262,16 @@ def _price(paragraph: Paragraph, under_heading: bool = False) -> PriceDraft | No
     for sentence in parts:
         line = paragraph.line_at(paragraph.text.find(sentence))
         if _FREE.search(sentence) and not _NOT_PRICE.search(sentence):
-            if re.search(r"(?i)\bgratis\b", sentence) and not re.search(
-                r"(?i)\b(?:deltag\w*|konferencen|temadagen|arrangementet|gratis\s*$|er gratis|"
-                r"adgang|entré|participation|attend\w*)\b",
-                sentence,
+            # "Gratis" alone is the price only where it is said of taking part or stands as
+            # the value of a price label ("Pris<tab>Gratis – der serveres en sandwich")
+            if (
+                re.search(r"(?i)\bgratis\b", sentence)
+                and not re.search(
+                    r"(?i)\b(?:deltag\w*|konferencen|temadagen|arrangementet|gratis\s*$|er gratis|"
+                    r"adgang|entré|participation|attend\w*)\b",
+                    sentence,
+                )
+                and not _PRICE_LABEL_FREE.match(sentence)
             ):
                 continue
             return PriceDraft(True, None, sentence.strip(), line)
