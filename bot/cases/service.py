@@ -36,6 +36,8 @@ from bot.storage import Database
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 10_000
 OPEN_STATUSES = ("new", "taken", "answered")
+# What the staff desk waits on (``Database.wake``: in every instance).
+DESK_SIGNAL = "staff-desk"
 
 
 class CaseError(Exception):
@@ -111,7 +113,7 @@ class CaseService:
         self.delivery = delivery
         self.quiet = quiet
         # Set after a commit that gave staff something new to see.
-        self.wakeup = db.signal("staff-desk")
+        self.wakeup = db.signal(DESK_SIGNAL)
         # Chats muted by a taken case, and until when: asked on every participant message, so
         # kept in memory (one process serves the channels, as for the conversations). Filled
         # from the database on first use and after every commit that mutes a chat; a chat found
@@ -620,7 +622,7 @@ class CaseService:
         )
 
     def _wake_desk_after(self, session: AsyncSession) -> None:
-        self.db.after_commit(session, self.wakeup.set)
+        self.db.wake_after_commit(session, DESK_SIGNAL)
 
 
 def _check_holder(case: Case, staff: StaffMember, holders: Collection[str] | None) -> None:

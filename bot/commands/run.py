@@ -69,6 +69,8 @@ async def serve_channels(
     # instance; the leader alone compares the events with what participants were told.
     watch = KnowledgeWatch(services, checks_changes=lambda: leadership.leading)
     jobs.append(watch.run(stop))
+    # What another instance queued wakes this one's workers at once (PostgreSQL's NOTIFY).
+    jobs.append(services.db.listen(stop))
     jobs.append(leadership.run(once, stop))
     await _together(jobs)
 

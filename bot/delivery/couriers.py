@@ -25,7 +25,12 @@ from bot.storage import Database
 
 def wakeup_of(db: Database, channel: str) -> asyncio.Event:
     """The event set when a message for ``channel`` was committed to the chat outbox."""
-    return db.signal(f"chat-outbox:{channel}")
+    return db.signal(signal_of(channel))
+
+
+def signal_of(channel: str) -> str:
+    """The name a chat channel's sender waits on (``Database.wake``: in every instance)."""
+    return f"chat-outbox:{channel}"
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,6 @@ class ChatCourier:
     def __init__(self, db: Database, channel: str) -> None:
         self.channel = channel
         self.db = db
-        self._wakeup = wakeup_of(db, channel)
 
     async def queue(
         self,
@@ -114,7 +118,7 @@ class ChatCourier:
                 created_at=now,
             )
         )
-        self.db.after_commit(session, self._wakeup.set)
+        self.db.wake_after_commit(session, signal_of(self.channel))
 
 
 class Delivery:

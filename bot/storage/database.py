@@ -12,6 +12,7 @@ with another writer. On PostgreSQL, writers lock what they change themselves (se
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
@@ -19,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -30,6 +32,11 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.settings import Settings
+from bot.waiting import wait_for
+
+log = logging.getLogger(__name__)
+# How often a connection listening for other instances' wakes is checked to be alive.
+LISTEN_CHECK_SECONDS = 15.0
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_PRAGMAS = (
@@ -115,9 +122,16 @@ class Database:
     reads through that session too, so the services join the unit without knowing of it.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, schema: str | None = None) -> None:
         self.engine = engine
         self._signals: dict[str, asyncio.Event] = {}
+        # PostgreSQL: the NOTIFY channel of this installation (one per schema), and the wakes
+        # being sent (a name woken again while its NOTIFY is on its way is sent once more).
+        self.channel = f"deltagerbot.{schema or 'public'}"
+        self._notifying: dict[str, bool] = {}
+        self._notices: set[asyncio.Task[None]] = set()
+        # The server process of the connection listening for them (for an operator's look).
+        self.listening_pid: int | None = None
         self.dialect = engine.dialect.name
         # Same pool; writers only differ in how SQLite begins their transaction.
         self.write_engine = (
@@ -149,7 +163,8 @@ class Database:
         url = settings.effective_database_url
         if settings.database_schema and url.startswith("postgresql"):
             search_path = {"server_settings": {"search_path": settings.database_schema}}
-            return cls.connect(url, connect_args=search_path)
+            engine = create_engine(url, connect_args=search_path)
+            return cls(engine, schema=settings.database_schema)
         return cls.connect(url)
 
     def _joined(self) -> _Unit | None:
@@ -207,6 +222,81 @@ class Database:
         set after a commit that gave a worker something to do, so it wakes without polling."""
         return self._signals.setdefault(name, asyncio.Event())
 
+    def wake_after_commit(self, session: AsyncSession, name: str) -> None:
+        """Once the session's transaction has committed, wake the workers waiting on ``name``
+        (:meth:`wake`)."""
+        self.after_commit(session, lambda: self.wake(name))
+
+    def wake(self, name: str) -> None:
+        """Wake the workers waiting on ``name``: in this process at once, and on PostgreSQL in
+        every instance on the same database too (``NOTIFY``, heard by :meth:`listen`), so work
+        queued in one instance is sent at once by the instance that leads."""
+        self.signal(name).set()
+        if self.dialect != "postgresql":
+            return
+        if name in self._notifying:
+            self._notifying[name] = True  # once more after the one on its way
+            return
+        self._notifying[name] = False
+        task = asyncio.get_running_loop().create_task(self._notify(name))
+        self._notices.add(task)
+        task.add_done_callback(self._notices.discard)
+
+    async def _notify(self, name: str) -> None:
+        try:
+            while True:
+                async with self.engine.connect() as conn:
+                    await conn.execute(
+                        text("SELECT pg_notify(:channel, :name)"),
+                        {"channel": self.channel, "name": name},
+                    )
+                    await conn.commit()
+                if not self._notifying.get(name):
+                    return
+                self._notifying[name] = False
+        except (SQLAlchemyError, OSError) as exc:
+            # The others' workers poll as well; a lost wake only delays them.
+            log.warning("database: could not wake the other instances (%s)", exc)
+        finally:
+            self._notifying.pop(name, None)
+
+    async def listen(self, stop: asyncio.Event) -> None:
+        """Until ``stop``, on PostgreSQL: wakes announced by other instances (:meth:`wake`)
+        wake this instance's workers. A lost connection is opened again; meanwhile the workers
+        poll, so nothing waits longer than their poll."""
+        if self.dialect != "postgresql":
+            return
+        delay = 1.0
+        while not stop.is_set():
+            try:
+                async with self.engine.connect() as conn:
+                    raw = await conn.get_raw_connection()
+                    driver: Any = raw.driver_connection
+
+                    def heard(_conn: object, _pid: int, _channel: str, name: str) -> None:
+                        self.signal(name).set()
+
+                    await driver.add_listener(self.channel, heard)
+                    self.listening_pid = driver.get_server_pid()
+                    delay = 1.0
+                    for waiting in self._signals.values():
+                        waiting.set()  # what was announced while nobody listened: look now
+                    try:
+                        # A cut connection says nothing until used: look now and then.
+                        while not await wait_for(stop, None, LISTEN_CHECK_SECONDS):
+                            await asyncio.wait_for(driver.execute("SELECT 1"), 10)
+                    except BaseException:
+                        await conn.invalidate()  # not back into the pool: it may be dead
+                        raise
+                    finally:
+                        self.listening_pid = None
+                        if not driver.is_closed():
+                            await driver.remove_listener(self.channel, heard)
+            except Exception as exc:  # whatever broke the connection: listen on a new one
+                log.warning("database: not listening for other instances (%s)", exc)
+            await wait_for(stop, None, delay)
+            delay = min(60.0, delay * 2)
+
     def after_commit(self, session: AsyncSession, callback: Callable[[], None]) -> None:
         """Call ``callback`` once the session's transaction has committed (never on rollback).
 
@@ -234,7 +324,9 @@ class Database:
         await upgrade(self)
 
     async def close(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (after the wakes on their way are sent)."""
+        if self._notices:
+            await asyncio.gather(*self._notices, return_exceptions=True)
         await self.engine.dispose()
 
 

@@ -109,9 +109,13 @@ def domain_of(address: str | None) -> str:
     return FALLBACK_DOMAIN
 
 
+# The name its sender waits on (``Database.wake``: in every instance).
+SIGNAL = "mail-outbox"
+
+
 def wakeup_of(db: Database) -> asyncio.Event:
     """The event set when mail was queued on this database (the sender waits on it)."""
-    return db.signal("mail-outbox")
+    return db.signal(SIGNAL)
 
 
 class Outbox:
@@ -187,7 +191,7 @@ class Outbox:
         )
         session.add(MailThread(message_id=message_id, event_slug=event, created_at=now))
         # Wake the sender only once the row is committed: before, it could not see it.
-        self.db.after_commit(session, self.wakeup.set)
+        self.db.wake_after_commit(session, SIGNAL)
         return message_id
 
 
