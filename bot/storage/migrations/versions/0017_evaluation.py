@@ -2,23 +2,20 @@
 chat outbox (the evaluation's first question).
 
 Revision ID: 0017
-Revises: 0016
+Revises: 0015
 Create Date: 2026-12-06
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-# TEMPORARY while 0016 (another engineer's) is not in the tree yet; "0016" once it is.
-down_revision: str | None = (
-    "0016" if any(Path(__file__).parent.glob("0016_*.py")) else "0015"
-)
+# 0016 was kept for needs arranged in time, which needed no change of the schema after all.
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
