@@ -7,7 +7,8 @@ second wave the leader (the instance holding the mailbox, Telegram and the sched
 killed, and started again as a new instance. Afterwards:
 
 - every e-mail handled exactly once: 500 registrations, one row per message, one confirmation
-  to each person, nothing to anyone else;
+  to each person (a reply being handed to the SMTP server at the kill may be handed over again
+  with the same Message-ID: counted, and bounded), nothing to anyone else;
 - every chat answered in order: the welcome, then the start time, then the address;
 - no reminder twice (the participants' reminder is due at once in this test);
 - the takeover times (from the kill to another instance leading) are printed, and each is under
@@ -179,13 +180,20 @@ async def test_three_instances_one_killed_twice_lose_and_repeat_nothing(
     assert len(takeovers) == WAVES - 1 and all(t < 30 for t in takeovers)
     # Every e-mail handled exactly once.
     assert registrations == MAILS and inbound == MAILS and distinct == MAILS
-    kinds = Counter((m.rcpt_tos[0], kind_of(m)) for m in smtp.messages)
+    # One message each: a reply the killed instance was handing to the SMTP server when it died
+    # is handed over again by another, with the same Message-ID (SMTP has no way to know
+    # whether the server kept it); the copies are counted and bounded, never a second message.
+    delivered = [(m.rcpt_tos[0], kind_of(m), str(m.message["Message-ID"])) for m in smtp.messages]
+    resent = len(delivered) - len(set(delivered))
+    kinds = Counter((to, kind) for to, kind, _id in set(delivered))
     confirmations = [to for (to, kind), n in kinds.items() if kind == "confirmation"]
     assert sorted(confirmations) == sorted(person(n) for n in range(MAILS))
     twice = {key: n for key, n in kinds.items() if n > 1}
     assert not twice, f"sent more than once: {twice}"
     reminders = [to for to, kind in kinds if kind == "reminder"]
-    print(f"same-day reminders sent: {len(reminders)}, each once")
+    print(f"same-day reminders sent: {len(reminders)}, each once; copies handed over again "
+          f"after a kill: {resent}")  # fmt: skip
+    assert resent <= 10 * len(takeovers)
     if day.reminder is not None:  # everyone signed up by its moment got it
         assert reminders and sorted(reminders) == sorted(reminded_by)
     else:

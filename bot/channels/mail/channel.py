@@ -49,7 +49,13 @@ def _enabled(settings: Settings) -> bool:
 async def serve(services: Services, stop: asyncio.Event) -> None:
     from bot.channels.mail.serve import serve as serve_mail
 
-    await serve_mail(services, stop)
+    await serve_mail(services, stop, send=False)
+
+
+async def send(services: Services, stop: asyncio.Event) -> None:
+    from bot.channels.mail.serve import send_outbox
+
+    await send_outbox(services, stop)
 
 
 CHANNEL = ChannelSpec(
@@ -60,5 +66,6 @@ CHANNEL = ChannelSpec(
     inbound=lambda settings: bool(settings.imap_host),
     courier=courier,
     serve=serve,
-    once=True,  # one reader of the mailbox (the outbox's rows are leased, any may send)
+    once=True,  # one reader of the mailbox
+    everywhere=send,  # the outbox's rows are leased: any instance may send any of them
 )

@@ -85,9 +85,17 @@ def staff_board(services: Services) -> StaffMailBoard | None:
 
 
 async def serve(
-    services: Services, stop: asyncio.Event, handler: MailHandler | None = None
+    services: Services,
+    stop: asyncio.Event,
+    handler: MailHandler | None = None,
+    *,
+    send: bool = True,
 ) -> None:
-    """Read the mailbox and send the outbox until ``stop`` is set."""
+    """Read the mailbox and (with ``send``) send the outbox until ``stop`` is set.
+
+    ``run`` serves the reading in the leading instance only and the sending in every instance
+    (``send_outbox``): the outbox's rows are leased, so any instance may send any of them.
+    """
     worker, sender = build(services, handler)
     board = staff_board(services)
     if board is not None:
@@ -97,5 +105,12 @@ async def serve(
     async with asyncio.TaskGroup() as tasks:
         if worker is not None:
             tasks.create_task(worker.run(stop), name="mail-imap")
-        if sender is not None:
+        if sender is not None and send:
             tasks.create_task(sender.run(stop), name="mail-outbox")
+
+
+async def send_outbox(services: Services, stop: asyncio.Event) -> None:
+    """Send the mail outbox until ``stop`` is set (in every instance: rows are leased)."""
+    _worker, sender = build(services)
+    if sender is not None:
+        await sender.run(stop)
