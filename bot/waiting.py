@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
 
 
 async def wait_for(stop: asyncio.Event, wakeup: asyncio.Event | None, seconds: float) -> bool:
@@ -32,3 +36,16 @@ async def wait_for(stop: asyncio.Event, wakeup: asyncio.Event | None, seconds: f
 async def sleep_unless(stop: asyncio.Event, seconds: float) -> None:
     """Sleep, but wake when ``stop`` is set."""
     await wait_for(stop, None, seconds)
+
+
+async def every(
+    stop: asyncio.Event, seconds: float, look: Callable[[], Awaitable[object]], what: str
+) -> None:
+    """Call ``look`` now and every ``seconds`` until ``stop`` (the scheduled jobs). A failed
+    look is logged and tried again next time: a job must never take the channels down."""
+    while not stop.is_set():
+        try:
+            await look()
+        except Exception:
+            log.exception("%s: the look failed; trying again at the next", what)
+        await sleep_unless(stop, seconds)

@@ -41,7 +41,7 @@ from bot.registrations.results import RegistrationInfo
 from bot.reminders import ledger
 from bot.reminders.schedule import utc
 from bot.services import Services
-from bot.waiting import sleep_unless
+from bot.waiting import every
 
 log = logging.getLogger(__name__)
 
@@ -171,12 +171,7 @@ class EvaluationJob:
         if not self.services.settings.evaluation_enabled:
             log.info("the evaluation after events is switched off (evaluation_enabled = false)")
             return
-        while not stop.is_set():
-            try:
-                await self.run_due(self.clock())
-            except Exception:  # never take the channels down with it; the next look retries
-                log.exception("evaluation: the look failed; trying again shortly")
-            await sleep_unless(stop, self.poll_seconds)
+        await every(stop, self.poll_seconds, lambda: self.run_due(self.clock()), "evaluation")
 
     async def run_due(self, now: datetime) -> int:
         """Queue every evaluation due at ``now``; how many."""

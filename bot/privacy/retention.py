@@ -43,7 +43,7 @@ from bot.registrations.erasure import (
 )
 from bot.registrations.models import Registration
 from bot.services import Services
-from bot.waiting import sleep_unless
+from bot.waiting import every
 
 log = logging.getLogger(__name__)
 DAY = timedelta(days=1)
@@ -70,12 +70,7 @@ class RetentionJob:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Sweep now, then every day, until ``stop``; a failed sweep is tried again next time."""
-        while not stop.is_set():
-            try:
-                await self.sweep()
-            except Exception:
-                log.exception("retention: could not delete expired data; trying again later")
-            await sleep_unless(stop, self.every.total_seconds())
+        await every(stop, self.every.total_seconds(), self.sweep, "retention")
 
     async def sweep(self, now: datetime | None = None) -> Counter[str]:
         """Delete what has expired by ``now``; counts by table."""

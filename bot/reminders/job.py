@@ -33,7 +33,7 @@ from bot.reminders.participants import remind_registered
 from bot.reminders.schedule import utc
 from bot.reminders.unfinished import remind_unfinished
 from bot.services import Services
-from bot.waiting import sleep_unless
+from bot.waiting import every
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +71,7 @@ class ReminderJob:
         if not self.services.settings.reminders_enabled:
             log.info("reminders are switched off (reminders_enabled = false)")
             return
-        while not stop.is_set():
-            try:
-                await self.run_due(self.clock())
-            except Exception:  # never take the channels down with it; the next look retries
-                log.exception("reminders: the look failed; trying again shortly")
-            await sleep_unless(stop, self.poll_seconds)
+        await every(stop, self.poll_seconds, lambda: self.run_due(self.clock()), "reminders")
 
     async def run_due(self, now: datetime) -> Report:
         """Queue everything due at ``now``; what was queued."""
