@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import socket
 import subprocess
@@ -53,11 +54,25 @@ async def postgres_schema(prefix: str) -> AsyncIterator[tuple[str, str]]:
         await admin.dispose()
 
 
+# Each test process (pytest-xdist runs two) takes ports from a range of its own, below the
+# ephemeral ports the system hands out (32768 and up), so two processes, or a client's own
+# connection, never take the port a test server is about to listen on.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+_PORTS = itertools.cycle(range(20000 + 3000 * (_WORKER % 4), 23000 + 3000 * (_WORKER % 4)))
+for _skipped in range(os.getpid() % 3000):  # not the ports an earlier run just left
+    next(_PORTS)
+
+
 def free_port() -> int:
-    """A TCP port nobody listens on just now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A TCP port nobody listens on just now, from this test process's range."""
+    for port in _PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free port")
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,9 @@ from telegram.error import InvalidToken
 from bot.channels.telegram import app as telegram_app
 from bot.services import Services
 from bot.status import CONNECTED, DISCONNECTED, UNKNOWN
+from tests.conftest import free_port
 from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.helpers import settings_for
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def until(check: object, seconds: float = 20.0) -> None:
