@@ -19,6 +19,7 @@ from bot.registrations.needs import (
     NEED_KINDS,
     OTHER,
     WORDS_LIMIT,
+    NeedsRead,
     read_needs,
 )
 from bot.registrations.rules import find_session, session_required, sessions_chosen_at_signup
@@ -45,6 +46,10 @@ class SignupForm:
     need_kinds: tuple[str, ...] = ()
     companions: int = 0
     companion_names: tuple[str, ...] = ()
+    # What ``needs`` says, read already with the rest of the message (an e-mail reply): kept as
+    # read. Read again alone, a sentence loses what the rest said ("Teleslynge kan jeg ikke
+    # bruge" after "hørehæmmet og … skrivetolk").
+    needs_read: NeedsRead | None = None
 
 
 @dataclass(frozen=True)
@@ -184,7 +189,9 @@ def check_signup(event: Event, form: SignupForm) -> tuple[CleanSignup | None, li
 
 def form_needs(form: SignupForm) -> tuple[dict[str, str | None], tuple[str | None, ...]]:
     """The kinds chosen and those the person's words state, and their companions."""
-    read = read_needs((form.needs or "").strip() or None, own_name=_text(form.name))
+    read = form.needs_read or read_needs(
+        (form.needs or "").strip() or None, own_name=_text(form.name)
+    )
     kinds: dict[str, str | None] = {k: None for k in form.need_kinds if k in NEED_KINDS}
     kinds.update(read.found)
     said = " ".join((form.needs or "").casefold().split()).strip(" .!-")

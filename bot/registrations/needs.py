@@ -9,7 +9,11 @@ teleslynge?"), speaks of someone else ("Ulla kører i kørestol") or of an earli
 quoted with ">" are never read. Here those clauses become what a registration keeps.
 
 What a person stated wins over what they withdrew in the same message ("Jeg har ikke førerhund
-med", then "stor skrift"). The words kept with each kind are the person's own sentence.
+med", then "stor skrift"). The words kept with each kind are the person's own sentence. Hearing
+("hørehæmmet") is read as a loop, unless an interpreter is said to follow from it ("…, så jeg
+skal have skrivetolk") or the loop is refused by name beside one: then it is what the interpreter
+is for. A companion is named by a full name, or by a first name where the sentence says who it is
+("min kone Ruth").
 """
 
 from __future__ import annotations
@@ -63,6 +67,13 @@ _NAME = re.compile(
     r"(?<![\w@.])[A-ZÆØÅÉ][a-zæøåéü]+(?:[-'][A-ZÆØÅa-zæøå]+)?"
     r"(?:\s+[A-ZÆØÅÉ][a-zæøåéü]+(?:[-'][A-ZÆØÅa-zæøå]+)?){1,3}"
 )
+# Who a first name alone is: a helper or a relation right before it, or "hedder", "called".
+_FIRST_NAME = re.compile(
+    r"(?i:\b(?:\w*ledsager\w*|\w*hjælper\w*|assistent\w*|støtteperson\w*|companion|helper"
+    r"|assistant|carer|kone|hustru|mand|søster|bror|datter|søn|veninde|ven|nabo|wife|husband"
+    r"|sister|brother|daughter|son|friend|partner|hedder|called|named))"
+    r",?\s+(?P<name>[A-ZÆØÅÉ][a-zæøåéü]+)\b(?![-'\w]|\s+[A-ZÆØÅÉ])"
+)
 _NOT_NAME_WORDS = frozenset(
     "jeg min mit mine my i vi hej desuden han hun det der den de ja nej tak og and the "
     "hermed tilmelding formand kære dear hi hello til fra også we our vores".split()
@@ -97,7 +108,20 @@ def read_needs(text: str | None, *, own_name: str | None = None) -> NeedsRead:
     none_at_all = False
     companions = 0
     names: list[str] = []
+    # The loop itself named where stated or withdrawn, not only the hearing that needs help.
+    loop_named: dict[bool, bool] = {True: False, False: False}
+    # Hearing that other help is said to follow from ("hører dårligt, så … uden tekst").
+    hearing_explained = False
     for sentence, clauses in need_clauses(text):
+        for i, clause in enumerate(clauses):
+            if _LOOP_WORD.search(skeleton(clause.text.casefold())):
+                loop_named[True] |= HEARING_LOOP in clause.states
+                loop_named[False] |= HEARING_LOOP in clause.withdrawn
+            elif HEARING_LOOP in clause.states:
+                hearing_explained |= any(
+                    later.follows and set(later.states) & _HEARING_AIDS
+                    for later in clauses[i + 1 :]
+                )
         # Within a sentence the last word on a need counts: "Jeg er hørehæmmet, men klarer mig
         # uden teleslynge" withdraws it; across sentences a need stated wins (see above).
         last: dict[str, bool] = {}
@@ -120,6 +144,16 @@ def read_needs(text: str | None, *, own_name: str | None = None) -> NeedsRead:
             here = _names(sentence, own_name)
             names.extend(n for n in here if n not in names)
             companions = max(companions, _count(skeleton(sentence.casefold())), len(names), 1)
+    if (
+        HEARING_LOOP in found
+        and not loop_named[True]
+        and (hearing_explained or loop_named[False])
+        and found.keys() & _HEARING_AIDS
+    ):
+        # "Jeg hører dårligt, så jeg skal have skrivetolk", "Jeg er hørehæmmet og har brug for
+        # skrivetolk. Teleslynge kan jeg ikke bruge": the hearing is what the other help is for.
+        # Said only side by side ("hørehæmmet og har brug for skrivetolk"), both are kept.
+        del found[HEARING_LOOP]
     if COMPANION in found:
         companions = min(max(companions, len(names), 1), MAX_COMPANIONS)
     else:
@@ -153,9 +187,23 @@ def _names(sentence: str, own_name: str | None) -> list[str]:
         name = " ".join(words)
         if name.casefold() != own and not re.search(_COMPANION_WORD, skeleton(name.casefold())):
             names.append(name)
+    # A first name alone where the sentence says who it is: "min kone Ruth", "my carer, Tom",
+    # "hjælperen hedder Per" (a capitalised word elsewhere may be anything: a place, a day).
+    for match in _FIRST_NAME.finditer(sentence):
+        name = match.group("name")
+        if (
+            name.casefold() not in _NOT_NAME_WORDS
+            and name.casefold() not in own.split()
+            and not any(name in n.split() for n in names)
+        ):
+            names.append(name)
     return names
 
 
+# The loop itself, as named; a hearing condition alone ("hørehæmmet") is read as a loop too.
+_LOOP_WORD = re.compile(r"slyng|\bloop|induktion|induction|t-?spole|t-?coil|telecoil")
+# Other help for hearing: beside one of them, a hearing condition is what it is for.
+_HEARING_AIDS = frozenset({SIGN_LANGUAGE, WRITING_INTERPRETER})
 # Kinds that are one help to the person who withdraws it: the two interpreters.
 _SAME_HELP = ((SIGN_LANGUAGE, WRITING_INTERPRETER), (WRITING_INTERPRETER, SIGN_LANGUAGE))
 

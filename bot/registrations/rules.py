@@ -7,6 +7,7 @@ Copenhagen wall-clock time (a bare date means the end of that day in Copenhagen)
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from bot.clock import localize
@@ -54,6 +55,25 @@ def find_session(event: Event, key: str | None) -> Session | None:
         return None
     wanted = key.strip().casefold()
     return next((s for s in event.sessions if s.key.casefold() == wanted), None)
+
+
+def session_named(event: Event, text: str | None) -> Session | None:
+    """The one session a person's words name, by its label ("session 2", "workshop B", "spor
+    2") or its title ("Socialpsykiatri"); None when none or more than one is named."""
+    if not text or not event.sessions:
+        return None
+    folded = " ".join(text.casefold().split())
+    named = [
+        s
+        for s in event.sessions
+        if re.search(
+            rf"\b(?:{re.escape(s.kind)}|session|workshop|spor|track|gruppe)\s*(?:nr\.?\s*)?"
+            rf"{re.escape(s.key.casefold())}\b",
+            folded,
+        )
+        or (len(s.title) >= 4 and " ".join(s.title.casefold().split()) in folded)
+    ]
+    return named[0] if len(named) == 1 else None
 
 
 def event_capacity(event: Event) -> int | None:

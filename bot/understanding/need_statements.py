@@ -13,10 +13,14 @@ by explicit rules on the clause, never learned:
   food or a barrier avoided ("ingen svinekød", "uden trapper"), "ikke kun" / "not only";
 - a joined part without a subject of its own ("… tolk eller ledsager", "… gluten og laktose")
   says what the part before it says; after "men"/"but"/"bortset fra"/"except" it states;
-- a question ("Har I teleslynge?", "Bliver der tolk?") or a condition ("hvis der er tolk") states
-  nothing, unless it asks for the need to be arranged ("Kan jeg få en plads til min kørestol?");
+- a question ("Har I teleslynge?", "Bliver der tolk?", and without its mark: ``asking``) or a
+  condition ("hvis der er tolk") states nothing, unless it asks for the need to be arranged ("Kan
+  jeg få en plads til min kørestol?", "if captions could be arranged");
+- what the person cannot do without a need just named ("…, ellers kan jeg ikke følge med") is
+  why they need it, not another need, unless it clearly names one ("…, og kan ikke spise gluten");
 - a clause about someone else ("Ulla kører i kørestol", "hun er vegetar", "min kollega er døv")
-  is not the person's need, unless it is about the one who comes along to help them;
+  is not the person's need, unless it is about the one who comes along to help them; the same
+  rule (``about_someone_else``) tells the mail decision whose coming or not a clause is;
 - a clause about an earlier time ("sidste år havde jeg ledsager med") says nothing of this one.
 
 The classifier trains when first needed (well under a second on this corpus) and is kept on disk
@@ -34,6 +38,7 @@ from pathlib import Path
 import yaml
 
 from bot.understanding import classifier, normalise, trained
+from bot.understanding.asking import asks as _is_question
 from bot.understanding.classifier import Guess, KindClassifier
 from bot.understanding.corpus import Example
 from bot.understanding.segments import sentences
@@ -79,7 +84,8 @@ _NOT_A_NEGATION = re.compile(r"\b(?:ikke kun|ikke bare|ikke alene|not only|not j
 # What the person cannot do or take ("tåler ikke", "kan ikke gå", "can't walk"): the need itself.
 _ABLE = (
     r"(?:tale|taler|tal|spise|spiser|drikke|drikker|ga|gar|se|ser|hore|horer|klare|klarer|sta"
-    r"|star|lese|leser|sidde|sidder|eat|eats|walk|see|hear|read|stand|tolerate|drink|climb"
+    r"|star|lese|leser|sidde|sidder|folge|folger|eat|eats|walk|see|hear|read|stand|tolerate"
+    r"|drink|climb|follow"
     r"|manage|sit)"
 )
 _CANNOT_DO = re.compile(
@@ -114,13 +120,8 @@ _STILL = re.compile(r"\b(?:alligevel|stadig|still|nu|now)\b")
 _REQUEST = re.compile(
     r"\b(?:sorge for|sorger i for|arrangere|bestille|reservere|kan jeg fa|ma jeg fa|kan i skaffe"
     r"|tage \w+ \w+ med|ma jeg have|can you arrange|could you arrange|can i bring|may i bring"
-    r"|could i have|can i have|notere|skrive \w+ pa|could you note|please note)\b"
-)
-# A question without its mark: a question word, or a verb before whom it asks ("har I …").
-_ASKS = re.compile(
-    r"^(?:(?:har|er|kan|ma|skal|findes|bliver|vil|gar|kommer|is|are|do|does|can|will|could|may)"
-    r"\s+(?:i|du|der|man|det|de|you|there|it|they)|hvor|hvordan|hvornar|hvad|what|where|how"
-    r"|when)\b"
+    r"|could i have|can i have|notere|skrive \w+ pa|could you note|please note|arrangeres"
+    r"|bestilles|be arranged|be booked|be provided)\b"
 )
 # Where a clause ends, and how the next is joined to it.
 _JOINS = re.compile(
@@ -131,6 +132,8 @@ _JOINS = re.compile(
 )
 # What joins a consequence or an explanation to the clause before it.
 _CONSEQUENCE = frozenset({"sa", "so", "derfor", "therefore", "–", "—", "-", ":"})
+# What joins why a need is needed: "…, ellers kan jeg ikke følge med".
+_EXPLANATION = frozenset({"ellers", "otherwise"})
 # What joins a clause that goes on about the same thing ("… og have en skål vand").
 _CONTINUATION = frozenset({"og", "and", ",", "samt", "plus"})
 _CONTRAST = re.compile(r"^(?:men|but|bortset|undtagen|except|apart)$")
@@ -171,6 +174,7 @@ class Clause:
     past: bool = False  # about an earlier time
     general: bool = False  # names needs in general ("særlige behov", "requirements")
     about_other: bool = False  # its subject is another person (a helper too)
+    follows: bool = False  # joined as what follows from the part before ("…, så …")
 
     @property
     def counts(self) -> bool:
@@ -259,6 +263,20 @@ def need_clauses(text: str | None) -> Iterator[tuple[str, list[Clause]]]:
                 # clearly names another ("…, så jeg skal have skrivetolk").
                 own = kinds if guess.confidence >= SURE else ()
                 kinds = tuple(dict.fromkeys((*before.kinds, *own)))
+            explains = (
+                before is not None
+                and bool(before.kinds)
+                and not before.withdraws
+                and _CANNOT_DO.search(folded) is not None
+                and (
+                    joiner in _EXPLANATION or (joiner in _CONTINUATION and guess.confidence < SURE)
+                )
+            )
+            if explains and before is not None:
+                # "…, ellers kan jeg ikke følge oplæggene", "…, jeg kan ikke følge med på
+                # skærmen": what the person cannot do without the need before is why they need
+                # it, not another need (one it clearly names, "og kan ikke spise gluten", is).
+                kinds = before.kinds
             joined = (
                 before is not None
                 and bool(joiner)
@@ -278,11 +296,14 @@ def need_clauses(text: str | None) -> Iterator[tuple[str, list[Clause]]]:
                 sentence=sentence,
                 kinds=kinds,
                 withdraws=withdraws,
-                asks=asks or bool(_CONDITION.match(folded)),
+                # "hvis der kan bestilles skrivetolk", "if captions could be arranged": a
+                # condition that asks for the need to be arranged is a request, and states it.
+                asks=asks or bool(_CONDITION.match(folded) and not _REQUEST.search(folded)),
                 someone_else=COMPANION not in kinds and someone_else,
                 about_other=someone_else,
                 past=bool(_PAST.search(folded)) and not _STILL.search(folded),
                 general=bool(_GENERAL.search(folded)),
+                follows=joiner in _CONSEQUENCE,
             )
             clauses.append(clause)
             before = clause
@@ -351,9 +372,9 @@ def _withdraws(folded: str, kinds: tuple[str, ...]) -> bool:
 
 
 def _asks(sentence: str, folded: str) -> bool:
-    """A question that is not a request for something to be arranged."""
-    asks = sentence.rstrip().endswith("?") or bool(_ASKS.match(folded))
-    return asks and not _REQUEST.search(folded)
+    """A question (``asking``: with its mark or without) that is not a request for something to
+    be arranged."""
+    return _is_question(sentence) and not _REQUEST.search(folded)
 
 
 def _names_said(text: str) -> frozenset[str]:
@@ -365,6 +386,49 @@ def _names_said(text: str) -> frozenset[str]:
             if match.start() > 0 and word.casefold() not in _NOT_NAMES:
                 names.add(word)
     return frozenset(names)
+
+
+# Coming or not: the verbs whose subject says who comes ("bente kan ikke komme").
+_COMING = re.compile(
+    r"\b(?:komme|kommer|deltage|deltager|vaere med|vere med|come|comes|coming|attend\w*|join"
+    r"|make it|be there)\b"
+)
+# The finite verb a subject stands before ("Sofie kan …") or after ("Desværre kan min …").
+_FINITE = re.compile(
+    r"\b(?:kan|kommer|skal|vil|ma|bliver|deltager|can|can't|cannot|will|won't|is|isn't|would"
+    r"|wouldn't|comes|is not)\b"
+)
+# Words that may stand before the verb without being its subject.
+_ADVERBS = frozenset(
+    """desverre alligevel sa nu og men derfor heller ogsa gerne nok vist altsa da bare lige
+    unfortunately sadly also now so but and then still however i dag today""".split()
+)
+# A subject after the verb that is someone else: "… kan min hjælper ikke …", "… kan hun ikke".
+_OTHERS_FIRST = frozenset(
+    "min mit mine vores hans hendes han hun de my our his her he she they".split()
+)
+_WRITER = re.compile(r"(?:jeg|vi|i|we|i'm|im|i'll|undertegnede)")
+
+
+def about_someone_else(part: str, names: frozenset[str] = frozenset()) -> bool:
+    """Whether another person than the writer is the subject of a clause: as for needs (a
+    third-person pronoun or relation first, a name said in the message), and, where the clause
+    says who comes, any subject but the writer before or right after its verb ("bente kan
+    ikke komme", "Desværre kan min hjælper ikke komme"): the writer's acts are their own."""
+    folded = skeleton(part.casefold())
+    if _about_someone_else(part, folded, names):
+        return True
+    if not _COMING.search(folded):
+        return False
+    verb = _FINITE.search(folded)
+    if verb is None:
+        return False
+    before = [w for w in re.findall(r"[\w']+", folded[: verb.start()]) if w not in _ADVERBS]
+    if before:
+        return not any(_WRITER.fullmatch(w) for w in before)
+    after = re.findall(r"[\w']+", folded[verb.end() :])[:2]
+    after = [w for w in after if w not in _ADVERBS and w not in ("ikke", "not")]
+    return bool(after) and (after[0] in _OTHERS_FIRST or bool(_THIRD_PERSON.match(" ".join(after))))
 
 
 def _about_someone_else(part: str, folded: str, names: frozenset[str]) -> bool:

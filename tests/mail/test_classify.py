@@ -378,3 +378,51 @@ def test_needs_in_the_decision(
 ) -> None:
     decision = decide(answerer, mail_with(reply))
     assert (decision.action, decision.states_needs) == (action, states_needs), decision.reason
+
+
+# -- whose act, questions without their mark, questions beside a signup -------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "action"),
+    [
+        # Someone else who does not come is no cancellation of the writer's (the needs' rule).
+        ("Hej igen\n\nmin hjælper kan alligevel ikke komme, så jeg kommer alene.", "signup"),
+        ("Torben kan ikke komme med den 3. juni, jeg klarer mig uden ledsager.", "signup"),
+        ("Desværre kan min ledsager ikke være med. Jeg bruger stadig kørestol.", "signup"),
+        # The writer's own is.
+        ("Jeg kan desværre ikke komme alligevel.", "cancel"),
+        ("Min mand og jeg kan ikke komme alligevel.", "cancel"),
+    ],
+)
+def test_someone_else_not_coming_is_not_the_writers_cancellation(
+    answerer: Answerer, reply: str, action: str
+) -> None:
+    assert decide(answerer, mail_with(reply)).action == action
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # A question without its mark, a signup put off until it is answered.
+        "Før jeg tilmelder mig, vil jeg gerne høre om der er en rampe ved indgangen. "
+        "Jeg bruger kørestol.",
+        "I'm not registering yet, I'll wait for your answer. Is the hall step-free? "
+        "A colleague of mine uses a wheelchair and would like to join.",
+        "Jeg har ikke tilmeldt mig endnu, det afhænger af om der er teleslynge. "
+        "Jeg bruger høreapparat.",
+    ],
+)
+def test_a_question_without_its_mark_is_not_a_signup(answerer: Answerer, reply: str) -> None:
+    decision = decide(answerer, mail_with(reply))
+    assert decision.action == "question", decision.reason
+    # Asked of the core, or put off without a question of its own: then staff have it.
+    assert decision.questions or decision.escalate
+
+
+def test_a_question_beside_a_signup_is_asked_of_the_core(answerer: Answerer) -> None:
+    decision = decide(answerer, mail_with("Jeg tilmelder mig hermed. Hvor ligger stedet?"))
+    assert decision.action == "signup"
+    assert decision.asked is not None and decision.asked.intent != "signup"
+    # Without a question there is nothing to ask besides.
+    assert decide(answerer, mail_with("Jeg tilmelder mig hermed.")).asked is None

@@ -11,10 +11,18 @@ from rapidfuzz import fuzz
 
 from bot.channels.mail.reading import read_message
 from bot.registrations.needs import merged, read_needs
+from bot.understanding.asking import asks
 from bot.understanding.need_statements import (
     CORPUS,
+    DIET,
+    HEARING_LOOP,
     NEED_KINDS,
+    SIGN_LANGUAGE,
+    VISUAL,
+    WHEELCHAIR,
+    WRITING_INTERPRETER,
     KindClassifier,
+    about_someone_else,
     load_statements,
     need_clauses,
 )
@@ -142,3 +150,84 @@ def test_the_corpus_holds_no_sentence_of_the_evaluation_sets() -> None:
         (c, m) for c in corpus if len(c.split()) >= 5 for m in measured if fuzz.ratio(c, m) >= 90
     ]
     assert copies == []
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("birgit kan ikke komme alligevel", True),  # a name, written in lower case
+        ("Desværre kan min ledsager ikke være med", True),  # the subject after the verb
+        ("My assistant won't be able to come", True),
+        ("Desværre kan jeg ikke deltage", False),
+        ("Kan ikke komme alligevel", False),  # no subject: the writer
+        ("Min kone og jeg kommer ikke", False),  # the writer among them
+        ("Trapper kan jeg ikke gå på", False),  # a thing first, the writer after the verb
+    ],
+)
+def test_who_comes_or_not_is_the_subject_of_the_clause(text: str, other: bool) -> None:
+    assert about_someone_else(text) is other
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("Inden vi melder os til, vil vi gerne vide om salen har teleslynge.", True),
+        ("Jeg vil gerne høre, hvor man kan parkere", True),
+        ("Hvor lang tid tager det fra stationen", True),
+        ("Om der er plads til en førerhund", True),
+        ("I wonder whether there will be captions.", True),
+        ("Jeg ved ikke om jeg kan komme.", False),
+        ("Jeg bruger rollator.", False),
+    ],
+)
+def test_a_question_is_one_with_or_without_its_mark(text: str, question: bool) -> None:
+    assert asks(text) is question
+    # Asked, a need names nothing the writer states.
+    if question:
+        assert not any(c.states for _, found in need_clauses(text) for c in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # Hearing that other help follows from is what that help is for.
+        ("Min hørelse er blevet dårlig, så jeg har brug for skrivetolk.", {WRITING_INTERPRETER}),
+        # The loop refused by name leaves the interpreter.
+        (
+            "Jeg er tunghør og har brug for skrivetolk. Slyngen virker ikke med mine apparater.",
+            {WRITING_INTERPRETER},
+        ),
+        # Side by side, both: the hearing is read as a loop, as alone.
+        ("Jeg er tunghør og skal have skrivetolk.", {HEARING_LOOP, WRITING_INTERPRETER}),
+        ("Jeg er tunghør.", {HEARING_LOOP}),
+        # The loop named with an interpreter stays.
+        ("Jeg skal have tegnsprogstolk og sidde ved teleslyngen.", {SIGN_LANGUAGE, HEARING_LOOP}),
+        # A condition that asks for the help to be arranged is a request.
+        ("I would appreciate it if live captioning could be arranged.", {WRITING_INTERPRETER}),
+        # What the person cannot do without a need before is why they need it.
+        (
+            "Jeg er svagsynet og vil gerne have programmet i stor skrift, ellers kan jeg ikke "
+            "læse det.",
+            {VISUAL},
+        ),
+        ("Jeg bruger kørestol, og jeg kan ikke spise gluten.", {WHEELCHAIR, DIET}),
+    ],
+)
+def test_neighbouring_kinds_of_hearing_help(text: str, kinds: set[str]) -> None:
+    assert stated(text) == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Jeg bruger rollator, og min mand Svend kommer med som hjælper.", ("Svend",)),
+        ("My carer, Liam, will come along.", ("Liam",)),
+        ("Min ledsager hedder Grethe.", ("Grethe",)),
+        ("Min hjælper Grethe Dal kommer med.", ("Grethe Dal",)),
+        ("Min hjælper kommer med fra Skagen.", ()),  # a place is no name
+    ],
+)
+def test_a_companion_named_by_first_name_alone(text: str, names: tuple[str, ...]) -> None:
+    read = read_needs(text)
+    assert read.companions == 1
+    assert read.companion_names == names

@@ -17,9 +17,13 @@ what only mail has:
    "kan ikke deltage" as a cancellation, which it is only for someone already registered, or when
    the sender says so ("afbud", "melde fra", "alligevel").
 5. **Everything else is what the core says**: its signup and cancel intents become actions, the
-   rest is a question, answered by the core's answer or escalated to staff. A reply the core
-   takes for small talk although it says more ("Tak, jeg kommer") goes to staff rather than
-   being thanked and forgotten.
+   rest is a question, answered by the core's answer or escalated to staff. A signup or
+   cancellation stands only where the writer says it in a clause of their own: not asked
+   (questions without "?" too, ``asking``), not put off ("inden jeg tilmelder mig", "not yet"),
+   not about someone else ("min hjælper kan ikke komme", the needs reader's rule). Questions
+   beside a signup or cancellation are asked of the core alone (``Classification.asked``). A
+   reply the core takes for small talk although it says more ("Tak, jeg kommer") goes to staff
+   rather than being thanked and forgotten.
 
 Apart from these, :func:`privacy_request` recognises a reply that is only a privacy request:
 "mine data" (the person's data), "slet mig" (erase me) and its confirmation "JA, SLET", in
@@ -38,8 +42,9 @@ from bot.answering.analysis import analyse
 from bot.answering.lexicon import CUES
 from bot.channels.mail.reading import ReadMail
 from bot.i18n import Lang
-from bot.understanding.need_statements import need_clauses
-from bot.understanding.text import clean, skeleton, tokens
+from bot.understanding.asking import asks
+from bot.understanding.need_statements import about_someone_else, need_clauses
+from bot.understanding.text import clean, tokens
 
 Action = Literal["signup", "cancel", "decline", "question", "ignore"]
 
@@ -66,6 +71,9 @@ class Classification:
     # The writer states (or withdraws) needs of their own: only someone who comes does that, so
     # for someone signed up the reply changes their registration, whatever else it says.
     states_needs: bool = False
+    # The core's answer to the questions alone, asked beside a signup or cancellation: said
+    # after the confirmation, or handed to staff when it cannot answer.
+    asked: Answer | None = None
 
 
 # -- the signature ----------------------------------------------------------------------------
@@ -328,7 +336,8 @@ _COURTESY = frozenset(
 )
 # Words that say a registration is being withdrawn rather than an invitation declined.
 _CHANGE_OF_MIND_RE = re.compile(r"\b(alligevel|after all|anyway|trods alt)\b", re.IGNORECASE)
-_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+")
+# A period after a number ends no sentence before a lower-case word ("den 31. maj").
+_SENTENCE_RE = re.compile(r"(?<=[.!?])(?<!\d\.)\s+|(?<=\d\.)\s+(?=[^a-zæøå])|\n+")
 
 
 def _sentences(message: str) -> list[str]:
@@ -341,7 +350,11 @@ _SALUTATION_RE = re.compile(r"^\s*(hej|hejsa|kære|dear|hi|hello|goddag|godmorge
 def _only_courtesy(message: str) -> bool:
     """Whether a message only greets and thanks ("Hej Lise,\n\nTak for invitationen!")."""
     lines = message.strip().split("\n")
-    if _SALUTATION_RE.match(lines[0]) and len(lines[0].split()) <= 4:
+    if (
+        _SALUTATION_RE.match(lines[0])
+        and len(lines[0].split()) <= 4
+        and not re.search(r"[.!?]\s+\S", lines[0])  # "Hej. Tilmeld mig gerne." says more
+    ):
         lines = lines[1:]  # "Hej Lise," names the reader, and says nothing more
     return all(w in _COURTESY for w in tokens(clean("\n".join(lines))))
 
@@ -440,8 +453,9 @@ def classify(
         )
     answer = answerer.answer(asked, event, lang, now)
     sentences = _sentences(message)
-    questions = tuple(s for s in sentences if s.endswith("?"))
-    statements = [s for s in sentences if not s.endswith("?")]
+    # A question without its mark ("vil gerne vide om der er …") is a question too.
+    questions = tuple(s for s in sentences if asks(s))
+    statements = [s for s in sentences if not asks(s)]
     if questions and statements and answer.intent not in ("signup", "cancel"):
         # "Ja tak, jeg deltager gerne. Hvornår starter dagen?": the core answers the question
         # and reads the signup as its context. Asked about the statements alone, it sees both.
@@ -450,8 +464,11 @@ def classify(
             answer = stated
 
     def decided(action: Action, reason: str, escalate: bool = False) -> Classification:
+        asked_too: Answer | None = None
         if questions and action != "question":
             reason += "; also asks a question"
+            if action in ("signup", "cancel"):
+                asked_too = answerer.answer(" ".join(questions), event, lang, now)
         return Classification(
             action,
             reason,
@@ -462,7 +479,33 @@ def classify(
             message,
             questions,
             states_needs=states_needs,
+            asked=asked_too,
         )
+
+    if answer.intent in ("signup", "cancel") and not _writer_acts(
+        sentences, answerer, answer.intent
+    ):
+        # "bente kan ikke komme", "Inden jeg tilmelder mig, vil jeg gerne vide …", "I'm not
+        # signing anyone up yet": the words of the act are someone else's, asked, or put off.
+        hedged = _HEDGED_RE.search(message) is not None
+        if questions or hedged:
+            # Put off until something is answered ("det afhænger af om der er teleslynge"): a
+            # question, for staff when it asks nothing the core can answer.
+            asked_first = answerer.answer(" ".join(questions) or asked, event, lang, now)
+            return Classification(
+                "question",
+                "asks; the signup or cancellation is not the writer's now",
+                name,
+                organisation,
+                asked_first.escalate or not questions,
+                asked_first,
+                message,
+                questions,
+                states_needs=states_needs,
+            )
+        if states_needs:
+            return decided("signup", "states needs; the cancellation is someone else's")
+        return decided("question", "the act the core reads is someone else's", True)
 
     declined = _declines(sentences, answerer)
     # The core has no decline: it reads "kan ikke deltage" as cancel, "Nej tak" as small talk,
@@ -483,7 +526,8 @@ def classify(
     if (
         states_needs
         and not questions
-        and not any(_asks(s) for s in _sentences(asked))
+        and not any(asks(s) for s in _sentences(asked))
+        and not _HEDGED_RE.search(message)
         and answer.intent not in ("signup", "cancel")
     ):
         # A reply to an invitation that says what the writer needs to take part, and asks
@@ -497,7 +541,7 @@ def classify(
         plainly = any(
             _states_signup([s], answerer) and not _HEDGED_RE.search(s) for s in statements
         )
-        if questions and _HEDGED_RE.search(" ".join(statements)) and not plainly:
+        if questions and _HEDGED_RE.search(message) and not plainly:
             # "Har I teleslynge? Jeg overvejer at tilmelde mig": the answer decides; not yet.
             asked_first = answerer.answer(" ".join(questions), event, lang, now)
             return Classification(
@@ -545,7 +589,7 @@ def _without_needs(message: str, answerer: Answerer) -> tuple[str, bool, bool]:
                 c.text
                 for c in clauses
                 if {"signup", "cancel", "decline"} & analyse(c.text, vocabulary).patterns
-                and not _THIRD_PARTY_RE.match(c.text)
+                and not about_someone_else(c.text)
             ]
             if acts:
                 parts.append(". ".join(acts) + ".")
@@ -558,27 +602,14 @@ def _without_needs(message: str, answerer: Answerer) -> tuple[str, bool, bool]:
     return rest, True, False
 
 
-# A question without its mark: a question word first, or a verb before its subject.
-_ASKED_RE = re.compile(
-    r"^(?:hvornar|hvor|hvem|hvad|hvilk\w*|hvordan|hvorfor|when|where|who|what|which|how|why)\b"
-    r"|^(?:kan|ma|skal|er|bliver|far|findes|galder|vil|har|kommer|can|may|is|are|do|does|will"
-    r"|should|could|must)\s+(?:jeg|man|vi|i|du|der|det|den|de|you|there|it|we|they)\b"
-)
-
-
-def _asks(sentence: str) -> bool:
-    """Whether a sentence is put as a question without its mark ("Hvor ligger hotellet")."""
-    return bool(_ASKED_RE.match(skeleton(sentence.casefold().strip())))
-
-
-# "Mads Holm kan alligevel ikke komme", "min hjælper kan ikke": someone else comes or not, not
-# the sender (a name of two capitalised words, or "min/vores …" first).
-_THIRD_PARTY_RE = re.compile(
-    r"^(?:(?:min|mit|mine|vores|my|our)\s+\w+|[A-ZÆØÅ][\w-]+\s+[A-ZÆØÅ][\w-]+)\b(?!\s+og\s+jeg)"
-)
 # A signup said on a condition: "jeg overvejer at tilmelde mig", "it depends on".
+# Put off is on a condition too: "inden jeg tilmelder mig", "ikke tilmeldt mig endnu", "I'm not
+# signing up yet", "I'll wait for your answer".
 _HEDGED_RE = re.compile(
-    r"\b(?:overvejer|overveje|afhænger|afhaenger|hvis det er muligt|considering|depends)\b",
+    r"\b(?:overvejer|overveje|afhænger|afhaenger|hvis det er muligt|considering|depends"
+    r"|(?:inden|før|foer) (?:jeg|vi) (?:tilmelder|melder)|endnu ikke|ikke (?:\w+ ){1,3}endnu"
+    r"|before (?:i|we) (?:sign|register|decide)|not (?:\w+ ){1,3}yet|wait for (?:your|an) answer"
+    r"|venter på (?:jeres |dit |et )?svar)\b",
     re.IGNORECASE,
 )
 # "Rettelse til min tilmelding:", "Hej igen": what introduces a change and says nothing more.
@@ -617,6 +648,31 @@ def _states_signup(sentences: list[str], answerer: Answerer) -> bool:
             if "signup" in patterns and "decline" not in patterns:
                 return True
     return False
+
+
+def _writer_acts(sentences: list[str], answerer: Answerer, intent: str) -> bool:
+    """Whether the writer does what the core read (``intent``: signup or cancel) in a clause of
+    their own: one that says it, is no question, is not put off or on a condition, and is not
+    about someone else ("Sofie kan ikke komme"). A reply whose clauses carry no words of
+    signing up or cancelling at all is left to the core's reading."""
+    vocabulary = answerer.index.vocabulary
+    carried = False
+    for sentence in sentences:
+        for clause in _CLAUSE_RE.split(sentence):
+            query = analyse(clause, vocabulary) if clause.strip() else None
+            acts = (
+                {a for a in ("signup", "cancel") if a in query.patterns or query.cues.get(a)}
+                if query is not None
+                else set()
+            )
+            if not acts:
+                continue
+            carried = True
+            if intent in acts and not (
+                asks(sentence) or _HEDGED_RE.search(clause) or about_someone_else(clause)
+            ):
+                return True
+    return not carried
 
 
 def _withdraws(sentences: list[str], answerer: Answerer) -> bool:

@@ -21,7 +21,9 @@
    then the text itself;
 6. decides (``classify``, which asks the answering core): signup, cancel, decline, question;
 7. acts through the registration service or the answering core, and hands to staff what the
-   knowledge base cannot answer or what is unclear;
+   knowledge base cannot answer or what is unclear; a signup staff must finish (no session
+   named where one must be chosen) keeps the needs it states in the case, repeated in the reply;
+   a question beside a signup is answered in the confirmation, or handed to staff;
 8. records the message, its outcome and the reply in ONE transaction with the registration change
    (or the case change), so that a crash anywhere leaves either all of it or none, and a retry is
    recognised.
@@ -77,8 +79,9 @@ from bot.metrics import MAIL, MAIL_SECONDS
 from bot.registrations.confirmation import message_for
 from bot.registrations.form import InvalidSignup, SignupForm
 from bot.registrations.identity import Identity
-from bot.registrations.needs import NeedsRead, read_needs
+from bot.registrations.needs import NeedsRead, noted_text, read_needs
 from bot.registrations.results import Outcome, Result
+from bot.registrations.rules import session_named, sessions_chosen_at_signup
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -331,6 +334,7 @@ class MailHandler:
                 decision.organisation,
                 lang,
                 decision.message or mail.reply,
+                asked=decision.asked,
             )
 
         # The classification asked the core already, about the reply without its signature.
@@ -442,14 +446,17 @@ class MailHandler:
                 event, Identity(email=sender), read, channel=CHANNEL, now=now, also=also
             )
         else:
+            chosen = session_named(event, text) if sessions_chosen_at_signup(event) else None
             form = SignupForm(
                 name=name or sender,
                 email=sender,
                 organisation=organisation or UNKNOWN_ORGANISATION,
+                session=chosen.key if chosen else None,
                 lang=lang,
                 # One line per sentence, each once: read again as the person wrote it.
                 needs="\n".join(dict.fromkeys(read.found.values())) or None,
                 need_kinds=read.kinds,
+                needs_read=read,
                 companions=read.companions,
                 companion_names=read.companion_names,
             )
@@ -460,7 +467,10 @@ class MailHandler:
                 # The fields only: a problem's sentence may quote the address.
                 fields = ", ".join(p.field for p in problem.problems)
                 log.info("e-mail signup needs a person (%s)", fields)
-                return await self._escalate(msg, action, "signup incomplete", event.id, name, lang)
+                # What the person needs goes with the case and is repeated to them (see _escalate).
+                return await self._escalate(
+                    msg, action, "signup incomplete", event.id, name, lang, needs=read
+                )
             if others and outcome["handled"].result in _SIGNED_UP:
                 await sign_up_others(
                     service,
@@ -515,13 +525,33 @@ class MailHandler:
         name: str | None,
         lang: Lang,
         question: str | None = None,
+        needs: NeedsRead | None = None,
     ) -> Handled:
         """Hand the message to staff; ``question`` is its text without the signature (kept in
-        the case, and taught if staff save the answer, so no one's name is learned)."""
+        the case, and taught if staff save the answer, so no one's name is learned). ``needs``
+        read from a signup staff must finish are kept in the case as noted, for staff to enter
+        with it, and repeated to the person, so nothing they said is lost meanwhile."""
         mail, now = msg.mail, msg.now
         sender = mail.from_address or ""
         handled = Handled(action, "escalated", reason, event, name, sender, escalate=True)
-        reply = _Reply(compose.escalation_text(lang), self._subject(mail), lang)
+        text = compose.escalation_text(lang)
+        noted: str | None = None
+        if needs is not None and needs.kinds:
+            companions: list[str | None] = [*needs.companion_names]
+            companions += [None] * (needs.companions - len(companions))
+            noted = noted_text(needs.kinds, companions, lang)
+            handled = replace(
+                handled,
+                needs=needs.kinds,
+                companions=needs.companions,
+                companion_names=needs.companion_names,
+            )
+        if noted:
+            text = f"{noted}\n\n{text}"
+        reply = _Reply(text, self._subject(mail), lang)
+        asked = question or mail.reply or mail.text
+        if noted:
+            asked = f"{asked}\n\n{noted}"
 
         async def case(session: AsyncSession) -> None:
             info = await self.services.cases.add(
@@ -531,7 +561,7 @@ class MailHandler:
                 email=sender,
                 name=name,
                 event=event,
-                question=question or mail.reply or mail.text,
+                question=asked,
                 lang=lang,
                 now=now,
                 thread=(
