@@ -34,9 +34,10 @@ from aiosmtpd.smtp import AuthResult
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from bot.channels.mail.imap import ImapConfig, MailboxWorker, MailHandler, message_key
+from bot.channels.mail.imap import ImapConfig, MailboxWorker, MailHandler
 from bot.channels.mail.models import InboundMail
 from bot.channels.mail.outbox import Outbox
+from bot.channels.mail.reading import message_key
 from bot.channels.mail.smtp import SmtpConfig
 from bot.knowledge.schema import Event
 from bot.registrations.confirmation import message_for
@@ -542,3 +543,63 @@ async def oauth() -> AsyncIterator[FakeOAuth]:
     await server.start()
     yield server
     await server.stop()
+
+
+# ------------------------------------------------------------------------- the whole bot
+
+
+@contextlib.asynccontextmanager
+async def mailbox_bot(
+    database: str,
+    tmp_path: Path,
+    dovecot: Dovecot,
+    user: str,
+    smtp: SmtpServer,
+    *,
+    desk: bool = False,
+    **settings: Any,
+) -> AsyncIterator[Any]:
+    """The bot as ``python -m bot run`` serves the mailbox: the IMAP worker, the real handler
+    and the outbox sender (with ``desk``, the staff desk's loop too), on ``database`` "sqlite"
+    or a fresh PostgreSQL schema, with the knowledge in ``tmp_path / "knowledge"``; its
+    ``Services``. ``settings`` add to or override the mailbox's."""
+    from bot.channels.mail.handling import MailHandler as Handler
+    from bot.channels.mail.serve import serve
+    from bot.services import Services
+    from bot.settings import Settings
+
+    async with contextlib.AsyncExitStack() as stack:
+        where = {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"}
+        if database == "postgresql":
+            url, schema = await stack.enter_async_context(postgres_schema("mailbox"))
+            where = {"database_url": url, "database_schema": schema}
+        options: dict[str, Any] = {
+            "knowledge_dir": tmp_path / "knowledge",
+            "data_dir": tmp_path,
+            **where,
+            "imap_host": "127.0.0.1",
+            "imap_port": dovecot.port,
+            "imap_user": user,
+            "imap_password": SecretStr(PASSWORD),
+            "imap_ssl": False,
+            "imap_poll_seconds": 1,
+            "smtp_host": "127.0.0.1",
+            "smtp_port": smtp.port,
+            "smtp_starttls": False,
+            "mail_from": BOT_ADDRESS,
+            **settings,
+        }
+        services = await Services.start(Settings(**options))
+        handler = Handler(
+            services, Outbox(services.db, mail_from=BOT_ADDRESS), mail_from=BOT_ADDRESS
+        )
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(serve(services, stop, handler))]
+        if desk:
+            tasks.append(asyncio.create_task(services.desk.run(stop)))
+        try:
+            yield services
+        finally:
+            stop.set()
+            await asyncio.wait_for(asyncio.gather(*tasks), timeout=30)
+            await services.close()

@@ -7,7 +7,6 @@ withdraw; nothing is read from the quoted invitation."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from email.utils import make_msgid
 from pathlib import Path
@@ -25,8 +24,7 @@ from bot.registrations.export import export_csv
 from bot.registrations.identity import Identity
 from bot.services import Services
 from bot.settings import Settings
-from tests.conftest import postgres_schema
-from tests.mail.conftest import BOT_ADDRESS, SmtpServer, until
+from tests.mail.conftest import BOT_ADDRESS, SmtpServer, mailbox_bot, until
 from tests.mail.dovecot import PASSWORD, Dovecot, append
 from tests.mail.test_end_to_end import future_event
 
@@ -158,38 +156,8 @@ async def mailroom(
 ) -> AsyncIterator[tuple[Services, str]]:
     """The mailbox as ``python -m bot run`` serves it, on SQLite or PostgreSQL; and the title."""
     title = future_event(tmp_path / "knowledge")
-    database = {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"}
-    async with contextlib.AsyncExitStack() as stack:
-        if request.param == "postgresql":
-            url, schema = await stack.enter_async_context(postgres_schema("needsmail"))
-            database = {"database_url": url, "database_schema": schema}
-        settings = Settings(
-            knowledge_dir=tmp_path / "knowledge",
-            data_dir=tmp_path,
-            **database,
-            imap_host="127.0.0.1",
-            imap_port=dovecot.port,
-            imap_user=mailbox_user,
-            imap_password=SecretStr(PASSWORD),
-            imap_ssl=False,
-            imap_poll_seconds=1,
-            smtp_host="127.0.0.1",
-            smtp_port=smtp.port,
-            smtp_starttls=False,
-            mail_from=BOT_ADDRESS,
-        )
-        services = await Services.start(settings)
-        handler = MailHandler(
-            services, Outbox(services.db, mail_from=BOT_ADDRESS), mail_from=BOT_ADDRESS
-        )
-        stop = asyncio.Event()
-        running = asyncio.create_task(serve(services, stop, handler))
-        try:
-            yield services, title
-        finally:
-            stop.set()
-            await asyncio.wait_for(running, timeout=30)
-            await services.close()
+    async with mailbox_bot(request.param, tmp_path, dovecot, mailbox_user, smtp) as services:
+        yield services, title
 
 
 async def test_needs_in_new_words_then_an_english_change(

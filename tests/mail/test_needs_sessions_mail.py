@@ -9,27 +9,20 @@ the confirmation."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from email.utils import make_msgid
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.cases.models import Case
-from bot.channels.mail.handling import MailHandler
-from bot.channels.mail.outbox import Outbox
-from bot.channels.mail.serve import serve
 from bot.clock import now
 from bot.registrations.identity import Identity
 from bot.services import Services
-from bot.settings import Settings
-from tests.conftest import postgres_schema
-from tests.mail.conftest import BOT_ADDRESS, SmtpServer, until
-from tests.mail.dovecot import PASSWORD, Dovecot, append
+from tests.mail.conftest import BOT_ADDRESS, SmtpServer, mailbox_bot, until
+from tests.mail.dovecot import Dovecot, append
 from tests.mail.test_needs_mail import bodies, sent_with
 
 JYTTE, PER = "jytte.brandt@example.dk", "per.nielsen@example.dk"
@@ -74,38 +67,8 @@ async def mailroom(
     smtp: SmtpServer,
 ) -> AsyncIterator[tuple[Services, str]]:
     title = workshop_event(tmp_path / "knowledge")
-    database = {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"}
-    async with contextlib.AsyncExitStack() as stack:
-        if request.param == "postgresql":
-            url, schema = await stack.enter_async_context(postgres_schema("needsessions"))
-            database = {"database_url": url, "database_schema": schema}
-        settings = Settings(
-            knowledge_dir=tmp_path / "knowledge",
-            data_dir=tmp_path,
-            **database,
-            imap_host="127.0.0.1",
-            imap_port=dovecot.port,
-            imap_user=mailbox_user,
-            imap_password=SecretStr(PASSWORD),
-            imap_ssl=False,
-            imap_poll_seconds=1,
-            smtp_host="127.0.0.1",
-            smtp_port=smtp.port,
-            smtp_starttls=False,
-            mail_from=BOT_ADDRESS,
-        )
-        services = await Services.start(settings)
-        handler = MailHandler(
-            services, Outbox(services.db, mail_from=BOT_ADDRESS), mail_from=BOT_ADDRESS
-        )
-        stop = asyncio.Event()
-        running = asyncio.create_task(serve(services, stop, handler))
-        try:
-            yield services, title
-        finally:
-            stop.set()
-            await asyncio.wait_for(running, timeout=30)
-            await services.close()
+    async with mailbox_bot(request.param, tmp_path, dovecot, mailbox_user, smtp) as services:
+        yield services, title
 
 
 async def test_needs_are_kept_when_the_workshop_is_missing_and_stored_when_named(

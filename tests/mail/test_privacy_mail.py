@@ -8,8 +8,6 @@ From address only, never to a Reply-To and never with anyone else's data; an era
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -17,18 +15,12 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot.channels.mail.handling import MailHandler
 from bot.channels.mail.models import OutboxMail
-from bot.channels.mail.outbox import Outbox
-from bot.channels.mail.serve import serve
 from bot.services import Services
-from bot.settings import Settings
-from tests.conftest import postgres_schema
-from tests.mail.conftest import BOT_ADDRESS, SmtpServer, until
-from tests.mail.dovecot import PASSWORD, Dovecot
+from tests.mail.conftest import SmtpServer, mailbox_bot, until
+from tests.mail.dovecot import Dovecot
 from tests.mail.test_end_to_end import future_event
 from tests.mail.test_staff_mail import (
     ANSWER,
@@ -57,43 +49,11 @@ async def services(
 ) -> AsyncIterator[Services]:
     """The bot as ``run`` runs the mailbox with a staff address: ``serve`` and the desk."""
     future_event(tmp_path / "knowledge")
-    database = {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"}
-    async with contextlib.AsyncExitStack() as stack:
-        if request.param == "postgresql":
-            url, schema = await stack.enter_async_context(postgres_schema("privacymail"))
-            database = {"database_url": url, "database_schema": schema}
-        settings = Settings(
-            knowledge_dir=tmp_path / "knowledge",
-            data_dir=tmp_path,
-            **database,
-            imap_host="127.0.0.1",
-            imap_port=dovecot.port,
-            imap_user=mailbox_user,
-            imap_password=SecretStr(PASSWORD),
-            imap_ssl=False,
-            imap_poll_seconds=1,
-            imap_idle_seconds=2,
-            smtp_host="127.0.0.1",
-            smtp_port=smtp.port,
-            smtp_starttls=False,
-            mail_from=BOT_ADDRESS,
-            staff_email=STAFF,
-        )
-        services = await Services.start(settings)
-        handler = MailHandler(
-            services, Outbox(services.db, mail_from=BOT_ADDRESS), mail_from=BOT_ADDRESS
-        )
-        stop = asyncio.Event()
-        tasks = [
-            asyncio.create_task(serve(services, stop, handler)),
-            asyncio.create_task(services.desk.run(stop)),
-        ]
-        try:
-            yield services
-        finally:
-            stop.set()
-            await asyncio.wait_for(asyncio.gather(*tasks), timeout=30)
-            await services.close()
+    async with mailbox_bot(
+        request.param, tmp_path, dovecot, mailbox_user, smtp,
+        desk=True, imap_idle_seconds=2, staff_email=STAFF,
+    ) as running:  # fmt: skip
+        yield running
 
 
 @pytest.fixture
