@@ -116,7 +116,7 @@ async def test_an_email_question_is_answered_from_the_staff_chat_in_the_mail_thr
         label for row in post.buttons for label in row
     } == {"Tag sagen", "Løst", "Gem som svar"}
     # The participant was told a person will answer.
-    await until(lambda: len(running.smtp.messages) == 1, within=30, what="the escalation reply")
+    await until(lambda: len(running.smtp.messages) == 1, within=90, what="the escalation reply")
     running.api.send_text(
         STAFF_CHAT,
         "Ja, der er gratis parkering ved hotellet, også til ledsagere.",
@@ -124,7 +124,7 @@ async def test_an_email_question_is_answered_from_the_staff_chat_in_the_mail_thr
         first_name="Anne",
         reply_to_message_id=post.message_id,
     )
-    await until(lambda: len(running.smtp.messages) == 2, within=30, what="the relayed answer")
+    await until(lambda: len(running.smtp.messages) == 2, within=90, what="the relayed answer")
     answer = running.smtp.messages[1]
     assert answer.rcpt_tos == [KAREN]
     message = answer.message
@@ -184,7 +184,7 @@ async def test_a_broadcast_reaches_the_events_participants_on_their_own_channels
     running.api.press_button(STAFF_CHAT, asked.message_id, asked.button_data("Send"), user_id=ANNE)
     [told] = await running.api.wait_for_sent(501, timeout=30, predicate=lambda m: not m.is_edit)
     assert "Mødet flytter til sal 2." in told.text
-    await until(lambda: len(running.smtp.messages) > before, within=30, what="the broadcast mail")
+    await until(lambda: len(running.smtp.messages) > before, within=90, what="the broadcast mail")
     await asyncio.sleep(1)  # anything more would be a mistake
     mails = running.smtp.messages[before:]
     assert [m.rcpt_tos for m in mails] == [[KAREN]]

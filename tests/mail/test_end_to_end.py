@@ -84,7 +84,7 @@ async def test_a_reply_to_the_invitation_becomes_a_registration_and_a_threaded_c
     original = make_msgid(domain="jammerbugt.dk")
     try:
         await asyncio.to_thread(append, dovecot, mailbox_user, [outlook_reply(title, original)])
-        await until(lambda: len(smtp.messages) == 1, within=30, what="the confirmation")
+        await until(lambda: len(smtp.messages) == 1, within=90, what="the confirmation")
         [sent] = smtp.messages
         reply = sent.message
         assert sent.rcpt_tos == ["karen.holm@jammerbugt.dk"]
@@ -104,7 +104,7 @@ async def test_a_reply_to_the_invitation_becomes_a_registration_and_a_threaded_c
             done = await folder_message_ids(dovecot, mailbox_user, "Behandlet")
             return done == [original.strip("<>")]
 
-        await until(moved, within=30, what="the message moved to Behandlet")
+        await until(moved, within=90, what="the message moved to Behandlet")
     finally:
         stop.set()
         await asyncio.wait_for(running, timeout=30)

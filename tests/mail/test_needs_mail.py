@@ -102,7 +102,7 @@ async def test_needs_and_a_colleague_by_mail_then_a_change(
             lambda: (
                 sent_with(smtp, JYTTE, "Du er tilmeldt") and sent_with(smtp, PER, "Du er tilmeldt")
             ),
-            within=30,
+            within=90,
             what="two confirmations",
         )
         [mine] = bodies(smtp, JYTTE)
@@ -131,7 +131,7 @@ async def test_needs_and_a_colleague_by_mail_then_a_change(
             "Hej igen\r\n\r\nMin ledsager Else Gade kommer alligevel med.",
         )
         await asyncio.to_thread(append, dovecot, mailbox_user, [second])
-        await until(lambda: len(bodies(smtp, JYTTE)) == 2, within=30, what="the update's reply")
+        await until(lambda: len(bodies(smtp, JYTTE)) == 2, within=90, what="the update's reply")
         changed = bodies(smtp, JYTTE)[1]
         assert "Vi har opdateret din tilmelding" in changed
         assert "kørestol eller rollator, hjælper eller ledsager, kost eller madallergi" in changed
