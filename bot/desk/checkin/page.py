@@ -23,7 +23,7 @@ from bot.desk.checkin import texts
 from bot.desk.checkin.address import certificate_path, checkin_path
 from bot.desk.evaluation.address import evaluation_path
 from bot.desk.kit import Desk
-from bot.desk.participants.event import event_of, paths_of, registration_number
+from bot.desk.participants.event import event_form, event_of, paths_of, registration_number
 from bot.desk.participants.texts import hidden_for
 from bot.i18n import normalise_lang
 from bot.knowledge.schema import Event
@@ -58,13 +58,10 @@ class CheckinPage:
         return await self._page(browser_id, account, event, None)
 
     async def check_in(self, request: Request, browser_id: str, account: Account) -> Response:
-        posted = await self.desk.posted(request)
-        if posted is None:
-            return self.desk.expired(request)
-        _browser, form = posted
-        event = event_of(self.desk, request)
-        if event is None:
-            return self.desk.not_found_page(request, browser_id, account)
+        opened = await event_form(self.desk, request, browser_id, account)
+        if isinstance(opened, Response):
+            return opened
+        event, form = opened
 
         def record(session: AsyncSession, result: CheckIn) -> None:
             self.desk.accounts.audit(
@@ -84,13 +81,10 @@ class CheckinPage:
 
     async def certificate(self, request: Request, browser_id: str, account: Account) -> Response:
         """The certificate of participation of someone checked in, as a PDF to download."""
-        posted = await self.desk.posted(request)
-        if posted is None:
-            return self.desk.expired(request)
-        _browser, form = posted
-        event = event_of(self.desk, request)
-        if event is None:
-            return self.desk.not_found_page(request, browser_id, account)
+        opened = await event_form(self.desk, request, browser_id, account)
+        if isinstance(opened, Response):
+            return opened
+        event, form = opened
         number = registration_number(self.desk.field(form, "r", 20))
         came = (await self.attendance.of_event(event.id)).checked_in
         registered = await self.desk.services.registrations.event_registrations(event.id)

@@ -24,7 +24,7 @@ from bot.arranging.texts import count_line
 from bot.desk.kit import Desk
 from bot.desk.needs import texts
 from bot.desk.needs.address import needs_paths
-from bot.desk.participants.event import event_of, paths_of, registration_number
+from bot.desk.participants.event import event_form, event_of, paths_of, registration_number
 from bot.desk.participants.history import desk_actor
 from bot.knowledge.schema import Event
 from bot.registrations.needs import NEED_KINDS, need_label
@@ -65,13 +65,10 @@ class NeedsPage:
         return await self._page(browser_id, account, event, "")
 
     async def mark(self, request: Request, browser_id: str, account: Account) -> Response:
-        posted = await self.desk.posted(request)
-        if posted is None:
-            return self.desk.expired(request)
-        _browser, form = posted
-        event = event_of(self.desk, request)
-        if event is None:
-            return self.desk.not_found_page(request, browser_id, account)
+        opened = await event_form(self.desk, request, browser_id, account)
+        if isinstance(opened, Response):
+            return opened
+        event, form = opened
         number = registration_number(self.desk.field(form, "r", 20))
         kind = self.desk.field(form, "kind", 32)
         arranged = self.desk.field(form, "arranged", 2) == "1"

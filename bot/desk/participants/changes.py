@@ -22,7 +22,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.desk.kit import Desk
 from bot.desk.participants import notices, texts
-from bot.desk.participants.event import event_of, paths_of, registration_number
+from bot.desk.participants.event import event_form, paths_of, registration_number
 from bot.desk.participants.history import desk_actor
 from bot.knowledge.schema import Event
 from bot.registrations.confirmation import session_text
@@ -70,13 +70,10 @@ class ChangePages:
     # -- cancel ---------------------------------------------------------------------------
 
     async def cancel(self, request: Request, browser_id: str, account: Account) -> Response:
-        posted = await self.desk.posted(request)
-        if posted is None:
-            return self.desk.expired(request)
-        _browser, form = posted
-        event = event_of(self.desk, request)
-        if event is None:
-            return self.desk.not_found_page(request, browser_id, account)
+        opened = await event_form(self.desk, request, browser_id, account)
+        if isinstance(opened, Response):
+            return opened
+        event, form = opened
         number = registration_number(self.desk.field(form, "r", 20))
         if number is None:
             return _stale(event)
@@ -147,13 +144,10 @@ class ChangePages:
     # -- move up --------------------------------------------------------------------------
 
     async def move_up(self, request: Request, browser_id: str, account: Account) -> Response:
-        posted = await self.desk.posted(request)
-        if posted is None:
-            return self.desk.expired(request)
-        _browser, form = posted
-        event = event_of(self.desk, request)
-        if event is None:
-            return self.desk.not_found_page(request, browser_id, account)
+        opened = await event_form(self.desk, request, browser_id, account)
+        if isinstance(opened, Response):
+            return opened
+        event, form = opened
         number = registration_number(self.desk.field(form, "r", 20))
         if number is None:
             return _stale(event)
@@ -209,12 +203,10 @@ class ChangePages:
     # -- free seats to the waiting list ---------------------------------------------------
 
     async def fill(self, request: Request, browser_id: str, account: Account) -> Response:
-        posted = await self.desk.posted(request)
-        if posted is None:
-            return self.desk.expired(request)
-        event = event_of(self.desk, request)
-        if event is None:
-            return self.desk.not_found_page(request, browser_id, account)
+        opened = await event_form(self.desk, request, browser_id, account)
+        if isinstance(opened, Response):
+            return opened
+        event, _form = opened
         now = self.desk.services.clock()
         promoted = await self.on_behalf.fill_free_seats(event, actor=desk_actor(account), now=now)
         async with self.desk.services.db.transaction() as session:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
+from starlette.responses import Response
 
 from bot.desk.events import event_path
 from bot.desk.kit import Desk
 from bot.knowledge.schema import Event
+from bot.staff import Account
 
 SIGNUP = "tilmeld"
 CANCEL = "afmeld"
@@ -51,6 +54,20 @@ def paths_of(slug: str) -> Paths:
 def event_of(desk: Desk, request: Request) -> Event | None:
     """The event the address names, if the knowledge has it."""
     return desk.services.kb.event(str(request.path_params["event"]))
+
+
+async def event_form(
+    desk: Desk, request: Request, browser_id: str, account: Account
+) -> tuple[Event, FormData] | Response:
+    """The event a form was posted about, and the form; or the page saying why not (the form's
+    token expired, or the knowledge has no such event)."""
+    posted = await desk.posted(request)
+    if posted is None:
+        return desk.expired(request)
+    event = event_of(desk, request)
+    if event is None:
+        return desk.not_found_page(request, browser_id, account)
+    return event, posted[1]
 
 
 def registration_number(value: str) -> int | None:

@@ -23,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.desk.kit import Desk
 from bot.desk.participants import notices, texts
-from bot.desk.participants.event import event_of, paths_of
+from bot.desk.participants.event import event_form, event_of, paths_of
 from bot.desk.participants.history import desk_actor
 from bot.desk.participants.page import deadline_of
 from bot.i18n import Lang, normalise_lang
@@ -169,13 +169,10 @@ class SignupPage:
         }
 
     async def submit(self, request: Request, browser_id: str, account: Account) -> Response:
-        posted = await self.desk.posted(request)
-        if posted is None:
-            return self.desk.expired(request)
-        _browser, form = posted
-        event = event_of(self.desk, request)
-        if event is None:
-            return self.desk.not_found_page(request, browser_id, account)
+        opened = await event_form(self.desk, request, browser_id, account)
+        if isinstance(opened, Response):
+            return opened
+        event, form = opened
         given = Given.read(self.desk, form)
         errors = self._problems(event, given)
         if errors:
