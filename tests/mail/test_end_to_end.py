@@ -14,17 +14,10 @@ from datetime import timedelta
 from email.utils import make_msgid
 from pathlib import Path
 
-from pydantic import SecretStr
-
-from bot.channels.mail.handling import MailHandler
-from bot.channels.mail.outbox import Outbox
-from bot.channels.mail.serve import serve
 from bot.clock import now
 from bot.registrations.identity import Identity
-from bot.services import Services
-from bot.settings import Settings
-from tests.mail.conftest import BOT_ADDRESS, SmtpServer, folder_message_ids, until
-from tests.mail.dovecot import PASSWORD, Dovecot, append
+from tests.mail.conftest import BOT_ADDRESS, SmtpServer, folder_message_ids, mailbox_bot, until
+from tests.mail.dovecot import Dovecot, append
 
 
 def future_event(folder: Path) -> str:
@@ -60,29 +53,8 @@ async def test_a_reply_to_the_invitation_becomes_a_registration_and_a_threaded_c
     dovecot: Dovecot, mailbox_user: str, smtp: SmtpServer, tmp_path: Path
 ) -> None:
     title = future_event(tmp_path / "knowledge")
-    settings = Settings(
-        knowledge_dir=tmp_path / "knowledge",
-        data_dir=tmp_path,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
-        imap_host="127.0.0.1",
-        imap_port=dovecot.port,
-        imap_user=mailbox_user,
-        imap_password=SecretStr(PASSWORD),
-        imap_ssl=False,
-        imap_poll_seconds=1,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
-        smtp_starttls=False,
-        mail_from=BOT_ADDRESS,
-    )
-    services = await Services.start(settings)
-    handler = MailHandler(
-        services, Outbox(services.db, mail_from=BOT_ADDRESS), mail_from=BOT_ADDRESS
-    )
-    stop = asyncio.Event()
-    running = asyncio.create_task(serve(services, stop, handler))
     original = make_msgid(domain="jammerbugt.dk")
-    try:
+    async with mailbox_bot("sqlite", tmp_path, dovecot, mailbox_user, smtp) as services:
         await asyncio.to_thread(append, dovecot, mailbox_user, [outlook_reply(title, original)])
         await until(lambda: len(smtp.messages) == 1, within=90, what="the confirmation")
         [sent] = smtp.messages
@@ -105,7 +77,3 @@ async def test_a_reply_to_the_invitation_becomes_a_registration_and_a_threaded_c
             return done == [original.strip("<>")]
 
         await until(moved, within=90, what="the message moved to Behandlet")
-    finally:
-        stop.set()
-        await asyncio.wait_for(running, timeout=30)
-        await services.close()

@@ -12,20 +12,15 @@ from email.utils import make_msgid
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.cases.models import Case
-from bot.channels.mail.handling import MailHandler
-from bot.channels.mail.outbox import Outbox
-from bot.channels.mail.serve import serve
 from bot.clock import now
 from bot.registrations.export import export_csv
 from bot.registrations.identity import Identity
 from bot.services import Services
-from bot.settings import Settings
 from tests.mail.conftest import BOT_ADDRESS, SmtpServer, mailbox_bot, until
-from tests.mail.dovecot import PASSWORD, Dovecot, append
+from tests.mail.dovecot import Dovecot, append
 from tests.mail.test_end_to_end import future_event
 
 # The invitation names needs too: the quote must never be read as the person's.
@@ -68,27 +63,6 @@ async def test_needs_and_a_colleague_by_mail_then_a_change(
     dovecot: Dovecot, mailbox_user: str, smtp: SmtpServer, tmp_path: Path
 ) -> None:
     title = future_event(tmp_path / "knowledge")
-    settings = Settings(
-        knowledge_dir=tmp_path / "knowledge",
-        data_dir=tmp_path,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
-        imap_host="127.0.0.1",
-        imap_port=dovecot.port,
-        imap_user=mailbox_user,
-        imap_password=SecretStr(PASSWORD),
-        imap_ssl=False,
-        imap_poll_seconds=1,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
-        smtp_starttls=False,
-        mail_from=BOT_ADDRESS,
-    )
-    services = await Services.start(settings)
-    handler = MailHandler(
-        services, Outbox(services.db, mail_from=BOT_ADDRESS), mail_from=BOT_ADDRESS
-    )
-    stop = asyncio.Event()
-    running = asyncio.create_task(serve(services, stop, handler))
     first = reply(
         title,
         make_msgid(domain="example.dk"),
@@ -96,7 +70,7 @@ async def test_needs_and_a_colleague_by_mail_then_a_change(
         "Jeg kører i kørestol og er vegetar. Jeg tilmelder også min kollega Per Nielsen, "
         "per.nielsen@example.dk.",
     )
-    try:
+    async with mailbox_bot("sqlite", tmp_path, dovecot, mailbox_user, smtp) as services:
         await asyncio.to_thread(append, dovecot, mailbox_user, [first])
         await until(
             lambda: (
@@ -140,10 +114,6 @@ async def test_needs_and_a_colleague_by_mail_then_a_change(
             Identity(email="jytte.brandt@example.dk"), now=now()
         )
         assert again.id == jytte.id and again.companions == ("Else Gade",)
-    finally:
-        stop.set()
-        await asyncio.wait_for(running, timeout=30)
-        await services.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
