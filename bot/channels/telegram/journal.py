@@ -1,4 +1,5 @@
-"""Telegram's updates journalled: none lost when an instance dies, none handled twice.
+"""Telegram's updates journalled: none lost when an instance dies, none handled twice but the
+one being handled at the moment it died.
 
 Telegram forgets an update once the bot has asked for the next ones. An instance killed after
 that and before it had answered would lose the person's message; one killed after answering but
@@ -10,6 +11,9 @@ is marked done when its handling ends, and:
 - the instance that leads next handles first, in order, what the journal holds not done
   (``arrived``), then polls; an update whose handling was begun ``MAX_TRIES`` times without
   ending (one that kills the process, say) is given up, so it cannot stop the bot for good.
+
+An update whose answer was sent but whose handling was not yet marked done when the instance
+died is handled again by the next leader: the window is one update per chat being handled.
 
 With a webhook, every instance writes what Telegram posts to it into the journal
 (``webhook.py``) and the leader takes it from there (``arrived``), in the same order.
