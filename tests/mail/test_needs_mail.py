@@ -144,7 +144,7 @@ async def test_needs_in_new_words_then_an_english_change(
         "Ja tak, jeg deltager gerne.\r\nJeg færdes i el-stol, og min hørelse er blevet dårlig.",
     )
     await asyncio.to_thread(append, dovecot, mailbox_user, [first])
-    await until(lambda: sent_with(smtp, JYTTE, "Du er tilmeldt"), within=60, what="confirmation")
+    await until(lambda: sent_with(smtp, JYTTE, "Du er tilmeldt"), within=120, what="confirmation")
     [confirmation] = bodies(smtp, JYTTE)
     assert "Vi har noteret: kørestol eller rollator, teleslynge." in confirmation
     who = Identity(email=JYTTE)
@@ -158,7 +158,7 @@ async def test_needs_in_new_words_then_an_english_change(
         "along to help me. Everything else stays as it was.",
     )
     await asyncio.to_thread(append, dovecot, mailbox_user, [change])
-    await until(lambda: len(bodies(smtp, JYTTE)) == 2, within=60, what="the change's reply")
+    await until(lambda: len(bodies(smtp, JYTTE)) == 2, within=120, what="the change's reply")
     changed = bodies(smtp, JYTTE)[1]
     assert "We have updated your registration" in changed
     assert "wheelchair or walking aid, hearing loop, helper or companion" in changed
@@ -176,7 +176,7 @@ async def test_needs_in_new_words_then_an_english_change(
         "Hej igen\r\n\r\nJeg er blevet veganer. Hvad er adressen på stedet?",
     )
     await asyncio.to_thread(append, dovecot, mailbox_user, [asking])
-    await until(lambda: len(bodies(smtp, JYTTE)) == 3, within=60, what="the third reply")
+    await until(lambda: len(bodies(smtp, JYTTE)) == 3, within=120, what="the third reply")
     both = bodies(smtp, JYTTE)[2]
     assert "Vi har opdateret din tilmelding" in both
     assert "hjælper eller ledsager, kost eller madallergi" in both
