@@ -13,16 +13,15 @@ live with the answering core.
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sklearn
+from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
@@ -33,6 +32,9 @@ from bot.understanding.normalise import for_classifier
 
 # The softmax temperature over the machine's decision values (see the module docstring).
 TEMPERATURE = 0.1
+# Distinct texts whose guess is remembered: participants ask the same few questions again and
+# again, and a guess depends on nothing but the text.
+REMEMBERED = 4096
 
 
 @dataclass(frozen=True)
@@ -99,33 +101,69 @@ class KindClassifier:
         words = self.pipeline.named_steps["features"].transformer_list[1][1].vocabulary_
         self.vocabulary: frozenset[str] = frozenset(w for w in words if " " not in w)
         self.telling: frozenset[str] = _telling_words(single)
-        self._lock = threading.Lock()  # scikit-learn estimators are not documented thread-safe
+        self._prepare()
+
+    def _prepare(self) -> None:
+        self._scorer = _Scorer(self.pipeline)
+        self._remembered: Callable[[str], Guess] = lru_cache(maxsize=REMEMBERED)(self._guess)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        del state["_lock"]
+        del state["_scorer"], state["_remembered"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._lock = threading.Lock()
+        self._prepare()
 
     def guess(self, text: str) -> Guess:
-        return self.guess_many([text])[0]
+        return self._remembered(for_classifier(text))
 
     def guess_many(self, texts: Sequence[str]) -> list[Guess]:
-        # The model was checked when it was fitted and its input is text: scikit-learn's checks
-        # of parameters and of finite numbers at every call cost as much as the guess itself.
-        with self._lock, sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            scores = self.pipeline.decision_function([for_classifier(t) for t in texts])
-        scores = np.asarray(scores, dtype=float) / self.temperature
-        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
-        probabilities = scores / scores.sum(axis=1, keepdims=True)
-        guesses = []
-        for row in probabilities:
-            order = np.argsort(-row, kind="stable")[:5]
-            guesses.append(Guess(tuple((self.kinds[i], float(row[i])) for i in order)))
-        return guesses
+        return [self.guess(t) for t in texts]
+
+    def _guess(self, folded: str) -> Guess:
+        scores = self._scorer.scores(folded) / self.temperature
+        scores = np.exp(scores - scores.max())
+        row = scores / scores.sum()
+        order = np.argsort(-row, kind="stable")[:5]
+        return Guess(tuple((self.kinds[i], float(row[i])) for i in order))
+
+
+class _Scorer:
+    """The fitted pipeline's decision values for one text, computed from its parts directly.
+
+    The same arithmetic as ``pipeline.decision_function`` (each vectoriser's sublinear tf-idf,
+    normalised to unit length, then the machine's weights and intercepts), without building
+    sparse matrices and running scikit-learn's generic machinery for a single row, which cost
+    ten times the arithmetic: a guess is on the path of every chat message and every signup.
+    ``tests/understanding/test_understanding.py`` holds it equal to the pipeline.
+    """
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        union: FeatureUnion = pipeline.named_steps["features"]
+        model: LinearSVC = pipeline.named_steps["model"]
+        self.parts: list[tuple[Callable[[str], list[str]], dict[str, int], NDArray[Any], int]] = []
+        offset = 0
+        for _name, vectoriser in union.transformer_list:
+            vocabulary = {str(term): int(i) for term, i in vectoriser.vocabulary_.items()}
+            self.parts.append((vectoriser.build_analyzer(), vocabulary, vectoriser.idf_, offset))
+            offset += len(vocabulary)
+        self.weights: NDArray[Any] = np.asarray(model.coef_, dtype=float)
+        self.intercept: NDArray[Any] = np.asarray(model.intercept_, dtype=float)
+
+    def scores(self, text: str) -> NDArray[Any]:
+        total = self.intercept.copy()
+        for analyse, vocabulary, idf, offset in self.parts:
+            counts = Counter(i for i in map(vocabulary.get, analyse(text)) if i is not None)
+            if not counts:
+                continue
+            columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=float, count=len(counts))
+            values = (np.log(tf) + 1.0) * idf[columns]
+            values /= np.linalg.norm(values)
+            total += self.weights[:, columns + offset] @ values
+        return total
 
 
 def _telling_words(examples: Sequence[Example], least: int = 5) -> frozenset[str]:

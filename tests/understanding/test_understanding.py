@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.understanding.classifier import KindClassifier, default_classifier
@@ -80,6 +81,29 @@ def test_training_is_deterministic() -> None:
     assert [g.ranked for g in first.guess_many(questions)] == [
         g.ranked for g in second.guess_many(questions)
     ]
+
+
+def test_a_guess_computes_what_the_fitted_pipeline_computes() -> None:
+    """The classifier scores a text from the pipeline's fitted parts directly (it is on the path
+    of every message); the decision values must be the pipeline's own, for every corpus text and
+    for texts it never saw, including ones with no known n-gram at all."""
+    classifier = default_classifier()
+    texts = [
+        *[e.text for e in load_corpus()][::7],
+        "",
+        "???",
+        "zzqx",
+        "Hvornår er der frokost, og må min hjælper komme med?",
+        "kan jeg ændre min tilmelding til workshoppen om eftermiddagen",
+    ]
+    folded = [for_classifier(t) for t in texts]
+    expected = classifier.pipeline.decision_function(folded)
+    for text, row in zip(texts, expected, strict=True):
+        scores = classifier._scorer.scores(for_classifier(text))
+        assert np.allclose(scores, row, rtol=1e-9, atol=1e-12), text
+        guess = classifier.guess(text)
+        assert guess.kind == classifier.kinds[int(np.argmax(row))]
+    assert classifier.guess("hvornaar starter det") is classifier.guess("hvornaar starter det")
 
 
 @pytest.mark.parametrize(
