@@ -203,7 +203,7 @@ async def run(updates: int, chats: int, rounds: int, flood_size: int, flood_chat
         f"  echo bot:    median {statistics.median(ceiling):7.1f} updates/s  "
         f"(min {min(ceiling):.1f}, max {max(ceiling):.1f})"
     )
-    print(f"  ratio:       median {statistics.median(ratios):.2f}  (target at least 0.5)")
+    print(f"  ratio:       median {statistics.median(ratios):.2f}  (target at least 0.8)")
     with tempfile.TemporaryDirectory() as tmp:
         if flood_size:
             await flood(tmp, 1, flood_size)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.answering import Answer
@@ -315,15 +316,17 @@ class Conversation:
                     kind=answer.intent,
                 )
         elif not answer.candidates and answer.intent != "smalltalk":
-            # Answered (not "which event do you mean?", nor a greeting or thanks returned).
-            async with svc.db.transaction() as session:
-                record_question(
-                    session,
+            # Answered (not "which event do you mean?", nor a greeting or thanks returned). A
+            # count nobody reads back at once: committed with others (``Database.later``).
+            svc.db.later(
+                partial(
+                    record_question,
                     event=answer.event,
                     now=incoming.now,
                     channel=incoming.channel,
                     kind=answer.intent,
                 )
+            )
         return [answer_say(svc.kb, answer)]
 
     # -- signing up ---------------------------------------------------------------------------

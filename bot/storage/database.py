@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.settings import Settings
+from bot.storage.later import Later, Write
 from bot.waiting import wait_for
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,7 @@ class Database:
         # other processes are still kept out by BEGIN IMMEDIATE and the busy timeout.
         self._write_turn = asyncio.Lock() if self.dialect == "sqlite" else None
         self._unit: ContextVar[_Unit | None] = ContextVar(f"db-unit-{id(self)}", default=None)
+        self._later = Later(self.transaction)
 
     @classmethod
     def connect(cls, url: str, **options: Any) -> Database:
@@ -323,8 +325,19 @@ class Database:
 
         await upgrade(self)
 
+    def later(self, write: Write) -> None:
+        """Commit ``write`` soon, in one transaction with other such writes (``later.py``): for
+        records nobody reads back at once and that may be lost or repeated after a crash."""
+        self._later.add(write)
+
+    async def settled(self) -> None:
+        """Wait until the writes handed to :meth:`later` so far are committed."""
+        await self._later.settled()
+
     async def close(self) -> None:
-        """Close every pooled connection (after the wakes on their way are sent)."""
+        """Close every pooled connection (after the pending writes are committed and the wakes
+        on their way are sent)."""
+        await self._later.settled()
         if self._notices:
             await asyncio.gather(*self._notices, return_exceptions=True)
         await self.engine.dispose()

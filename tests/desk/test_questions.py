@@ -78,7 +78,9 @@ class Chats:
             person=ChatId("web", chat),
         )
         await self.turn.handle(replace(base, text=f"/start {SLUG}"))
-        return (await self.turn.handle(replace(base, text=text))).text
+        answer = (await self.turn.handle(replace(base, text=text))).text
+        await self.services.db.settled()  # the question log is written just after the answer
+        return answer
 
 
 async def log_rows(services: Services) -> list[QuestionAsked]:

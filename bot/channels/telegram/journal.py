@@ -13,7 +13,9 @@ is marked done when its handling ends, and:
   ending (one that kills the process, say) is given up, so it cannot stop the bot for good.
 
 An update whose answer was sent but whose handling was not yet marked done when the instance
-died is handled again by the next leader: the window is one update per chat being handled.
+died is handled again by the next leader. The done marks are committed together, a few
+milliseconds after the answers (``Database.later``), so the window is the updates answered in
+the last commit's time: about one per chat being answered at the kill.
 
 With a webhook, every instance writes what Telegram posts to it into the journal
 (``webhook.py``) and the leader takes it from there (``arrived``), in the same order.
@@ -123,12 +125,14 @@ class Journal:
             self._finished_ids.discard(self._finished[0])
         self._finished.append(handled.update_id)
         self._finished_ids.add(handled.update_id)
-        async with self.db.transaction() as session:
-            await session.execute(
-                update(TelegramUpdate)
-                .where(TelegramUpdate.update_id == handled.update_id)
-                .values(done_at=self.clock())
-            )
+        # Committed with other such marks (``Database.later``): a mark lost to a crash means
+        # the update is handled again, which the window below already allows.
+        mark = (
+            update(TelegramUpdate)
+            .where(TelegramUpdate.update_id == handled.update_id)
+            .values(done_at=self.clock())
+        )
+        self.db.later(lambda session: session.execute(mark))
 
 
 def _row(update: Update, now: datetime) -> dict[str, Any]:
