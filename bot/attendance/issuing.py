@@ -7,12 +7,15 @@ must not import the rest of attendance (which reads registrations).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attendance.codes import new_code
 from bot.attendance.models import Checkin
+
+_CHECKINS = cast(Table, Checkin.__table__)
 
 
 async def code_for(
@@ -35,8 +38,7 @@ async def code_for(
     # 60 random bits: two registrations drawing the same code is not to be expected, and the
     # unique index would refuse it (the change fails whole) rather than give one code twice.
     code = new_code()
-    session.add(
-        Checkin(registration_id=registration_id, event_slug=event_slug, code=code, created_at=now)
-    )
-    await session.flush()
+    # A plain insert, not the ORM's unit of work: a signup holds its event's lock meanwhile.
+    row = {"registration_id": registration_id, "event_slug": event_slug, "code": code}
+    await session.execute(insert(_CHECKINS), {**row, "created_at": now})
     return code

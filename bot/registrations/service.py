@@ -9,8 +9,14 @@ How a change stays correct under concurrency and crashes:
   and its audit lines are written together or not at all.
 - Changes to one event are serialised. On SQLite a write transaction holds the database's write
   lock from its first statement (``BEGIN IMMEDIATE``); on PostgreSQL it locks the event's row in
-  ``registration_events`` (``SELECT … FOR UPDATE``). So "is there a seat?" and "take it" cannot
-  interleave with another signup, and seat 51 of 50 is never given.
+  ``registration_events`` (``SELECT … FOR UPDATE``, or, for a signup that will make a
+  registration, the ``UPDATE`` that takes its queue number). So "is there a seat?" and "take it"
+  cannot interleave with another signup, and seat 51 of 50 is never given. The seats are counted
+  in a statement of their own after the lock is held: in PostgreSQL's READ COMMITTED a statement
+  that waits for a lock still reads other rows as they were when it began.
+- A signup holds the lock for few statements (lock with its queue number, count, then plain
+  inserts of the registration, its needs, its audit line and its check-in code), with nothing
+  read back that it has just written: signups for one event go no faster than the lock is passed on.
 - The database refuses a second active registration of one person for one event (partial unique
   index) whatever the code does.
 - On PostgreSQL two first-time signups of one person for two events can race to create the same
@@ -39,9 +45,21 @@ import logging
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -102,6 +120,27 @@ RETRY_SQLSTATES = frozenset({"40P01", "40001"})
 REGISTERED = RegistrationStatus.REGISTERED.value
 WAITLISTED = RegistrationStatus.WAITLISTED.value
 CANCELLED = RegistrationStatus.CANCELLED.value
+
+# The signup's own statements, built once: a statement built anew is compiled (or looked up in
+# the cache by a key computed from its whole tree) each time, which costs more CPU than the
+# round trip. Each signup runs these under its event's lock; less CPU there is a shorter hold.
+_EVENTS = cast(Table, RegistrationEvent.__table__)
+_REGISTRATIONS = cast(Table, Registration.__table__)
+_AUDIT = cast(Table, AuditEntry.__table__)
+_PARTICIPANTS = cast(Table, Participant.__table__)
+_IDENTITIES = cast(Table, ParticipantIdentity.__table__)
+_LOCK = (
+    select(_EVENTS.c.last_queue_no).where(_EVENTS.c.slug == bindparam("event")).with_for_update()
+)
+# Locks the row as ``FOR UPDATE`` does, and takes the next queue number in the same round trip.
+_TAKE_NUMBER = (
+    update(_EVENTS)
+    .where(_EVENTS.c.slug == bindparam("event"))
+    .values(last_queue_no=_EVENTS.c.last_queue_no + 1)
+    .returning(_EVENTS.c.last_queue_no)
+)
+_NEW_REGISTRATION = insert(_REGISTRATIONS).returning(_REGISTRATIONS.c.id)
+_NEW_PARTICIPANT = insert(_PARTICIPANTS).returning(_PARTICIPANTS.c.id)
 
 
 @dataclass
@@ -582,17 +621,15 @@ class RegistrationService:
                     raise
                 log.info("registration change conflicted (%s); retrying", type(exc).__name__)
 
-    async def _lock_event(self, change: _Change, slug: str) -> RegistrationEvent:
-        """Lock the event's row (creating it on first use) until the transaction ends."""
+    async def _lock_event(self, change: _Change, slug: str, *, number: bool = False) -> int:
+        """Lock the event's row (creating it on first use) until the transaction ends.
+
+        The event's last queue number; ``number``: the next one, taken (a registration is made).
+        """
         session = change.session
-        query = (
-            select(RegistrationEvent)
-            .where(RegistrationEvent.slug == slug)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        row = (await session.execute(query)).scalar_one_or_none()
-        if row is None:
+        query = _TAKE_NUMBER if number else _LOCK
+        found = (await session.execute(query, {"event": slug})).scalar_one_or_none()
+        if found is None:
             values = {"slug": slug, "last_queue_no": 0, "created_at": change.now}
             if self.db.dialect == "postgresql":
                 pg = postgresql.insert(RegistrationEvent).values(values)
@@ -600,8 +637,8 @@ class RegistrationService:
             else:
                 lite = sqlite.insert(RegistrationEvent).values(values)
                 await session.execute(lite.on_conflict_do_nothing(index_elements=["slug"]))
-            row = (await session.execute(query)).scalar_one()
-        return row
+            found = (await session.execute(query, {"event": slug})).scalar_one()
+        return int(found)
 
     # ----------------------------------------------------------------- signup and cancel
 
@@ -610,44 +647,53 @@ class RegistrationService:
     ) -> Result:
         session = change.session
         open_now = not is_closed(event) and not deadline_passed(event, change.now)
-        fresh = None
+        participant: Participant | None = None
         if open_now and not await self._owners(session, who):
             # Someone new: their participant and identities need no lock on the event, so they
             # are written before it is taken and the lock is held the shorter (a second signup
-            # of the same new person meets the identities' unique key and is run again).
-            fresh = await self._add_participant(change, who, form)
-        counter = await self._lock_event(change, event.id)
-        participant = fresh or await self._find_participant(change, who)
-        if participant is not None and fresh is None:
-            active = await self._active(session, event.id, participant.id)
-            if active is not None:
-                return await self._result(change, Outcome.ALREADY_REGISTERED, event.id, active)
-        if is_closed(event):
-            return await self._result(change, Outcome.FULL, event.id)
-        if deadline_passed(event, change.now):
-            return await self._result(
-                change, Outcome.DEADLINE_PASSED, event.id, deadline=signup_closes_at(event)
-            )
-
-        new = participant is None or fresh is not None
-        if participant is None:
-            participant = await self._add_participant(change, who, form)
-        elif fresh is None and _speaks_for_the_person(change, who):
-            participant.name = form.name
-            participant.organisation = form.organisation
-            participant.lang = form.lang
-            participant.updated_at = change.now
+            # of the same new person meets the identities' unique key and is run again). They
+            # are sure to be registered or waitlisted, so the lock takes their queue number too.
+            participant_id = await self._add_participant(change, who, form)
+            new = True
+            queue_no = await self._lock_event(change, event.id, number=True)
+        else:
+            await self._lock_event(change, event.id)
+            participant = await self._find_participant(change, who)
+            if participant is not None:
+                active = await self._active(session, event.id, participant.id)
+                if active is not None:
+                    return await self._result(change, Outcome.ALREADY_REGISTERED, event.id, active)
+            if is_closed(event):
+                return await self._result(change, Outcome.FULL, event.id)
+            if deadline_passed(event, change.now):
+                return await self._result(
+                    change, Outcome.DEADLINE_PASSED, event.id, deadline=signup_closes_at(event)
+                )
+            new = participant is None
+            if participant is None:
+                participant_id = await self._add_participant(change, who, form)
+            else:
+                participant_id = participant.id
+                if _speaks_for_the_person(change, who):
+                    participant.name = form.name
+                    participant.organisation = form.organisation
+                    participant.lang = form.lang
+                    participant.updated_at = change.now
+                    await session.flush()
+            queue_no = await self._lock_event(change, event.id, number=True)
 
         # Seats that are free while people wait go to them first, not to the newcomer.
-        taken = await self._promote(change, event)
+        counted = await self._promote(change, event)
+        taken, waiting = counted if counted is not None else (None, None)
         seats = 1 + len(form.companions)  # each companion takes a seat of their own
         seat = await self._has_seat(session, event, form.session_key, taken, seats)
-        counter.last_queue_no += 1
+        # Written with plain inserts (no ORM unit of work), and described by an object the
+        # session does not hold: nothing is read back, the lock is held the shorter.
         registration = Registration(
             event_slug=event.id,
-            participant_id=participant.id,
+            participant_id=participant_id,
             status=REGISTERED if seat else WAITLISTED,
-            queue_no=counter.last_queue_no,
+            queue_no=queue_no,
             session_key=form.session_key,
             name=form.name,
             email=form.email,
@@ -657,44 +703,50 @@ class RegistrationService:
             channel=change.channel,
             created_at=change.now,
             updated_at=change.now,
+            cancelled_at=None,
         )
-        session.add(registration)
-        await session.flush()
+        columns = {c.key: getattr(registration, c.key) for c in _REGISTRATIONS.c if c.key != "id"}
+        registration.id = (await session.execute(_NEW_REGISTRATION, columns)).scalar_one()
         await keep(
             session, registration.id, form.need_kinds, form.companions, change.now, fresh=True
         )
-        self._audit(change, registration, "signed_up", None)
+        await session.execute(insert(_AUDIT), self._audit_row(change, registration, "signed_up"))
         if self.needs_watch is not None and form.need_kinds:
             await self.needs_watch(session, event, registration.id, change.now)
         outcome = Outcome.REGISTERED if seat else Outcome.WAITLISTED
         # A new participant has exactly the identities just given, and the new registration the
-        # needs and companions just kept and no check-in code yet: nothing to read back.
+        # needs and companions just kept, no check-in code yet, and the newest queue number: its
+        # place is behind all who wait. Nothing to read back.
         known = (who.chat,) if new else None
         kept = as_kept(form.need_kinds, form.companions)
-        return await self._result(change, outcome, event.id, registration, chat=known, kept=kept)
-
-    async def _add_participant(
-        self, change: _Change, who: Identity, form: CleanSignup
-    ) -> Participant:
-        """A new participant with the form's details and the identities of ``who``."""
-        session = change.session
-        participant = Participant(
-            name=form.name,
-            organisation=form.organisation,
-            lang=form.lang,
-            created_at=change.now,
-            updated_at=change.now,
+        position = waiting + 1 if waiting is not None and not seat else None
+        return await self._result(
+            change, outcome, event.id, registration, chat=known, kept=kept, position=position
         )
-        session.add(participant)
-        await session.flush()
-        for kind, value in who.pairs():
-            session.add(
-                ParticipantIdentity(
-                    participant_id=participant.id, kind=kind, value=value, created_at=change.now
-                )
-            )
-        await session.flush()
-        return participant
+
+    async def _add_participant(self, change: _Change, who: Identity, form: CleanSignup) -> int:
+        """A new participant with the form's details and the identities of ``who``: their id."""
+        session = change.session
+        details = {
+            "name": form.name,
+            "organisation": form.organisation,
+            "lang": form.lang,
+            "merged_into_id": None,
+            "created_at": change.now,
+            "updated_at": change.now,
+        }
+        participant_id = int((await session.execute(_NEW_PARTICIPANT, details)).scalar_one())
+        identities = [
+            {
+                "participant_id": participant_id,
+                "kind": kind,
+                "value": value,
+                "created_at": change.now,
+            }
+            for kind, value in who.pairs()
+        ]
+        await session.execute(insert(_IDENTITIES), identities)
+        return participant_id
 
     async def _update_needs(
         self, change: _Change, event: Event, who: Identity, read: NeedsRead
@@ -761,18 +813,7 @@ class RegistrationService:
 
     async def _count(self, session: AsyncSession, slug: str, session_key: str | None = None) -> int:
         """Seats taken: the registered, and the companions who come with them."""
-        return int((await session.execute(select(self._taken(slug, session_key)))).scalar_one())
-
-    @staticmethod
-    def _taken(slug: str, session_key: str | None = None) -> ColumnElement[int]:
-        """Seats taken, as one expression: the registered people and their companions."""
-        query = select(func.count()).where(
-            Registration.event_slug == slug, Registration.status == REGISTERED
-        )
-        if session_key is not None:
-            query = query.where(Registration.session_key == session_key)
-        companions = companion_seats_query(slug, session_key)
-        return query.scalar_subquery() + companions.scalar_subquery()
+        return int((await session.execute(select(_taken(slug, session_key)))).scalar_one())
 
     async def _has_seat(
         self,
@@ -810,26 +851,20 @@ class RegistrationService:
                 return chosen.capacity, taken, chosen.key
         return None
 
-    async def _promote(self, change: _Change, event: Event) -> int | None:
+    async def _promote(self, change: _Change, event: Event) -> tuple[int, int] | None:
         """Give free seats to the first waiting people who fit, in waiting-list order.
 
-        Returns the number of seats taken afterwards, when it was counted.
+        Returns the seats taken and the number waiting afterwards, when they were counted.
         """
         if change.now.astimezone(UTC) >= event.start.astimezone(UTC):  # UTC: see rules
             return None  # once the event has begun, a freed seat is no use to anyone waiting
         session = change.session
         capacity = event_capacity(event)
-        # Seats taken and whether anyone waits, in one statement: mostly no one does.
-        anyone_waits = (
-            select(Registration.id)
-            .where(Registration.event_slug == event.id, Registration.status == WAITLISTED)
-            .exists()
-        )
-        taken, waits = (await session.execute(select(self._taken(event.id), anyone_waits))).one()
-        taken = int(taken)
-        if (capacity is not None and taken >= capacity) or not waits:
-            return taken
-        waiting = (
+        # Seats taken and how many wait, in one statement: mostly no one is to be promoted.
+        taken, waiting = map(int, (await session.execute(_SEATS, {"event": event.id})).one())
+        if (capacity is not None and taken >= capacity) or not waiting:
+            return taken, waiting
+        queue = (
             (
                 await session.execute(
                     select(Registration)
@@ -840,15 +875,15 @@ class RegistrationService:
             .scalars()
             .all()
         )
-        if not waiting:
-            return taken
+        if not queue:
+            return taken, 0
         per_session: dict[str | None, int] = {
             key: await self._count(session, event.id, key)
-            for key in {reg.session_key for reg in waiting}
+            for key in {reg.session_key for reg in queue}
             if key is not None
         }
-        brings = await companion_counts(session, [reg.id for reg in waiting])
-        for reg in waiting:
+        brings = await companion_counts(session, [reg.id for reg in queue])
+        for reg in queue:
             if capacity is not None and taken >= capacity:
                 break
             # A person and their companions get seats together, or wait together.
@@ -870,19 +905,17 @@ class RegistrationService:
             per_session[reg.session_key] = per_session.get(reg.session_key, 0) + seats
             change.promoted.append(reg)
         await session.flush()
-        return taken
+        return taken, sum(reg.status == WAITLISTED for reg in queue)
 
     # ----------------------------------------------------------------- participants
 
     async def _owners(self, session: AsyncSession, who: Identity) -> dict[str, int]:
         """kind -> participant id, for the identities of ``who`` that are known."""
-        wanted = [
-            and_(ParticipantIdentity.kind == kind, ParticipantIdentity.value == value)
-            for kind, value in who.pairs()
-        ]
-        rows = await session.execute(
-            select(ParticipantIdentity.kind, ParticipantIdentity.participant_id).where(or_(*wanted))
-        )
+        pairs = who.pairs()
+        params: dict[str, Any] = {}
+        for i, (kind, value) in enumerate(pairs):
+            params[f"kind{i}"], params[f"value{i}"] = kind, value
+        rows = await session.execute(_owners_query(len(pairs)), params)
         return {kind: pid for kind, pid in rows}
 
     async def _participant_ids(self, session: AsyncSession, who: Identity) -> set[int]:
@@ -1006,24 +1039,36 @@ class RegistrationService:
         actor: str | None = None,
         note: str | None = None,
     ) -> None:
+        row = self._audit_row(change, reg, action, old_status, actor=actor, note=note)
+        change.session.add(AuditEntry(**row))
+
+    @staticmethod
+    def _audit_row(
+        change: _Change,
+        reg: Registration,
+        action: str,
+        old_status: str | None = None,
+        *,
+        actor: str | None = None,
+        note: str | None = None,
+    ) -> dict[str, Any]:
+        """The audit line of a change to ``reg``, as column values."""
         if actor is None:
             actor = change.actor
         if actor is None:  # nobody named: the person acted for themselves
             actor = f"participant:{reg.participant_id}"
-        change.session.add(
-            AuditEntry(
-                registration_id=reg.id,
-                event_slug=reg.event_slug,
-                participant_id=reg.participant_id,
-                action=action,
-                old_status=old_status,
-                new_status=reg.status,
-                channel=change.channel,
-                actor=actor,
-                at=change.now,
-                note=note,
-            )
-        )
+        return {
+            "registration_id": reg.id,
+            "event_slug": reg.event_slug,
+            "participant_id": reg.participant_id,
+            "action": action,
+            "old_status": old_status,
+            "new_status": reg.status,
+            "channel": change.channel,
+            "actor": actor,
+            "at": change.now,
+            "note": note,
+        }
 
     async def _chats(self, session: AsyncSession, participant_ids: set[int]) -> dict[int, ChatId]:
         """Each participant's chat: any identity but an address, the one linked last."""
@@ -1052,11 +1097,11 @@ class RegistrationService:
         *,
         reading: bool = False,
         kept: Kept | None = None,
+        position: int | None = None,
     ) -> RegistrationInfo:
         """``kept``: a registration made in this change, with these needs and companions (and
-        no check-in code yet)."""
-        position = None
-        if reg.status == WAITLISTED:
+        no check-in code yet); ``position``: its place on the waiting list, when known."""
+        if reg.status == WAITLISTED and position is None:
             position = int(
                 (
                     await session.execute(
@@ -1112,9 +1157,12 @@ class RegistrationService:
         deadline: datetime | None = None,
         chat: tuple[ChatId | None] | None = None,
         kept: Kept | None = None,
+        position: int | None = None,
     ) -> Result:
         await change.session.flush()
-        info = await self._info(change.session, reg, chat, kept=kept) if reg is not None else None
+        info = None
+        if reg is not None:
+            info = await self._info(change.session, reg, chat, kept=kept, position=position)
         return Result(outcome, slug, info, await self._promoted_infos(change), deadline)
 
 
@@ -1165,3 +1213,42 @@ def _snapshot(
         companions=kept.companions,
         checkin_code=checkin_code,
     )
+
+
+def _taken(slug: str | BindParameter[str], session_key: str | None = None) -> ColumnElement[int]:
+    """Seats taken, as one expression: the registered people and their companions."""
+    query = select(func.count()).where(
+        Registration.event_slug == slug, Registration.status == REGISTERED
+    )
+    if session_key is not None:
+        query = query.where(Registration.session_key == session_key)
+    companions = companion_seats_query(slug, session_key)
+    return query.scalar_subquery() + companions.scalar_subquery()
+
+
+# Seats taken at an event, and how many wait (``event``: its slug).
+_SEATS = select(
+    _taken(bindparam("event")),
+    select(func.count())
+    .where(Registration.event_slug == bindparam("event"), Registration.status == WAITLISTED)
+    .scalar_subquery(),
+)
+_OWNERS: dict[int, Select[str, int]] = {}
+
+
+def _owners_query(pairs: int) -> Select[str, int]:
+    """Who owns any of ``pairs`` identities (``kind0``, ``value0``, …), built once per count."""
+    query = _OWNERS.get(pairs)
+    if query is None:
+        wanted = [
+            and_(
+                ParticipantIdentity.kind == bindparam(f"kind{i}"),
+                ParticipantIdentity.value == bindparam(f"value{i}"),
+            )
+            for i in range(pairs)
+        ]
+        query = select(ParticipantIdentity.kind, ParticipantIdentity.participant_id).where(
+            or_(*wanted)
+        )
+        _OWNERS[pairs] = query
+    return query
