@@ -22,6 +22,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Lang
+from bot.knowledge.learned import Learned, load_learned
 from bot.privacy.collect import PersonData, person_data
 from bot.privacy.erase import Erased, erase_person
 from bot.privacy.person import Person, find_person
@@ -109,26 +110,29 @@ class Privacy:
             erased = await self.erase_in(session, who, channel=channel, now=now)
             if also is not None:
                 await also(session, erased)
-        await self.after(erased)
         return erased
 
     async def erase_in(
         self, session: AsyncSession, who: Who, *, channel: str, now: datetime
     ) -> Erased:
-        """Erase the person in the caller's transaction; call :meth:`after` once committed."""
+        """Erase the person in the caller's transaction; what this process keeps in memory of
+        them is dropped once it commits (after a mail batch's commit, not its savepoint's)."""
         person = await self.person(session, who)
         erased = await erase_person(
             session, person, registrations=self.services.registrations, channel=channel, now=now
         )
         # Counts only: what was erased, never whose.
         log.info("erasure on %s: %s", channel, erased.counts)
+        # Read in the erasing transaction, which sees its own deletions.
+        learned = await load_learned(session) if erased.taught else None
+        self.services.db.after_commit(session, lambda: self._committed(erased, learned))
         return erased
 
-    async def after(self, erased: Erased) -> None:
-        """Once the erasure is committed: forget cached chats, answer without taught answers."""
+    def _committed(self, erased: Erased, learned: list[Learned] | None) -> None:
+        """The erasure is committed: forget cached chats, answer without taught answers."""
         for channel, chat_id in erased.chats:
             self.services.conversations.forget(channel, chat_id)
         if erased.counts.get("cases"):
             self.services.cases.wakeup.set()  # the desk redraws the posts without their words
-        if erased.taught:
-            self.services.apply_learned(await self.services.cases.learned())
+        if learned is not None:
+            self.services.apply_learned(learned)

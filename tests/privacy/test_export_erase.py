@@ -119,3 +119,34 @@ async def test_erasure_leaves_nothing_of_the_person_and_everything_of_others(
     # Nothing is left to export, or to erase again.
     empty = await Privacy(services).export(Who.of(email=KAREN.email), "da", NOW)
     assert empty.data.empty and "ingenting gemt" in empty.text
+
+
+async def test_taught_answers_leave_the_bot_when_the_erasure_commits_not_before(
+    services: Services,
+) -> None:
+    """In a unit of work (the mailbox's batch), the erasure is a savepoint: the bot keeps
+    answering with the person's taught answer until the batch commits, and for good when the
+    batch is rolled back (the erasure never happened)."""
+    await everywhere(services, KAREN)
+    await everywhere(services, OLE)
+    karen = Who.of(chat=ChatId("telegram", str(KAREN.telegram)))
+    taught = [la.question for la in services.learned]
+    assert len(taught) == 2
+
+    class Crash(Exception):
+        pass
+
+    try:
+        async with services.db.unit():
+            await Privacy(services).erase(karen, channel="telegram", now=NOW)
+            assert [la.question for la in services.learned] == taught  # not committed yet
+            raise Crash
+    except Crash:
+        pass
+    assert [la.question for la in services.learned] == taught
+    assert len(await services.cases.learned()) == 2
+
+    async with services.db.unit():
+        await Privacy(services).erase(karen, channel="telegram", now=NOW)
+        assert [la.question for la in services.learned] == taught
+    assert [la.question for la in services.learned] == [f"Må {OLE.phrase} komme med?"]

@@ -74,6 +74,7 @@ from bot.conversations.questions import record_question
 from bot.conversations.turn import answer_say
 from bot.delivery import Thread
 from bot.i18n import Lang, guess_language, normalise_lang, translator
+from bot.knowledge.learned import load_learned
 from bot.knowledge.schema import Event
 from bot.metrics import MAIL, MAIL_SECONDS
 from bot.registrations.confirmation import message_for
@@ -619,9 +620,6 @@ class MailHandler:
             handled = Handled("staff", "refused", problem.reason, None, staff.name, sender)
             reply = self._to_staff(mail, texts.problem_text(problem.reason, case_id, lang), lang)
             return await self._finish(msg, handled, reply)
-        if command == "teach":
-            # As Services.teach does, once committed: the next participant gets the answer.
-            self.services.apply_learned(await self.services.cases.learned())
         return handled
 
     async def _staff_act(
@@ -641,6 +639,10 @@ class MailHandler:
         elif command == "teach":
             event = (await cases.teach(case_id, staff, now, session=session)).event
             result = "taught"
+            # Answered from once the mail batch has committed (this is a savepoint in it): read
+            # here, where the new answer is seen, and used from the commit on.
+            learned = await load_learned(session)
+            self.services.db.after_commit(session, lambda: self.services.apply_learned(learned))
         else:
             event = (await cases.answer(case_id, staff, text, now, session=session)).event
             result = "answered"
@@ -670,8 +672,6 @@ class MailHandler:
             result = await self._write(session, msg, handled, reply)
             if erased is not None:
                 await forget_sender(session, mail.message_key, sender)
-        if erased is not None:
-            await self.privacy.privacy.after(erased)
         return result
 
     def _to_staff(self, mail: ReadMail, text: str, lang: Lang) -> _Reply:
