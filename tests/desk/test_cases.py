@@ -252,6 +252,7 @@ async def test_saved_answers_are_given_by_the_bot_to_the_next_person(desk: Desk)
         await post(browser, f"{path}/svar", {"svar": "Ja, førerhunde er velkomne i salen."})
         await post(browser, f"{path}/gem")
     assert await ask("s-2", question) == "Ja, førerhunde er velkomne i salen."
+    await desk.services.db.settled()  # the question log is written just after the answer
     async with desk.services.db.session() as session:
         rows = list(await session.scalars(select(QuestionAsked).order_by(QuestionAsked.id)))
     assert [(r.outcome, r.case_id, r.staff_answered) for r in rows] == [

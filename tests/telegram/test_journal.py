@@ -51,6 +51,7 @@ async def services(
 
 
 async def rows(services: Services) -> list[TelegramUpdate]:
+    await services.db.settled()  # done marks are written just after the answers
     async with services.db.session() as session:
         return list(
             await session.scalars(select(TelegramUpdate).order_by(TelegramUpdate.update_id))

@@ -32,9 +32,11 @@ import logging
 from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.channels.telegram.models import TelegramUpdate
@@ -64,6 +66,8 @@ class Journal:
         self._queued: set[int] = set()
         self._finished: deque[int] = deque(maxlen=FINISHED_REMEMBERED)
         self._finished_ids: set[int] = set()
+        # Finished updates whose done mark is waiting for its write.
+        self._marking: list[int] | None = None
 
     def _seen(self, update_id: int) -> bool:
         return update_id in self._queued or update_id in self._finished_ids
@@ -125,14 +129,22 @@ class Journal:
             self._finished_ids.discard(self._finished[0])
         self._finished.append(handled.update_id)
         self._finished_ids.add(handled.update_id)
-        # Committed with other such marks (``Database.later``): a mark lost to a crash means
-        # the update is handled again, which the window below already allows.
-        mark = (
+        # Marked with the others finished meanwhile, in one statement committed with other such
+        # records (``Database.later``): a mark lost to a crash means the update is handled
+        # again, which the window in the module's docstring allows.
+        if self._marking is None:
+            self._marking = []
+            self.db.later(partial(self._mark_done, self._marking))
+        self._marking.append(handled.update_id)
+
+    async def _mark_done(self, ids: list[int], session: AsyncSession) -> None:
+        if self._marking is ids:
+            self._marking = None  # updates finished from now on go in the next statement
+        await session.execute(
             update(TelegramUpdate)
-            .where(TelegramUpdate.update_id == handled.update_id)
+            .where(TelegramUpdate.update_id.in_(ids))
             .values(done_at=self.clock())
         )
-        self.db.later(lambda session: session.execute(mark))
 
 
 def _row(update: Update, now: datetime) -> dict[str, Any]:
