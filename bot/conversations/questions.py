@@ -74,18 +74,31 @@ def record_question(
 ) -> None:
     """Record a question in the caller's transaction: handed over when it became ``case_id``,
     else answered by the bot; and count it for ``/metrics`` by channel and kind (the intent)."""
+    session.add(_counted(event, now, case_id, channel, kind))
+
+
+def record_answered_later(
+    db: Database, *, event: str | None, now: datetime, channel: str, kind: str | None
+) -> None:
+    """Record a question the bot answered: counted for ``/metrics`` at once, its row committed
+    soon with other such records (``Database.later``), not in a commit of its own."""
+    row = _counted(event, now, None, channel, kind)
+    db.later(lambda session: session.add(row))
+
+
+def _counted(
+    event: str | None, now: datetime, case_id: int | None, channel: str, kind: str | None
+) -> QuestionAsked:
     outcome = ANSWERED if case_id is None else HANDED_OVER
     QUESTIONS.labels(channel, kind or "unknown", outcome).inc()
-    session.add(
-        QuestionAsked(
-            event_slug=event,
-            at=hour_of(now),
-            outcome=ANSWERED if case_id is None else HANDED_OVER,
-            case_id=case_id,
-            staff_answered=False,
-        )
+    log.debug("question recorded: %s", outcome)
+    return QuestionAsked(
+        event_slug=event,
+        at=hour_of(now),
+        outcome=outcome,
+        case_id=case_id,
+        staff_answered=False,
     )
-    log.debug("question recorded: %s", ANSWERED if case_id is None else HANDED_OVER)
 
 
 async def mark_staff_answered(session: AsyncSession, case_id: int) -> None:

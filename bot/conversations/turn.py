@@ -29,14 +29,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.answering import Answer
 from bot.attendance import format_code, qr_png
 from bot.attendance.certificate import PDF, asks_for_certificate, certificate_for, certificate_text
 from bot.conversations.messages import Attachment, Choice, Incoming, Reply, Say
-from bot.conversations.questions import record_question
+from bot.conversations.questions import record_answered_later, record_question
 from bot.conversations.store import ConversationInfo
 from bot.conversations.texts import chosen_text, event_choices, help_text, privacy_text
 from bot.evaluation import dialogue as evaluation
@@ -316,16 +315,13 @@ class Conversation:
                     kind=answer.intent,
                 )
         elif not answer.candidates and answer.intent != "smalltalk":
-            # Answered (not "which event do you mean?", nor a greeting or thanks returned). A
-            # count nobody reads back at once: committed with others (``Database.later``).
-            svc.db.later(
-                partial(
-                    record_question,
-                    event=answer.event,
-                    now=incoming.now,
-                    channel=incoming.channel,
-                    kind=answer.intent,
-                )
+            # Answered (not "which event do you mean?", nor a greeting or thanks returned).
+            record_answered_later(
+                svc.db,
+                event=answer.event,
+                now=incoming.now,
+                channel=incoming.channel,
+                kind=answer.intent,
             )
         return [answer_say(svc.kb, answer)]
 
