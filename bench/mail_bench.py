@@ -11,8 +11,10 @@ on loopback, puts N replies into a fresh mailbox, and measures, in the same run:
   simple handler that records each message and queues one threaded reply, in a savepoint of the
   worker's batch (one commit per fetched batch, ``Database.unit``), from start until the SMTP
   server has accepted all N replies. Every message is also moved to the done folder after its
-  batch's commit, as in production. The sender still commits twice per reply (its lease's
-  begin and finish, which keep the window for a reply sent twice to milliseconds).
+  batch's commit, as in production. The sender claims up to 50 due replies, begins them in one
+  commit, sends them over one SMTP connection and marks the accepted ones sent in one commit
+  (at most one batch may be handed to the server again after a crash; see
+  bot/channels/mail/outbox.py). Both parse and build mail with the channel's ``MAIL_POLICY``.
 
 The ratio is the bot's rate over the ceiling's. Each round uses a fresh mailbox and database.
 
@@ -31,7 +33,6 @@ import sys
 import tempfile
 import time
 from datetime import datetime
-from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ from sqlalchemy import select  # noqa: E402
 from bot.channels.mail.imap import ImapConfig, MailboxWorker, message_key  # noqa: E402
 from bot.channels.mail.models import InboundMail  # noqa: E402
 from bot.channels.mail.outbox import Outbox, OutboxSender  # noqa: E402
+from bot.channels.mail.policy import MAIL_POLICY  # noqa: E402
 from bot.channels.mail.smtp import SmtpConfig  # noqa: E402
 from bot.storage import Database  # noqa: E402
 from tests.mail.conftest import BOT_ADDRESS, reply_message  # noqa: E402
@@ -132,7 +134,7 @@ class ReplyHandler:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.outbox = Outbox(db, mail_from=BOT_ADDRESS)
-        self.parser = BytesParser(policy=policy.default)
+        self.parser = BytesParser(policy=MAIL_POLICY)
 
     async def handle(self, raw: bytes, *, folder: str, uid: int, now: datetime) -> Handled:
         key = message_key(raw)
@@ -144,6 +146,7 @@ class ReplyHandler:
             return Handled(duplicate=True)
         headers = self.parser.parsebytes(raw, headersonly=True)
         sender = headers["From"].addresses[0].addr_spec
+        subject = str(headers["Subject"])  # each look at a header parses it again
         async with self.db.transaction() as session:
             session.add(
                 InboundMail(
@@ -151,7 +154,7 @@ class ReplyHandler:
                     folder=folder,
                     uid=uid,
                     sender=sender,
-                    subject=str(headers["Subject"]),
+                    subject=subject,
                     received_at=now,
                     status="done",
                     action="question",
@@ -163,7 +166,7 @@ class ReplyHandler:
             await self.outbox.enqueue(
                 session,
                 to=sender,
-                subject=str(headers["Subject"]),
+                subject=subject,
                 body="Tak for din besked. Frokosten er kl. 12.00.",
                 in_reply_to=key,
                 references=str(headers["References"] or "").split(),

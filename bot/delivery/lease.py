@@ -13,13 +13,16 @@ by another within seconds:
 3. *Begin*: just before a row goes to the server, a compare-and-set on owner and status renews
    its lease, counts the attempt and records ``sending_since`` (the message may go out from here
    on). If another sender took the row over, nothing is updated and this one does not send it.
+   A batch of rows may be begun in one compare-and-set (:meth:`OutboxLease.sending_batch`, the
+   mail outbox): each of them may go out from then on.
 4. *Guard*: the send runs under a deadline, the time the lease is known to last by the last
    renewal that included the row, less a quarter of the lease. When renewals fail (the database
    is unreachable, or the row was taken over), the send is cancelled before the lease can run
    out, so another sender never starts on a row that a live one is still sending.
-5. *Finish*: once the server has it, the row is marked ``sent`` in its own small transaction at
-   once, whoever holds it by then (it has gone out; a sender that took it over and has not begun
-   will now find nothing to send). A refusal or an error settles the row (retry later, or
+5. *Finish*: once the server has it, the row is marked ``sent`` in a small transaction (alone,
+   or with the rest of its batch, :meth:`OutboxLease.finish_batch`), whoever holds it by then
+   (it has gone out; a sender that took it over and has not begun will now find nothing to
+   send). A refusal or an error settles the row (retry later, or
    ``failed``) only if this sender still owns it.
 
 Clocks: leases are measured on the database's clock (``clock_timestamp()`` on PostgreSQL, the
@@ -30,9 +33,10 @@ row is *due* (``next_attempt_at``) is the application's clock (``bot.clock``), a
 in the bot (tests set it); leases are about processes being alive, which no test clock changes.
 
 What is left, at least once: a sender that dies after the server accepted a message and before
-``sent`` is committed (the time to read the server's reply and commit one UPDATE, milliseconds)
-leaves the row with ``sending_since`` set. The sender that takes it over once the lease has run
-out (within ``outbox_lease_seconds``) knows it may have gone out, logs so and sends it again, the
+``sent`` is committed (the time to read the server's reply and commit one UPDATE, milliseconds;
+for a batch, until the batch is marked) leaves the row with ``sending_since`` set, and so every
+row of its batch. The sender that takes it over once the lease has run out (within
+``outbox_lease_seconds``) knows it may have gone out, logs so and sends it again, the
 same bytes (mail keeps its Message-ID, so receiving servers and mail clients can drop the copy):
 a reply must never be lost, and no client can close this window, since the server has the message
 before the client can record it. A row that was being sent when its sender died
@@ -49,7 +53,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -142,7 +146,8 @@ class OutboxLease(Generic[Row]):
         self.owner = new_owner_id()
         # Until when (loop clock) the row being sent is surely still ours.
         self._held_until = 0.0
-        self._current: int | None = None
+        # The rows begun and not settled yet (one, or a batch): the deadline guards their sends.
+        self._current: set[int] = set()
         self._deadline: asyncio.Timeout | None = None
         self._renewal_failing = False
 
@@ -228,35 +233,57 @@ class OutboxLease(Generic[Row]):
         more, and cancels the send (``LeaseLost`` with ``interrupted``) when the lease can no
         longer be vouched for. Marking the outcome comes after, outside the deadline.
         """
+        async with self.sending_batch([row], now) as begun:
+            if not begun:
+                raise LeaseLost(row.id, interrupted=False)
+            yield
+
+    @contextlib.asynccontextmanager
+    async def sending_batch(self, rows: Sequence[Row], now: datetime) -> AsyncIterator[set[int]]:
+        """Begin sending ``rows`` in one compare-and-set and run their sends under the lease's
+        deadline; yields the ids begun (the rows still this sender's).
+
+        Every row begun may go out from here on, until its outcome is recorded (:meth:`finish`,
+        :meth:`settle`): a sender that dies in the block leaves them all with ``sending_since``.
+        The deadline cancels the block (``LeaseLost`` with ``interrupted``) when a begun row that
+        is not settled yet can no longer be vouched for.
+        """
         loop = asyncio.get_running_loop()
         started = loop.time()
         m = self.model
         async with self.db.transaction() as session:
-            begun = await session.scalar(
-                update(m)
-                .where(m.id == row.id, m.lease_owner == self.owner, m.status == PENDING)
-                .values(
-                    lease_expires_ms=self._expires(),
-                    sending_since=now,
-                    attempts=row.attempts + 1,
+            begun = set(
+                await session.scalars(
+                    update(m)
+                    .where(
+                        m.id.in_([row.id for row in rows]),
+                        m.lease_owner == self.owner,
+                        m.status == PENDING,
+                    )
+                    .values(
+                        lease_expires_ms=self._expires(),
+                        sending_since=now,
+                        attempts=m.attempts + 1,
+                    )
+                    .returning(m.id)
+                    .execution_options(synchronize_session=False)
                 )
-                .returning(m.id)
-                .execution_options(synchronize_session=False)
             )
-        if begun is None:
-            raise LeaseLost(row.id, interrupted=False)
-        self._current = row.id
+        if not begun:
+            yield begun
+            return
+        self._current = set(begun)
         self._held_until = started + self._safe_seconds()
         try:
             async with asyncio.timeout_at(self._held_until) as deadline:
                 self._deadline = deadline
-                yield
+                yield begun
         except TimeoutError:
             if deadline.expired():
-                raise LeaseLost(row.id, interrupted=True) from None
+                raise LeaseLost(min(self._current or begun), interrupted=True) from None
             raise
         finally:
-            self._current, self._deadline = None, None
+            self._current, self._deadline = set(), None
 
     def _safe_seconds(self) -> float:
         # A quarter of the lease is kept in hand: the cancellation must land, and the last bytes
@@ -265,16 +292,41 @@ class OutboxLease(Generic[Row]):
 
     async def finish(self, row_id: int, values: dict[str, Any]) -> bool:
         """The server has it: ``sent`` now, whoever holds the row; False if it was already."""
+        return row_id in await self.finish_batch([([row_id], values)])
+
+    async def finish_batch(
+        self,
+        sent: Iterable[tuple[Collection[int], dict[str, Any]]],
+        *,
+        unused: Collection[int] = (),
+    ) -> set[int]:
+        """In one transaction: each group of rows the server has is ``sent`` with its values,
+        whoever holds them (the ids marked; a row already marked is not); and the rows begun but
+        never handed to the server (``unused``) are as before they were begun, if still ours."""
         m = self.model
+        done: set[int] = set()
         async with self.db.transaction() as session:
-            done = await session.scalar(
-                update(m)
-                .where(m.id == row_id, m.status == PENDING)
-                .values(status=SENT, last_error=None, **self._cleared(), **values)
-                .returning(m.id)
-                .execution_options(synchronize_session=False)
-            )
-        return done is not None
+            for ids, values in sent:
+                if not ids:
+                    continue
+                done |= set(
+                    await session.scalars(
+                        update(m)
+                        .where(m.id.in_(list(ids)), m.status == PENDING)
+                        .values(status=SENT, last_error=None, **self._cleared(), **values)
+                        .returning(m.id)
+                        .execution_options(synchronize_session=False)
+                    )
+                )
+            if unused:
+                await session.execute(
+                    update(m)
+                    .where(m.id.in_(list(unused)), m.lease_owner == self.owner, m.status == PENDING)
+                    .values(sending_since=None, attempts=m.attempts - 1)
+                    .execution_options(synchronize_session=False)
+                )
+        self._current -= done | set(unused)
+        return done
 
     async def settle(self, row_id: int, values: dict[str, Any]) -> bool:
         """Record a refusal or an error (retry later, or failed), if the row is still ours."""
@@ -287,6 +339,7 @@ class OutboxLease(Generic[Row]):
                 .returning(m.id)
                 .execution_options(synchronize_session=False)
             )
+        self._current.discard(row_id)  # its outcome is recorded: no send of it to guard
         return done is not None
 
     # --------------------------------------------------------------- keep and release
@@ -334,8 +387,8 @@ class OutboxLease(Generic[Row]):
                     .execution_options(synchronize_session=False)
                 )
             )
-        if self._current is not None and self._deadline is not None:
-            if self._current in held:
+        if self._current and self._deadline is not None:
+            if self._current <= held:
                 self._held_until = max(self._held_until, started + self._safe_seconds())
                 self._deadline.reschedule(self._held_until)
             else:  # taken over: stop the send now

@@ -304,38 +304,62 @@ class Crash(BaseException):
 
 
 class CrashingAfterSend(OutboxSender):
-    """Dies after the server accepted the first message and before it is marked sent."""
+    """Dies after the server accepted its batch and before the batch is marked sent."""
 
-    async def _mark_sent(self, row: OutboxMail) -> None:
+    async def _mark_sent(self, rows: list[OutboxMail], unused: set[int]) -> None:
         raise Crash
 
 
 async def test_a_crash_between_send_and_mark_resends_with_the_same_message_id(
     db: Database, smtp: SmtpServer
 ) -> None:
-    # The one at-least-once window SMTP leaves: the copy sent again is the same message.
+    # The one at-least-once window SMTP leaves: the copies sent again are the same messages.
+    # The sender marks a batch sent together, so the window holds the batch, never more.
     outbox = Outbox(db, mail_from=BOT_ADDRESS)
     queued = await queue(db, outbox, 3)
     crashing = Running(CrashingAfterSend(db, smtp.config(), lease_seconds=0.5, **FAST_SENDER))
     with pytest.raises(Crash):
         await asyncio.wait_for(crashing.task, 10)
-    assert len(smtp.messages) == 1
+    assert len(smtp.messages) == 3
 
-    # The row says it was being sent: whoever sends it next knows it may be a copy.
-    first = (await rows(db))[0]
-    assert (first.status, first.attempts) == ("pending", 1) and first.sending_since is not None
+    # The rows say they were being sent: whoever sends them next knows they may be copies.
+    for row in await rows(db):
+        assert (row.status, row.attempts) == ("pending", 1) and row.sending_since is not None
 
     after = Running(OutboxSender(db, smtp.config(), lease_seconds=0.5, **FAST_SENDER))
-    await until(lambda: len(smtp.messages) == 4, 5, "the rest, and the first again")
+    await until(lambda: len(smtp.messages) == 6, 5, "the batch again")
     await after.halt()
-    assert after.sender.stats.resent_after_doubt == 1
+    assert after.sender.stats.resent_after_doubt == 3
     ids = ids_of(smtp.messages)
-    assert sorted(ids) == sorted([queued[0], *queued])
-    assert ids.count(queued[0]) == 2 and ids.count(queued[1]) == 1 and ids.count(queued[2]) == 1
-    # The copies are the same message: same Message-ID, Date and body.
-    copies = [m.data for m in smtp.messages if m.message["Message-ID"] == f"<{queued[0]}>"]
-    assert copies[0] == copies[1]
+    assert sorted(ids) == sorted(queued * 2)
+    # The copies are the same messages: same Message-ID, Date and body.
+    for message_id in queued:
+        copies = [m.data for m in smtp.messages if m.message["Message-ID"] == f"<{message_id}>"]
+        assert len(copies) == 2 and copies[0] == copies[1]
     assert [r.status for r in await rows(db)] == ["sent"] * 3
+
+
+async def test_a_batch_stopped_midway_marks_what_went_and_sets_the_rest_back(
+    db: Database, smtp: SmtpServer
+) -> None:
+    # Stopped after the first message of a batch: it is marked sent, and the rows begun but
+    # never handed to the server are as they were (no attempt counted, no doubt recorded).
+    outbox = Outbox(db, mail_from=BOT_ADDRESS)
+    queued = await queue(db, outbox, 3)
+    running = Running(OutboxSender(db, smtp.config(), **FAST_SENDER))
+    loop = asyncio.get_running_loop()
+    smtp.recorder.on_accept = lambda _m: loop.call_soon_threadsafe(running.stop.set)
+    await asyncio.wait_for(running.task, 10)
+    assert ids_of(smtp.messages) == [queued[0]]
+    first, *rest = await rows(db)
+    assert (first.status, first.attempts, first.sending_since) == ("sent", 1, None)
+    for row in rest:
+        assert (row.status, row.attempts, row.sending_since, row.lease_owner) == (
+            "pending",
+            0,
+            None,
+            None,
+        )
 
 
 async def test_retries_wait_for_next_attempt_at(db: Database, smtp: SmtpServer) -> None:

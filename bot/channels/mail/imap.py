@@ -81,7 +81,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email import policy
 from email.parser import BytesParser
 from functools import partial
 from ssl import SSLContext
@@ -96,6 +95,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from bot.channels.mail.models import InboundMail, MailboxState
 from bot.channels.mail.oauth import TokenProvider
+from bot.channels.mail.policy import MAIL_POLICY
 from bot.channels.mail.reading import message_key
 from bot.clock import now as clock_now
 from bot.settings import Settings
@@ -141,7 +141,7 @@ class MailHandler(Protocol):
 def _sender_and_subject(raw: bytes) -> tuple[str | None, str | None]:
     """From address and Subject, for staff looking at a message that failed."""
     try:
-        headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        headers = BytesParser(policy=MAIL_POLICY).parsebytes(raw, headersonly=True)
         sender = headers["From"]
         address = sender.addresses[0].addr_spec if sender and sender.addresses else None
         subject = str(headers["Subject"]) if headers["Subject"] is not None else None

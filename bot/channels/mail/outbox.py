@@ -19,27 +19,36 @@ Never twice to a live sender, and a dead one's mail sent within seconds: rows ar
 of a few seconds that the sender renews while it works (``bot/delivery/lease.py``, shared with the
 chat outbox):
 
-1. *Claim*: the oldest due rows no one holds are leased to this sender (its owner id and a lease
-   ``outbox_lease_seconds`` ahead on the database's clock); the heartbeat renews them.
-2. *Begin*: just before DATA, one compare-and-set checks that the row is still this sender's,
-   renews its lease, counts the attempt and records ``sending_since``.
-3. *Send* it, under the lease's deadline; the server's 250 after DATA is the moment it is
-   accepted.
-4. *Mark* it sent at once, in its own small transaction (one UPDATE), before the next message.
+1. *Claim*: the oldest due rows no one holds, up to ``batch_size``, are leased to this sender
+   (its owner id and a lease ``outbox_lease_seconds`` ahead on the database's clock); the
+   heartbeat renews them.
+2. *Begin* the batch: its messages are built, the connection is made sure of, and one
+   compare-and-set checks that the rows are still this sender's, renews their leases, counts an
+   attempt for each and records ``sending_since``.
+3. *Send* them one after the other over the one connection, under the leases' deadline; the
+   server's 250 after DATA is the moment a message is accepted. A refused message (4xx, 5xx) is
+   settled at once (retry later, or failed) and the batch goes on.
+4. *Mark* the accepted ones sent together, in one transaction (one UPDATE), once the batch is
+   through, or stopped, or broken off, and meanwhile whenever ``MARK_SECONDS`` have passed since
+   the last mark (a slow server); the rows begun and never handed to the server are set back as
+   they were in the same transaction, and given back.
 
-The remaining at-least-once window is between 3 and 4: it opens when the server has taken the
-message (after the final "." of DATA, before its 250 arrives) and closes when the mark is
-committed (reading the 250 and committing one UPDATE by primary key, nothing else in between:
-about a millisecond on loopback, most of it the commit's flush to disk; longer while another
-writer holds SQLite's lock). A
-process that dies in it, a connection that breaks after the final "." and before the 250, and a
-send cancelled by its lease's deadline while it waits for the 250 all leave the same doubt. The
-row is then left with ``sending_since`` set, and the sender that takes it over when the lease has
-run out (a few seconds later) logs that it may have gone out and sends it again: the same bytes,
-with the same Message-ID, Date and body, so receiving servers and mail clients can recognise the
-copy. The window cannot be closed from the client side (the server has the mail before the
-client can record it); a message is never lost for it. A sender that is stopped gives back the
-leases it did not use at once; only a hard crash leaves them to run out.
+So a batch of ``BATCH_SIZE`` costs three commits (claim, begin, mark) instead of two for every
+message. The remaining at-least-once window is between 3 and 4: it opens when the server has
+taken a message (after the final "." of its DATA) and closes when the mark is committed: the rest
+of the batch on a fast server (on loopback about a millisecond a message), about
+``MARK_SECONDS`` and one message on a slow one, and the commit of one UPDATE. A process that
+dies in it, a connection that breaks after a final "." and before the 250,
+and a send cancelled by its lease's deadline while it waits for the 250 all leave the same doubt,
+for at most the one batch (``batch_size`` messages): its rows are left with ``sending_since``
+set, and the sender that takes them over when the lease has run out (a few seconds later) logs
+that each may have gone out and sends them again: the same bytes, with the same Message-ID, Date
+and body, so receiving servers and mail clients can recognise the copy. (The batch's rows not
+yet handed over when it died are logged so too, since nothing tells them apart; they do not
+arrive twice.) The window cannot be closed from the client side (the server has the mail before the
+client can record it); a message is never lost for it. A sender that is stopped marks what the
+server took and gives back the leases it did not use at once; only a hard crash leaves them to
+run out.
 
 Retries: a server that cannot be reached or refuses the login touches no row (the sender waits,
 doubling up to ``connect_backoff_max``, and tries again: mail waits out an SMTP outage, however
@@ -67,6 +76,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attendance.codes import qr_png
 from bot.channels.mail.models import MailThread, OutboxMail
+from bot.channels.mail.policy import MAIL_POLICY
 from bot.channels.mail.smtp import SmtpConfig, SmtpConnection, SmtpFailure
 from bot.clock import now as clock_now
 from bot.delivery.lease import FAILED, PENDING, LeaseLost, OutboxLease
@@ -84,6 +94,11 @@ MAX_REFERENCES = 20
 FALLBACK_DOMAIN = "deltagerbot.localhost"
 # A connection unused this long is checked with a NOOP before the next message.
 IDLE_CHECK_SECONDS = 1.0
+# Rows claimed and begun together: at most this many may be handed to the server again after a
+# crash (see the module docstring).
+BATCH_SIZE = 50
+# Accepted messages are marked sent at least this often while a batch goes on (a slow server).
+MARK_SECONDS = 1.0
 
 
 def bare_id(message_id: str) -> str:
@@ -210,7 +225,7 @@ def _thread(references: Iterable[str], in_reply_to: str) -> list[str]:
 
 def build_message(row: OutboxMail, mail_from: str) -> EmailMessage:
     """The message a row describes, from the bot's address, with its .ics attached if any."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = mail_from
     message["To"] = row.to_address
     message["Subject"] = row.subject
@@ -270,7 +285,7 @@ class OutboxSender:
         *,
         max_attempts: int = 5,
         poll_seconds: float = 30.0,
-        batch_size: int = 50,
+        batch_size: int = BATCH_SIZE,
         retry_initial: float = 60.0,
         retry_max: float = 3600.0,
         connect_backoff_initial: float = 2.0,
@@ -370,48 +385,72 @@ class OutboxSender:
     # ------------------------------------------------------------------------- one batch
 
     async def _send_batch(self, rows: list[OutboxMail]) -> tuple[int, bool]:
-        """Send claimed rows in order, each marked as it goes; (sent, went through them all)."""
-        sent = 0
+        """Send claimed rows in order over one connection, begun together and marked sent
+        together (see the module docstring); (sent, went through them all)."""
+        messages: dict[int, EmailMessage] = {}
         for row in rows:
-            if self._stopping():
-                return sent, False
-            connection = await self._connect()
             try:
-                message = build_message(row, self.config.mail_from)
+                messages[row.id] = build_message(row, self.config.mail_from)
             except (ValueError, TypeError) as exc:  # a header no message may carry
                 failure = SmtpFailure(f"cannot build the message: {exc}", permanent=True)
                 await asyncio.shield(self._failed(row, failure))
-                continue
-            if row.sending_since is not None:
-                self.stats.resent_after_doubt += 1
-                log.warning(
-                    "mail outbox: message %d was being sent when its sender stopped; sending it "
-                    "again with the same Message-ID (it may arrive twice)", row.id,
-                )  # fmt: skip
-            try:
-                async with self.lease.sending(row, self.clock()):
-                    await connection.send(message, to=row.to_address)
-            except LeaseLost as lost:
-                if not lost.interrupted:  # taken over by another sender: not ours to send
-                    log.info("mail outbox: message %d is another sender's now", row.id)
-                    continue
-                # The lease could not be renewed in time: the send was cancelled, and the
-                # connection is dropped before another sender may take the row.
-                self._abort()
-                log.warning("mail outbox: lease on message %d lost while sending", row.id)
-                return sent, False
-            except SmtpFailure as exc:
-                await asyncio.shield(self._failed(row, exc))
-                if exc.connection:
-                    await self._disconnect()
-                    raise
-                continue
-            finally:
-                self._last_used = time.monotonic()
-            # Accepted: from here on the row must be marked, even if the task is cancelled.
-            await asyncio.shield(self._mark_sent(row))
-            sent += 1
-        return sent, True
+        rows = [row for row in rows if row.id in messages]
+        if not rows or self._stopping():
+            return 0, not rows
+        # Connected before any row is begun: a server out of reach touches no row.
+        connection = await self._connect()
+        accepted: list[OutboxMail] = []  # not marked yet
+        sent = 0
+        marked_at = time.monotonic()
+        handed: set[int] = set()  # given to the server: accepted, refused, or in doubt
+        begun: set[int] = set()
+        finished = True
+        try:
+            async with self.lease.sending_batch(rows, self.clock()) as begun:
+                for row in rows:
+                    if row.id not in begun:  # taken over by another sender: not ours to send
+                        log.info("mail outbox: message %d is another sender's now", row.id)
+                        continue
+                    if self._stopping():
+                        finished = False
+                        break
+                    if row.sending_since is not None:
+                        self.stats.resent_after_doubt += 1
+                        log.warning(
+                            "mail outbox: message %d was being sent when its sender stopped; "
+                            "sending it again with the same Message-ID (it may arrive twice)",
+                            row.id,
+                        )
+                    handed.add(row.id)
+                    try:
+                        await connection.send(messages[row.id], to=row.to_address)
+                    except SmtpFailure as exc:
+                        await asyncio.shield(self._failed(row, exc))
+                        if exc.connection:
+                            await self._disconnect()
+                            raise
+                        continue
+                    finally:
+                        self._last_used = time.monotonic()
+                    accepted.append(row)
+                    if time.monotonic() - marked_at >= MARK_SECONDS:
+                        done, accepted = accepted, []
+                        await asyncio.shield(self._mark_sent(done, set()))
+                        sent += len(done)
+                        marked_at = time.monotonic()
+        except LeaseLost:
+            # The leases could not be renewed in time: the send under way was cancelled, and
+            # the connection is dropped before another sender may take the rows.
+            self._abort()
+            log.warning("mail outbox: leases lost while sending; the rest is given back")
+            finished = False
+        finally:
+            # Accepted: marked now, even if the task is cancelled; what was begun and never
+            # handed over is as it was, so whoever sends it next knows it did not go out.
+            unused = begun - handed
+            if accepted or unused:
+                await asyncio.shield(self._mark_sent(accepted, unused))
+        return sent + len(accepted), finished
 
     async def _connect(self) -> SmtpConnection:
         if self._connection is not None:
@@ -437,16 +476,29 @@ class OutboxSender:
         if connection is not None:
             connection.abort()
 
-    async def _mark_sent(self, row: OutboxMail) -> None:
-        values: dict[str, Any] = {"sent_at": self.clock(), "attempts": row.attempts + 1}
-        if row.forget_when_sent:
-            # The person has it now; the database keeps no copy (see bot/privacy).
-            values |= {"to_address": "", "subject": "", "body": "", "headers": {}, "ics": None}
-        if await self.lease.finish(row.id, values):
-            log.info("mail outbox: sent message %d", row.id)
-        else:  # erased meanwhile, or a sender that took it over marked it first
-            log.warning("mail outbox: message %d was sent, but was no longer waiting", row.id)
-        self.stats.sent += 1
+    async def _mark_sent(self, rows: list[OutboxMail], unused: set[int]) -> None:
+        values: dict[str, Any] = {"sent_at": self.clock()}
+        # The person has it now; the database keeps no copy of privacy mail (see bot/privacy).
+        forget: dict[str, Any] = {
+            "to_address": "",
+            "subject": "",
+            "body": "",
+            "headers": {},
+            "ics": None,
+        }
+        forgotten = [row.id for row in rows if row.forget_when_sent]
+        kept = [row.id for row in rows if not row.forget_when_sent]
+        marked = await self.lease.finish_batch(
+            [(forgotten, values | forget), (kept, values)], unused=unused
+        )
+        if marked:
+            log.info(
+                "mail outbox: sent %d messages (%d to %d)", len(marked), min(marked), max(marked)
+            )
+        for row in rows:
+            if row.id not in marked:  # erased meanwhile, or a sender that took it over marked it
+                log.warning("mail outbox: message %d was sent, but was no longer waiting", row.id)
+        self.stats.sent += len(rows)
 
     async def _failed(self, row: OutboxMail, failure: SmtpFailure) -> None:
         now = self.clock()

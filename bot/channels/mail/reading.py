@@ -6,7 +6,8 @@ It never raises on bad input; whatever it had to guess or give up on is listed i
 
 How a message is read:
 
-1. **Parsing** is done by the standard library (``email`` with ``policy.default``). Headers are
+1. **Parsing** is done by the standard library (``email`` with ``policy.default``, as
+   ``bot.channels.mail.policy.MAIL_POLICY``, which only makes each header class once). Headers are
    decoded here rather than by the policy, from their raw form: RFC 2047 encoded words in any
    charset, raw 8-bit bytes (read as UTF-8, else windows-1252), and unknown charsets, so that one
    bad header never hides the rest of the message.
@@ -37,7 +38,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email import message_from_bytes, message_from_string, policy
+from email import message_from_bytes, message_from_string
 from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
@@ -47,6 +48,8 @@ from typing import Literal
 
 from bs4 import BeautifulSoup, CData, Tag
 from bs4.element import NavigableString, PageElement
+
+from bot.channels.mail.policy import MAIL_POLICY
 
 Automatic = Literal["auto-reply", "bounce", "bulk"]
 
@@ -492,7 +495,7 @@ def _recover_parts(msg: Message, problems: list[str]) -> list[Message]:
         if not chunk.strip():
             continue
         try:
-            parts.append(message_from_string(chunk, policy=policy.default))
+            parts.append(message_from_string(chunk, policy=MAIL_POLICY))
         except Exception:
             continue
     return parts
@@ -884,7 +887,7 @@ def message_key(raw: bytes) -> str:
     column on every database.
     """
     try:
-        headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        headers = BytesParser(policy=MAIL_POLICY).parsebytes(raw, headersonly=True)
         value = next((str(v) for k, v in headers.raw_items() if k.lower() == "message-id"), None)
     except Exception:  # a header the parser cannot take: the hash identifies the message
         value = None
@@ -922,10 +925,10 @@ def read_message(raw: bytes) -> ReadMail:
         problems.append("NUL bytes removed")
         raw = raw.replace(b"\x00", b"")
     try:
-        msg = message_from_bytes(raw, policy=policy.default)
+        msg = message_from_bytes(raw, policy=MAIL_POLICY)
     except Exception:  # the parser is lenient; this is for the cases where it is not
         problems.append("unparseable message; read as plain text")
-        msg = message_from_bytes(b"\r\n\r\n" + raw, policy=policy.default)
+        msg = message_from_bytes(b"\r\n\r\n" + raw, policy=MAIL_POLICY)
     problems.extend(_defects(msg))
 
     message_ids = _message_ids(_raw_header(msg, "Message-ID"))
