@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -67,12 +67,24 @@ def fmt_date(value: date | datetime, lang: Lang, weekday: bool = True) -> str:
         pattern = "EEEE 'den' d. MMMM y" if weekday else "d. MMMM y"
     else:
         pattern = "EEEE d MMMM y" if weekday else "d MMMM y"
-    return format_date(day, pattern, locale=lang)
+    return _formatted_date(day, pattern, lang)
 
 
 def fmt_time(value: datetime, lang: Lang) -> str:
     """'11.00' in Danish, '11:00' in English, always Copenhagen wall time."""
-    return format_time(_local(value), "HH.mm" if lang == "da" else "HH:mm", locale=lang)
+    return _formatted_time(_local(value), "HH.mm" if lang == "da" else "HH:mm", lang)
+
+
+# An event's few dates and times are formatted in nearly every answer; babel's formatting of
+# one is a tenth of a millisecond, as much as the rest of a short answer.
+@lru_cache(maxsize=4096)
+def _formatted_date(day: date, pattern: str, lang: Lang) -> str:
+    return format_date(day, pattern, locale=lang)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_time(value: datetime, pattern: str, lang: Lang) -> str:
+    return format_time(value, pattern, locale=lang)
 
 
 def fmt_datetime(value: datetime, lang: Lang) -> str:
