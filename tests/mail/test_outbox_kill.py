@@ -231,8 +231,10 @@ async def test_senders_killed_between_acceptance_and_record_lose_nothing(
         assert sum(duplicates.values()) <= sum(len(batch) for batch in begun)
         assert all(r.status == "sent" for r in await outbox_rows(db))
         assert set(received) == set(queued)
-        # Seconds, not minutes: the lease, a renewal's worth, and a margin for a busy machine.
-        assert max(takeovers) < LEASE + 5.0
+        # Seconds, not minutes: the lease, a renewal's worth, and a margin for a busy machine
+        # (2-4 s on a quiet one; up to 8 and 15 s seen with other test processes and benchmarks
+        # on its two cores). Well inside the 30 s the issue allows a takeover.
+        assert max(takeovers) < LEASE + 18.0
     finally:
         if starting is not None:
             await asyncio.wait([starting], timeout=TIMEOUT)
