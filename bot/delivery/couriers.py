@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, Required, TypedDict, Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,9 +53,12 @@ class Recipient:
     thread: Thread | None = field(default=None)
 
 
-class Courier(Protocol):
-    """Queues messages for one channel in the caller's transaction.
+class Details(TypedDict, total=False):
+    """What goes with a message's text: the keyword arguments of every ``queue``.
 
+    Declared once for :class:`Delivery` and each :class:`Courier`, which hands them on as they
+    are. ``kind`` says what the message is (the outbox row's kind); ``now`` is when it is
+    queued. ``subject`` and ``event`` (the event's slug) are for channels that use them.
     ``ics`` is a calendar file to go along (``ics_filename`` its name); a channel that cannot
     attach files, such as a chat, leaves it out: the text must stand on its own.
     ``checkin_code``: the text gives a check-in code; a channel that shows pictures adds its QR
@@ -63,20 +66,25 @@ class Courier(Protocol):
     back as the conversation's choice); e-mail has none, so its text must ask in words.
     """
 
+    kind: Required[str]
+    now: Required[datetime]
+    subject: str | None
+    event: str | None
+    ics: bytes | None
+    ics_filename: str | None
+    checkin_code: str | None
+    choices: Sequence[tuple[str, str]]
+
+
+class Courier(Protocol):
+    """Queues messages for one channel in the caller's transaction."""
+
     async def queue(
         self,
         session: AsyncSession,
         to: Recipient,
         text: str,
-        *,
-        kind: str,
-        now: datetime,
-        subject: str | None = None,
-        event: str | None = None,
-        ics: bytes | None = None,
-        ics_filename: str | None = None,
-        checkin_code: str | None = None,
-        choices: Sequence[tuple[str, str]] = (),
+        **details: Unpack[Details],
     ) -> None: ...
 
 
@@ -92,15 +100,7 @@ class ChatCourier:
         session: AsyncSession,
         to: Recipient,
         text: str,
-        *,
-        kind: str,
-        now: datetime,
-        subject: str | None = None,
-        event: str | None = None,
-        ics: bytes | None = None,
-        ics_filename: str | None = None,
-        checkin_code: str | None = None,
-        choices: Sequence[tuple[str, str]] = (),
+        **details: Unpack[Details],
     ) -> None:
         # The chat outbox holds text (and buttons) only: a message queued for a chat stands on its
         # own (a chat's calendar file comes with its signup's confirmation, not later notices).
@@ -109,13 +109,13 @@ class ChatCourier:
                 channel=self.channel,
                 chat_id=to.address,
                 text=text,
-                choices=[[value, label] for value, label in choices] or None,
-                event_slug=event,
-                kind=kind,
+                choices=[[value, label] for value, label in details.get("choices", ())] or None,
+                event_slug=details.get("event"),
+                kind=details["kind"],
                 status=PENDING,
                 attempts=0,
-                next_attempt_at=now,
-                created_at=now,
+                next_attempt_at=details["now"],
+                created_at=details["now"],
             )
         )
         self.db.wake_after_commit(session, signal_of(self.channel))
@@ -138,27 +138,7 @@ class Delivery:
         session: AsyncSession,
         to: Recipient,
         text: str,
-        *,
-        kind: str,
-        now: datetime,
-        subject: str | None = None,
-        event: str | None = None,
-        ics: bytes | None = None,
-        ics_filename: str | None = None,
-        checkin_code: str | None = None,
-        choices: Sequence[tuple[str, str]] = (),
+        **details: Unpack[Details],
     ) -> None:
         """Queue ``text`` for ``to`` in the session's transaction (KeyError: unknown channel)."""
-        await self.couriers[to.channel].queue(
-            session,
-            to,
-            text,
-            kind=kind,
-            now=now,
-            subject=subject,
-            event=event,
-            ics=ics,
-            ics_filename=ics_filename,
-            checkin_code=checkin_code,
-            choices=choices,
-        )
+        await self.couriers[to.channel].queue(session, to, text, **details)

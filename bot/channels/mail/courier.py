@@ -8,14 +8,14 @@ event's organiser, and carries the calendar file when one is given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Callable
 from email.utils import make_msgid
+from typing import Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.mail.outbox import Outbox
-from bot.delivery import Recipient
+from bot.delivery import Details, Recipient
 from bot.i18n import normalise_lang, translator
 
 Signature = Callable[[str | None], str]
@@ -41,17 +41,11 @@ class MailCourier:
         session: AsyncSession,
         to: Recipient,
         text: str,
-        *,
-        kind: str,
-        now: datetime,
-        subject: str | None = None,
-        event: str | None = None,
-        ics: bytes | None = None,
-        ics_filename: str | None = None,
-        checkin_code: str | None = None,
-        choices: Sequence[tuple[str, str]] = (),  # a letter asks in words instead
+        **details: Unpack[Details],  # no choices: a letter asks in words instead
     ) -> None:
         _ = translator(normalise_lang(to.lang)).gettext
+        event = details.get("event")
+        subject = details.get("subject")
         body = letter(text, to.name, self.signature(event), to.lang)
         thread = to.thread
         if thread is not None and thread.message_id:
@@ -63,10 +57,10 @@ class MailCourier:
                 in_reply_to=thread.message_id,
                 references=thread.references,
                 event=event,
-                ics=ics,
-                ics_filename=ics_filename,
-                checkin_code=checkin_code,
-                now=now,
+                ics=details.get("ics"),
+                ics_filename=details.get("ics_filename"),
+                checkin_code=details.get("checkin_code"),
+                now=details["now"],
             )
             return
         await self.outbox.enqueue(
@@ -75,10 +69,10 @@ class MailCourier:
             subject=subject or _("Message from the secretariat"),
             body=body,
             event=event,
-            ics=ics,
-            ics_filename=ics_filename,
-            checkin_code=checkin_code,
+            ics=details.get("ics"),
+            ics_filename=details.get("ics_filename"),
+            checkin_code=details.get("checkin_code"),
             # The kind in the Message-ID: a reply to it says what it answers (the evaluation's).
-            message_id=make_msgid(idstring=kind, domain=self.outbox.domain),
-            now=now,
+            message_id=make_msgid(idstring=details["kind"], domain=self.outbox.domain),
+            now=details["now"],
         )
