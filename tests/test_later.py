@@ -91,3 +91,23 @@ async def test_closing_the_database_commits_what_is_pending(tmp_path: Path) -> N
         assert await marks(again) == [7, 8]
     finally:
         await again.close()
+
+
+async def test_items_gathered_under_one_key_are_written_by_one_call(tmp_path: Path) -> None:
+    db, commits = await opened(tmp_path)
+    calls: list[list[int]] = []
+
+    async def insert_all(session: AsyncSession, items: list[int]) -> None:
+        calls.append(list(items))
+        await session.execute(text("INSERT INTO marks (n) VALUES (:n)"), [{"n": n} for n in items])
+
+    try:
+        db.later_gathered("marks", 0, insert_all)
+        await asyncio.sleep(0)  # that write is begun; what comes now waits for the next
+        for n in range(1, 100):
+            db.later_gathered("marks", n, insert_all)
+        await db.settled()
+        assert await marks(db) == list(range(100))
+        assert calls == [[0], list(range(1, 100))] and len(commits) == 2
+    finally:
+        await db.close()

@@ -21,8 +21,19 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, false, func, select, update
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    false,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -74,7 +85,7 @@ def record_question(
 ) -> None:
     """Record a question in the caller's transaction: handed over when it became ``case_id``,
     else answered by the bot; and count it for ``/metrics`` by channel and kind (the intent)."""
-    session.add(_counted(event, now, case_id, channel, kind))
+    session.add(QuestionAsked(**_counted(event, now, case_id, channel, kind)))
 
 
 def record_answered_later(
@@ -82,23 +93,26 @@ def record_answered_later(
 ) -> None:
     """Record a question the bot answered: counted for ``/metrics`` at once, its row committed
     soon with other such records (``Database.later``), not in a commit of its own."""
-    row = _counted(event, now, None, channel, kind)
-    db.later(lambda session: session.add(row))
+    db.later_gathered("questions", _counted(event, now, None, channel, kind), _insert_all)
 
 
 def _counted(
     event: str | None, now: datetime, case_id: int | None, channel: str, kind: str | None
-) -> QuestionAsked:
+) -> dict[str, Any]:
     outcome = ANSWERED if case_id is None else HANDED_OVER
     QUESTIONS.labels(channel, kind or "unknown", outcome).inc()
     log.debug("question recorded: %s", outcome)
-    return QuestionAsked(
-        event_slug=event,
-        at=hour_of(now),
-        outcome=outcome,
-        case_id=case_id,
-        staff_answered=False,
-    )
+    return {
+        "event_slug": event,
+        "at": hour_of(now),
+        "outcome": outcome,
+        "case_id": case_id,
+        "staff_answered": False,
+    }
+
+
+async def _insert_all(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    await session.execute(insert(QuestionAsked), rows)
 
 
 async def mark_staff_answered(session: AsyncSession, case_id: int) -> None:

@@ -20,6 +20,8 @@ import inspect
 import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from functools import partial
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 
 # A write: given the batch's session, adds or executes what it writes (sync or async).
 Write = Callable[[AsyncSession], object]
+# A write of gathered items: all the items of one key, in one statement if it can.
+WriteAll = Callable[[AsyncSession, list[Any]], object]
 
 
 class Later:
@@ -36,12 +40,29 @@ class Later:
         self._transaction = transaction
         self._pending: list[Write] = []
         self._writing: asyncio.Task[None] | None = None
+        self._gathering: dict[str, list[Any]] = {}
 
     def add(self, write: Write) -> None:
         """Commit ``write`` soon, with whatever else is pending."""
         self._pending.append(write)
         if self._writing is None or self._writing.done():
             self._writing = asyncio.get_running_loop().create_task(self._write(), name="later")
+
+    def gather(self, key: str, item: object, write: WriteAll) -> None:
+        """Commit ``item`` soon, written by one call of ``write`` with every other item of
+        ``key`` that arrives before that call (rows of one table in one INSERT, say)."""
+        items = self._gathering.get(key)
+        if items is None:
+            items = self._gathering[key] = []
+            self.add(partial(self._write_gathered, key, items, write))
+        items.append(item)
+
+    def _write_gathered(
+        self, key: str, items: list[Any], write: WriteAll, session: AsyncSession
+    ) -> object:
+        if self._gathering.get(key) is items:
+            del self._gathering[key]  # items from now on go in the next call
+        return write(session, items)
 
     async def settled(self) -> None:
         """Wait until every write handed over so far is committed (or given up)."""

@@ -32,7 +32,6 @@ import logging
 from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from sqlalchemy import select, update
@@ -66,8 +65,6 @@ class Journal:
         self._queued: set[int] = set()
         self._finished: deque[int] = deque(maxlen=FINISHED_REMEMBERED)
         self._finished_ids: set[int] = set()
-        # Finished updates whose done mark is waiting for its write.
-        self._marking: list[int] | None = None
 
     def _seen(self, update_id: int) -> bool:
         return update_id in self._queued or update_id in self._finished_ids
@@ -132,14 +129,9 @@ class Journal:
         # Marked with the others finished meanwhile, in one statement committed with other such
         # records (``Database.later``): a mark lost to a crash means the update is handled
         # again, which the window in the module's docstring allows.
-        if self._marking is None:
-            self._marking = []
-            self.db.later(partial(self._mark_done, self._marking))
-        self._marking.append(handled.update_id)
+        self.db.later_gathered("telegram-done", handled.update_id, self._mark_done)
 
-    async def _mark_done(self, ids: list[int], session: AsyncSession) -> None:
-        if self._marking is ids:
-            self._marking = None  # updates finished from now on go in the next statement
+    async def _mark_done(self, session: AsyncSession, ids: list[int]) -> None:
         await session.execute(
             update(TelegramUpdate)
             .where(TelegramUpdate.update_id.in_(ids))
