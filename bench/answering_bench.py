@@ -4,7 +4,10 @@ Runs a mix of participant questions (every intent, typos, escalations, with and 
 against the five seed sources, and against generated knowledge bases of 100 and 1,000 events, to
 show how the cost grows with the knowledge base. Target: p99 under 10 ms at 1,000 events, printed
 beside the figure. It also reports what the understanding costs at start-up: training the kind
-classifier from the corpus (time and memory), once per process.
+classifier from the corpus (time and memory), once per process, and the cost of one guess of a
+text never seen. The rounds repeat their questions, and the classifier remembers the guesses of
+texts it has seen (as a running bot does): a question never asked before costs that one guess
+more than the figures of the rounds.
 
     .venv/bin/python bench/answering_bench.py [--rounds N] [--events 100,1000]
 """
