@@ -18,16 +18,13 @@ In a chat the first question goes with its buttons and the chat is put in the ev
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
 from bot.attendance import Attendance
 from bot.clock import TZ, at, localize
-from bot.clock import now as clock_now
 from bot.conversations.models import Conversation
 from bot.delivery import Recipient, recipient_for
 from bot.evaluation import texts
@@ -39,9 +36,9 @@ from bot.registrations.identity import EMAIL
 from bot.registrations.models import Registration, RegistrationStatus
 from bot.registrations.results import RegistrationInfo
 from bot.reminders import ledger
+from bot.reminders.looking import LookingJob
 from bot.reminders.schedule import utc
 from bot.services import Services
-from bot.waiting import every
 
 log = logging.getLogger(__name__)
 
@@ -152,30 +149,18 @@ async def _send(services: Services, event: Event, info: RegistrationInfo, now: d
     return True
 
 
-class EvaluationJob:
+class EvaluationJob(LookingJob):
     """Queues the evaluations as they fall due, until stopped (beside the reminders)."""
 
-    def __init__(
-        self,
-        services: Services,
-        clock: Callable[[], datetime] = clock_now,
-        *,
-        poll_seconds: float = 60.0,
-    ) -> None:
-        self.services = services
-        self.clock = clock
-        self.poll_seconds = poll_seconds
+    what = "evaluation"
+    switched_off = "the evaluation after events is switched off (evaluation_enabled = false)"
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Look now and every ``poll_seconds`` until ``stop``; errors are logged and retried."""
-        if not self.services.settings.evaluation_enabled:
-            log.info("the evaluation after events is switched off (evaluation_enabled = false)")
-            return
-        await every(stop, self.poll_seconds, lambda: self.run_due(self.clock()), "evaluation")
+    def enabled(self) -> bool:
+        return self.services.settings.evaluation_enabled
 
     async def run_due(self, now: datetime) -> int:
         """Queue every evaluation due at ``now``; how many."""
-        if not self.services.settings.evaluation_enabled:
+        if not self.enabled():
             return 0
         now = localize(now)
         queued = 0

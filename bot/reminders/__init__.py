@@ -6,4 +6,5 @@
 - ``texts``: what is said, from the confirmation's own pieces.
 - ``participants``, ``unfinished``, ``deadline``: who is due what at a given moment.
 - ``job``: :class:`ReminderJob`, run beside the channels; it looks every minute.
+- ``looking``: what it shares with the evaluation's job: the look every minute, the switch.
 """

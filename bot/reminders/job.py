@@ -18,22 +18,18 @@ started. The channels' senders send what was queued.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.arranging.alerts import alert_due
 from bot.clock import localize
-from bot.clock import now as clock_now
 from bot.metrics import REMINDERS
 from bot.reminders.deadline import note_deadline
+from bot.reminders.looking import LookingJob
 from bot.reminders.participants import remind_registered
 from bot.reminders.schedule import utc
 from bot.reminders.unfinished import remind_unfinished
-from bot.services import Services
-from bot.waiting import every
 
 log = logging.getLogger(__name__)
 
@@ -52,31 +48,19 @@ class Report:
         return self.reminders + self.unfinished + self.deadline_notes + self.needs_alerts
 
 
-class ReminderJob:
+class ReminderJob(LookingJob):
     """Queues reminders and notes as they fall due, until stopped."""
 
-    def __init__(
-        self,
-        services: Services,
-        clock: Callable[[], datetime] = clock_now,
-        *,
-        poll_seconds: float = 60.0,
-    ) -> None:
-        self.services = services
-        self.clock = clock
-        self.poll_seconds = poll_seconds
+    what = "reminders"
+    switched_off = "reminders are switched off (reminders_enabled = false)"
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Look now and every ``poll_seconds`` until ``stop``; errors are logged and retried."""
-        if not self.services.settings.reminders_enabled:
-            log.info("reminders are switched off (reminders_enabled = false)")
-            return
-        await every(stop, self.poll_seconds, lambda: self.run_due(self.clock()), "reminders")
+    def enabled(self) -> bool:
+        return self.services.settings.reminders_enabled
 
     async def run_due(self, now: datetime) -> Report:
         """Queue everything due at ``now``; what was queued."""
         report = Report()
-        if not self.services.settings.reminders_enabled:
+        if not self.enabled():
             return report
         now = localize(now)
         # Read each time: staff teaching an answer replaces the knowledge base.
