@@ -19,14 +19,16 @@ round, which the commit wakes.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bot.cases import CaseInfo, StaffMember
 from bot.cases.service import MAX_TEXT_CHARS, CaseError
 from bot.desk.cases import texts
 from bot.desk.cases.pages import CasePages, case_number
@@ -42,6 +44,20 @@ AUDITED: dict[str, Action] = {
     "close": "case_closed",
     "teach": "case_taught",
 }
+
+
+class HeldChange(Protocol):
+    """``CaseService.take`` or ``close``: refused if the case is held by someone not in holders."""
+
+    async def __call__(
+        self,
+        case_id: int,
+        staff: StaffMember,
+        now: datetime,
+        *,
+        holders: Collection[str] | None = None,
+        session: AsyncSession | None = None,
+    ) -> CaseInfo: ...
 
 
 class CaseActions:
@@ -117,7 +133,16 @@ class CaseActions:
             )
         return None
 
-    async def take(self, request: Request, browser_id: str, account: Account) -> Response:
+    async def _held_change(
+        self,
+        request: Request,
+        browser_id: str,
+        account: Account,
+        action: str,
+        word: str,
+        change: HeldChange,
+    ) -> Response:
+        """Take or close the case, unless someone other than whom the page showed has it."""
         opened = await self._case_form(request, browser_id, account)
         if isinstance(opened, Response):
             return opened
@@ -125,12 +150,15 @@ class CaseActions:
         # Whom the page showed having the case: it may be taken over from them, nobody else.
         holders = [seen] if (seen := self.desk.field(form, "holder", 340)) else []
         refused = await self._change(
-            request, browser_id, account, number, "take",
-            lambda now, session: self.cases.take(
+            request, browser_id, account, number, action,
+            lambda now, session: change(
                 number, account.member, now, holders=holders, session=session
             ),
         )  # fmt: skip
-        return refused or self._done(number, "tag")
+        return refused or self._done(number, word)
+
+    async def take(self, request: Request, browser_id: str, account: Account) -> Response:
+        return await self._held_change(request, browser_id, account, "take", "tag", self.cases.take)
 
     async def answer(self, request: Request, browser_id: str, account: Account) -> Response:
         opened = await self._case_form(request, browser_id, account)
@@ -160,18 +188,9 @@ class CaseActions:
         return refused or self._done(number, "svar")
 
     async def close(self, request: Request, browser_id: str, account: Account) -> Response:
-        opened = await self._case_form(request, browser_id, account)
-        if isinstance(opened, Response):
-            return opened
-        number, form = opened
-        holders = [seen] if (seen := self.desk.field(form, "holder", 340)) else []
-        refused = await self._change(
-            request, browser_id, account, number, "close",
-            lambda now, session: self.cases.close(
-                number, account.member, now, session=session, holders=holders
-            ),
-        )  # fmt: skip
-        return refused or self._done(number, "luk")
+        return await self._held_change(
+            request, browser_id, account, "close", "luk", self.cases.close
+        )
 
     async def teach(self, request: Request, browser_id: str, account: Account) -> Response:
         opened = await self._case_form(request, browser_id, account)
