@@ -8,6 +8,9 @@ machine each is a wait for the CPU). Here the cursor is opened, the statement ru
 fetched and the cursor closed in one call in that thread. What SQLAlchemy reads afterwards
 (``description``, ``rowcount``, ``lastrowid``, the rows) is what that call kept, so statements
 behave exactly as before. Commits and rollbacks are one trip as they were.
+
+It builds on the private parts of SQLAlchemy 2.1's asyncio adapter (``connectors/asyncio.py``),
+which is why ``pyproject.toml`` holds SQLAlchemy to 2.1; the whole test suite runs on it.
 """
 
 from __future__ import annotations
