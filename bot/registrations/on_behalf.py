@@ -74,6 +74,19 @@ class OnBehalf:
         """Whether people can be told by e-mail here (a mailbox to send from)."""
         return self.delivery is not None and self.delivery.reaches(EMAIL)
 
+    def _telling(
+        self, event: Event, now: datetime, told: list[bool], also: AlsoWithResult | None
+    ) -> AlsoWithResult:
+        """In the change's transaction: tell the person (``told`` says whether they were), then
+        the caller's own ``also``."""
+
+        async def then(session: AsyncSession, result: Result) -> None:
+            await self._tell(session, event, result, now, told)
+            if also is not None:
+                await also(session, result)
+
+        return then
+
     async def _tell(
         self, session: AsyncSession, event: Event, result: Result, now: datetime, told: list[bool]
     ) -> None:
@@ -104,12 +117,7 @@ class OnBehalf:
     ) -> Done:
         """Sign the person up under every channel's rules; InvalidSignup as for any signup."""
         told: list[bool] = []
-
-        async def then(session: AsyncSession, result: Result) -> None:
-            await self._tell(session, event, result, now, told)
-            if also is not None:
-                await also(session, result)
-
+        then = self._telling(event, now, told, also)
         result = await self.service.signup(
             event, form, channel=CHANNEL, now=now, actor=actor, also=then
         )
@@ -126,12 +134,7 @@ class OnBehalf:
     ) -> Done:
         """Cancel the registration; NOT_REGISTERED when it is no active one of the event."""
         told: list[bool] = []
-
-        async def then(session: AsyncSession, result: Result) -> None:
-            await self._tell(session, event, result, now, told)
-            if also is not None:
-                await also(session, result)
-
+        then = self._telling(event, now, told, also)
         result = await self.service.cancel_registration(
             event, registration_id, channel=CHANNEL, now=now, actor=actor, also=then
         )
