@@ -8,8 +8,12 @@ for the same event lock (the worst case: everyone signs up for the same day).
 
 The ceiling, measured in the same run on the same database and pool: the least any correct
 signup must do, C at once: a write transaction that locks the event's row (``SELECT ... FOR
-UPDATE``; on SQLite ``BEGIN IMMEDIATE``), inserts one row and commits. Signups for one event
-cannot go faster than these serialised commits.
+UPDATE``; on SQLite ``BEGIN IMMEDIATE``), inserts one row and commits: the ceiling of one
+transaction per signup. The service gathers the signups that arrive together into one
+transaction (group commit), so "at once" may pass it; "single" (a batch of one) cannot.
+
+Run from the repository (``PYTHONPATH=.`` in a git worktree whose venv is another checkout's:
+a script's imports otherwise find the package the venv has installed).
 
     .venv/bin/python bench/registrations_bench.py [--n 400] [--concurrency 50]
         [--postgres-url URL]   # default: BOT_TEST_POSTGRES_URL; without it PostgreSQL is skipped

@@ -6,6 +6,7 @@ must not import the rest of attendance (which reads registrations).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
@@ -35,10 +36,22 @@ async def code_for(
         )
         if found is not None or not make:
             return found
+    return (await new_codes(session, [(registration_id, event_slug, now)]))[0]
+
+
+async def new_codes(
+    session: AsyncSession, registrations: Sequence[tuple[int, str, datetime]]
+) -> list[str]:
+    """New check-in codes for registrations that have none (id, event slug, now), made with
+    one statement: a signup, or a batch of them, holds its event's lock meanwhile."""
     # 60 random bits: two registrations drawing the same code is not to be expected, and the
     # unique index would refuse it (the change fails whole) rather than give one code twice.
-    code = new_code()
-    # A plain insert, not the ORM's unit of work: a signup holds its event's lock meanwhile.
-    row = {"registration_id": registration_id, "event_slug": event_slug, "code": code}
-    await session.execute(insert(_CHECKINS), {**row, "created_at": now})
-    return code
+    codes = [new_code() for _ in registrations]
+    # A plain insert, not the ORM's unit of work.
+    rows = [
+        {"registration_id": reg_id, "event_slug": slug, "code": code, "created_at": now}
+        for (reg_id, slug, now), code in zip(registrations, codes, strict=True)
+    ]
+    if rows:
+        await session.execute(insert(_CHECKINS), rows)
+    return codes

@@ -77,28 +77,11 @@ async def keep(
     """Make the registration's needs and companions these: rows added, changed or removed
     (an arranged need keeps its arranged state while it stays). ``fresh``: a registration made
     in this transaction, which has none yet (nothing to read)."""
+    if fresh:
+        await keep_fresh(session, [(registration_id, needs, companions, now)])
+        return
     if companions and COMPANION not in needs:
         needs = {**needs, COMPANION: None}
-    if fresh:
-        # Plain inserts, one statement a table: the signup holds its event's lock meanwhile.
-        if needs:
-            new = [
-                {
-                    "registration_id": registration_id,
-                    "kind": kind,
-                    "words": words,
-                    "created_at": now,
-                }
-                for kind, words in needs.items()
-            ]
-            await session.execute(insert(_NEEDS), new)
-        if companions:
-            named = [
-                {"registration_id": registration_id, "name": name, "created_at": now}
-                for name in companions
-            ]
-            await session.execute(insert(_COMPANIONS), named)
-        return
     rows = (
         (
             await session.execute(
@@ -144,6 +127,32 @@ async def keep(
             RegistrationCompanion(registration_id=registration_id, name=name, created_at=now)
         )
     await session.flush()
+
+
+async def keep_fresh(
+    session: AsyncSession,
+    kept: Sequence[tuple[int, Mapping[str, str | None], Sequence[str | None], datetime]],
+) -> None:
+    """:func:`keep` for registrations made in this transaction (registration id, needs,
+    companions, now), which have none yet: plain inserts, one statement a table for all of them,
+    since a signup (or a batch of signups) holds its event's lock meanwhile."""
+    needs_rows: list[dict[str, Any]] = []
+    companion_rows: list[dict[str, Any]] = []
+    for registration_id, needs, companions, now in kept:
+        if companions and COMPANION not in needs:
+            needs = {**needs, COMPANION: None}
+        needs_rows += [
+            {"registration_id": registration_id, "kind": kind, "words": words, "created_at": now}
+            for kind, words in needs.items()
+        ]
+        companion_rows += [
+            {"registration_id": registration_id, "name": name, "created_at": now}
+            for name in companions
+        ]
+    if needs_rows:
+        await session.execute(insert(_NEEDS), needs_rows)
+    if companion_rows:
+        await session.execute(insert(_COMPANIONS), companion_rows)
 
 
 def as_kept(needs: Mapping[str, str | None], companions: Sequence[str | None]) -> Kept:

@@ -14,9 +14,15 @@ How a change stays correct under concurrency and crashes:
   cannot interleave with another signup, and seat 51 of 50 is never given. The seats are counted
   in a statement of their own after the lock is held: in PostgreSQL's READ COMMITTED a statement
   that waits for a lock still reads other rows as they were when it began.
-- A signup holds the lock for few statements (lock with its queue number, count, then plain
-  inserts of the registration, its needs, its audit line and its check-in code), with nothing
-  read back that it has just written: signups for one event go no faster than the lock is passed on.
+- Signups for one event go no faster than its lock is passed on, so the signups that arrive
+  while one is being made wait and are then made together, in one transaction (group commit,
+  ``_gathered``; alone, a signup is a batch of one): identities looked up, new participants
+  written, the lock taken with a queue number for each, the seats counted once, and each new
+  person placed in memory against those counts, in arrival order; then one plain insert per
+  table (registrations, needs, audit lines, check-in codes) for the whole batch, nothing read
+  back. Anyone already known is signed up by the full logic, in their turn. A failing batch is
+  made again signup by signup, so one bad signup (or a channel's ``also``) fails alone. A signup
+  made inside a unit of work (``Database.unit``) is made alone in the unit, as before.
 - The database refuses a second active registration of one person for one event (partial unique
   index) whatever the code does.
 - On PostgreSQL two first-time signups of one person for two events can race to create the same
@@ -41,8 +47,9 @@ them as they are (``_speaks_for_the_person``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
@@ -64,7 +71,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.attendance.issuing import code_for
+from bot.attendance.issuing import code_for, new_codes
 from bot.clock import localize
 from bot.delivery import Delivery
 from bot.knowledge.schema import Event
@@ -87,6 +94,7 @@ from bot.registrations.needs_kept import (
     companion_counts,
     companion_seats_query,
     keep,
+    keep_fresh,
     kept_of,
 )
 from bot.registrations.promotions import announce_promotions
@@ -132,15 +140,22 @@ _IDENTITIES = cast(Table, ParticipantIdentity.__table__)
 _LOCK = (
     select(_EVENTS.c.last_queue_no).where(_EVENTS.c.slug == bindparam("event")).with_for_update()
 )
-# Locks the row as ``FOR UPDATE`` does, and takes the next queue number in the same round trip.
-_TAKE_NUMBER = (
+# Locks the row as ``FOR UPDATE`` does, and takes the next queue numbers in the same round trip.
+_TAKE_NUMBERS = (
     update(_EVENTS)
     .where(_EVENTS.c.slug == bindparam("event"))
-    .values(last_queue_no=_EVENTS.c.last_queue_no + 1)
+    .values(last_queue_no=_EVENTS.c.last_queue_no + bindparam("numbers"))
     .returning(_EVENTS.c.last_queue_no)
 )
-_NEW_REGISTRATION = insert(_REGISTRATIONS).returning(_REGISTRATIONS.c.id)
-_NEW_PARTICIPANT = insert(_PARTICIPANTS).returning(_PARTICIPANTS.c.id)
+# Many rows in one statement, their ids returned in the order of the rows given.
+_NEW_REGISTRATIONS = insert(_REGISTRATIONS).returning(
+    _REGISTRATIONS.c.id, sort_by_parameter_order=True
+)
+_NEW_PARTICIPANTS = insert(_PARTICIPANTS).returning(
+    _PARTICIPANTS.c.id, sort_by_parameter_order=True
+)
+# Signups of one event gathered into one transaction at most (``RegistrationService._gathered``).
+BATCH = 64
 
 
 @dataclass
@@ -155,6 +170,52 @@ class _Change:
 
 
 AlsoInTransaction = Callable[[AsyncSession, Result], Awaitable[None]]
+
+
+@dataclass
+class _Signup:
+    """A signup asked for, waiting for its batch (``RegistrationService._gathered``)."""
+
+    event: Event
+    form: CleanSignup
+    who: Identity
+    channel: str
+    now: datetime
+    actor: str | None
+    also: AlsoInTransaction | None
+
+
+@dataclass
+class _New:
+    """A registration a batch is to make: for whom, its queue number, seat or waiting place."""
+
+    change: _Change
+    event: Event
+    form: CleanSignup
+    who: Identity
+    participant_id: int
+    queue_no: int
+    seat: bool
+    position: int | None  # on the waiting list; None: not known (read once it is made)
+    new_person: bool = True  # made in this change: their only chat is the one given
+    index: int = 0  # its signup's place in the batch
+
+    @property
+    def seats(self) -> int:
+        return 1 + len(self.form.companions)
+
+
+@dataclass
+class _Seats:
+    """An event's seats as a batch holds them under the event's lock: counted once, then kept
+    in memory as the batch places new people."""
+
+    taken: int
+    waiting: int
+    last_no: int  # the last queue number given
+    sessions: dict[str, int]  # seats taken per session with a capacity, once counted
+
+
 # Told, in the transaction that kept them, that a registration's needs were set (a signup or a
 # change on any channel): staff are alerted about late needs (``bot.arranging.alerts``).
 NeedsWatch = Callable[[AsyncSession, Event, int, datetime], Awaitable[None]]
@@ -194,6 +255,9 @@ class RegistrationService:
         self.delivery = delivery
         # Who is told of needs kept (``Services.start`` sets it); None: nobody.
         self.needs_watch: NeedsWatch | None = None
+        # Signups waiting for their event's batch, by event; the drains making them.
+        self._queued: dict[str, list[tuple[_Signup, asyncio.Future[Result]]]] = {}
+        self._drains: set[asyncio.Task[None]] = set()
 
     # ----------------------------------------------------------------- public operations
 
@@ -218,14 +282,12 @@ class RegistrationService:
         """
         clean = clean_signup(event, form)
         who = Identity(email=clean.email, chat=chat)
-
-        async def work(change: _Change) -> Result:
-            result = await self._signup(change, event, clean, who)
-            # Counted for /metrics once committed: a change rolled back is no signup.
-            self.db.after_commit(change.session, SIGNUPS.labels(change.channel, result.outcome).inc)
-            return result
-
-        result = await self._write(channel, now, actor, _with(also, work))
+        asked = _Signup(event, clean, who, check_channel(channel), localize(now), actor, also)
+        if self.db.in_unit():
+            # The unit's savepoint is this task's own: it cannot join another task's batch.
+            result = (await self._signups([asked]))[0]
+        else:
+            result = await self._gathered(asked)
         log.info(
             "signup event=%s registration=%s outcome=%s channel=%s promoted=%d",
             event.id,
@@ -607,28 +669,38 @@ class RegistrationService:
     ) -> T:
         channel = check_channel(channel)
         now = localize(now)
+
+        async def run(session: AsyncSession) -> T:
+            change = _Change(session, channel, now, actor)
+            done = await work(change)
+            await self._announce(change, await self._promoted_infos(change))
+            return done
+
+        return await self._retrying(run)
+
+    async def _retrying(self, run: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """``run`` in a write transaction, run again from the start after a conflict."""
         attempt = 0
         while True:
             attempt += 1
             try:
                 async with self.db.transaction() as session:
-                    change = _Change(session, channel, now, actor)
-                    done = await work(change)
-                    await self._announce(change, await self._promoted_infos(change))
-                    return done
+                    return await run(session)
             except DBAPIError as exc:
                 if attempt >= ATTEMPTS or not _retryable(exc):
                     raise
                 log.info("registration change conflicted (%s); retrying", type(exc).__name__)
 
-    async def _lock_event(self, change: _Change, slug: str, *, number: bool = False) -> int:
+    async def _lock_event(self, change: _Change, slug: str, *, numbers: int = 0) -> int:
         """Lock the event's row (creating it on first use) until the transaction ends.
 
-        The event's last queue number; ``number``: the next one, taken (a registration is made).
+        The event's last queue number; ``numbers``: that many more are taken (registrations are
+        made) and the last of them is returned.
         """
         session = change.session
-        query = _TAKE_NUMBER if number else _LOCK
-        found = (await session.execute(query, {"event": slug})).scalar_one_or_none()
+        query = _TAKE_NUMBERS if numbers else _LOCK
+        params = {"event": slug, "numbers": numbers} if numbers else {"event": slug}
+        found = (await session.execute(query, params)).scalar_one_or_none()
         if found is None:
             values = {"slug": slug, "last_queue_no": 0, "created_at": change.now}
             if self.db.dialect == "postgresql":
@@ -637,105 +709,68 @@ class RegistrationService:
             else:
                 lite = sqlite.insert(RegistrationEvent).values(values)
                 await session.execute(lite.on_conflict_do_nothing(index_elements=["slug"]))
-            found = (await session.execute(query, {"event": slug})).scalar_one()
+            found = (await session.execute(query, params)).scalar_one()
         return int(found)
 
     # ----------------------------------------------------------------- signup and cancel
 
     async def _signup(
         self, change: _Change, event: Event, form: CleanSignup, who: Identity
-    ) -> Result:
+    ) -> Result | _New:
+        """A signup a batch does not place in memory (``_batch``): someone already known, or a
+        closed event. Its outcome, or the registration to make (``_made``)."""
         session = change.session
-        open_now = not is_closed(event) and not deadline_passed(event, change.now)
-        participant: Participant | None = None
-        if open_now and not await self._owners(session, who):
-            # Someone new: their participant and identities need no lock on the event, so they
-            # are written before it is taken and the lock is held the shorter (a second signup
-            # of the same new person meets the identities' unique key and is run again). They
-            # are sure to be registered or waitlisted, so the lock takes their queue number too.
-            participant_id = await self._add_participant(change, who, form)
-            new = True
-            queue_no = await self._lock_event(change, event.id, number=True)
+        await self._lock_event(change, event.id)
+        participant = await self._find_participant(change, who)
+        if participant is not None:
+            active = await self._active(session, event.id, participant.id)
+            if active is not None:
+                return await self._result(change, Outcome.ALREADY_REGISTERED, event.id, active)
+        if is_closed(event):
+            return await self._result(change, Outcome.FULL, event.id)
+        if deadline_passed(event, change.now):
+            return await self._result(
+                change, Outcome.DEADLINE_PASSED, event.id, deadline=signup_closes_at(event)
+            )
+        new = participant is None
+        if participant is None:
+            (participant_id,) = await self._add_participants(session, [(change, who, form)])
         else:
-            await self._lock_event(change, event.id)
-            participant = await self._find_participant(change, who)
-            if participant is not None:
-                active = await self._active(session, event.id, participant.id)
-                if active is not None:
-                    return await self._result(change, Outcome.ALREADY_REGISTERED, event.id, active)
-            if is_closed(event):
-                return await self._result(change, Outcome.FULL, event.id)
-            if deadline_passed(event, change.now):
-                return await self._result(
-                    change, Outcome.DEADLINE_PASSED, event.id, deadline=signup_closes_at(event)
-                )
-            new = participant is None
-            if participant is None:
-                participant_id = await self._add_participant(change, who, form)
-            else:
-                participant_id = participant.id
-                if _speaks_for_the_person(change, who):
-                    participant.name = form.name
-                    participant.organisation = form.organisation
-                    participant.lang = form.lang
-                    participant.updated_at = change.now
-                    await session.flush()
-            queue_no = await self._lock_event(change, event.id, number=True)
-
+            participant_id = participant.id
+            if _speaks_for_the_person(change, who):
+                participant.name = form.name
+                participant.organisation = form.organisation
+                participant.lang = form.lang
+                participant.updated_at = change.now
+                await session.flush()
+        queue_no = await self._lock_event(change, event.id, numbers=1)
         # Seats that are free while people wait go to them first, not to the newcomer.
         counted = await self._promote(change, event)
         taken, waiting = counted if counted is not None else (None, None)
         seats = 1 + len(form.companions)  # each companion takes a seat of their own
         seat = await self._has_seat(session, event, form.session_key, taken, seats)
-        # Written with plain inserts (no ORM unit of work), and described by an object the
-        # session does not hold: nothing is read back, the lock is held the shorter.
-        registration = Registration(
-            event_slug=event.id,
-            participant_id=participant_id,
-            status=REGISTERED if seat else WAITLISTED,
-            queue_no=queue_no,
-            session_key=form.session_key,
-            name=form.name,
-            email=form.email,
-            organisation=form.organisation,
-            needs=form.needs,
-            lang=form.lang,
-            channel=change.channel,
-            created_at=change.now,
-            updated_at=change.now,
-            cancelled_at=None,
-        )
-        columns = {c.key: getattr(registration, c.key) for c in _REGISTRATIONS.c if c.key != "id"}
-        registration.id = (await session.execute(_NEW_REGISTRATION, columns)).scalar_one()
-        await keep(
-            session, registration.id, form.need_kinds, form.companions, change.now, fresh=True
-        )
-        await session.execute(insert(_AUDIT), self._audit_row(change, registration, "signed_up"))
-        if self.needs_watch is not None and form.need_kinds:
-            await self.needs_watch(session, event, registration.id, change.now)
-        outcome = Outcome.REGISTERED if seat else Outcome.WAITLISTED
-        # A new participant has exactly the identities just given, and the new registration the
-        # needs and companions just kept, no check-in code yet, and the newest queue number: its
-        # place is behind all who wait. Nothing to read back.
-        known = (who.chat,) if new else None
-        kept = as_kept(form.need_kinds, form.companions)
         position = waiting + 1 if waiting is not None and not seat else None
-        return await self._result(
-            change, outcome, event.id, registration, chat=known, kept=kept, position=position
-        )
+        return _New(change, event, form, who, participant_id, queue_no, seat, position, new)
 
-    async def _add_participant(self, change: _Change, who: Identity, form: CleanSignup) -> int:
-        """A new participant with the form's details and the identities of ``who``: their id."""
-        session = change.session
-        details = {
-            "name": form.name,
-            "organisation": form.organisation,
-            "lang": form.lang,
-            "merged_into_id": None,
-            "created_at": change.now,
-            "updated_at": change.now,
-        }
-        participant_id = int((await session.execute(_NEW_PARTICIPANT, details)).scalar_one())
+    async def _add_participants(
+        self, session: AsyncSession, people: Sequence[tuple[_Change, Identity, CleanSignup]]
+    ) -> list[int]:
+        """New participants with the forms' details and the identities of each ``who``: their
+        ids, in order. One statement a table for all of them."""
+        if not people:
+            return []
+        details = [
+            {
+                "name": form.name,
+                "organisation": form.organisation,
+                "lang": form.lang,
+                "merged_into_id": None,
+                "created_at": change.now,
+                "updated_at": change.now,
+            }
+            for change, _who, form in people
+        ]
+        ids = [int(i) for i in (await session.execute(_NEW_PARTICIPANTS, details)).scalars()]
         identities = [
             {
                 "participant_id": participant_id,
@@ -743,10 +778,273 @@ class RegistrationService:
                 "value": value,
                 "created_at": change.now,
             }
+            for participant_id, (change, who, _form) in zip(ids, people, strict=True)
             for kind, value in who.pairs()
         ]
         await session.execute(insert(_IDENTITIES), identities)
-        return participant_id
+        return ids
+
+    # ----------------------------------------------------------------- signups in batches
+
+    async def _gathered(self, asked: _Signup) -> Result:
+        """The signup's result, made in one transaction with the other signups for its event
+        that wait meanwhile (``_batch``).
+
+        The first signup of an event nobody is signing up for starts the event's drain, which
+        takes up to :data:`BATCH` waiting signups at a time until none is left. A signup made
+        alone is a batch of one.
+        """
+        slug = asked.event.id
+        done: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        queue = self._queued.get(slug)
+        if queue is None:
+            queue = self._queued[slug] = []
+            drain = asyncio.create_task(self._drain(slug, queue))
+            self._drains.add(drain)
+            drain.add_done_callback(self._drains.discard)
+        queue.append((asked, done))
+        return await done
+
+    async def _drain(self, slug: str, queue: list[tuple[_Signup, asyncio.Future[Result]]]) -> None:
+        batch: list[tuple[_Signup, asyncio.Future[Result]]] = []
+        try:
+            while queue:
+                # A signup whose caller gave up before its batch began is not made.
+                batch = [(asked, done) for asked, done in queue[:BATCH] if not done.done()]
+                del queue[:BATCH]
+                if batch:
+                    await self._settle(batch)
+        finally:
+            del self._queued[slug]
+            for _asked, done in batch + queue:
+                if not done.done():
+                    done.cancel()
+
+    async def _settle(self, batch: list[tuple[_Signup, asyncio.Future[Result]]]) -> None:
+        """Make the batch's signups and give each caller its result, or its error.
+
+        When the batch's transaction fails (a conflict that did not pass, an error of one
+        signup or of a channel's ``also``), each signup is made again alone: one bad signup
+        fails alone.
+        """
+        try:
+            results = await self._signups([asked for asked, _done in batch])
+        except Exception as exc:
+            if len(batch) > 1:
+                log.info(
+                    "a batch of %d signups failed (%s); each is made alone",
+                    len(batch),
+                    type(exc).__name__,
+                )
+                for one in batch:
+                    await self._settle([one])
+                return
+            if not batch[0][1].done():
+                batch[0][1].set_exception(exc)
+            return
+        for (_asked, done), result in zip(batch, results, strict=True):
+            if not done.done():
+                done.set_result(result)
+
+    async def _signups(self, batch: Sequence[_Signup]) -> list[Result]:
+        return await self._retrying(lambda session: self._batch(session, batch))
+
+    async def _batch(self, session: AsyncSession, batch: Sequence[_Signup]) -> list[Result]:
+        """Signups for one event, in order, in one transaction: the lock is taken once, seats
+        counted once, and each table written with one statement for all.
+
+        Someone new (none of their identities known, nor given by a signup before them in the
+        batch) signing up while the event is open is sure to get a seat or a place on the
+        waiting list: they are placed in memory against the seats counted under the lock.
+        Anyone else is signed up by ``_signup``, which reads what it needs; what the batch has
+        placed so far is written first, and the seats are counted again after it.
+        """
+        changes = [_Change(session, a.channel, a.now, a.actor) for a in batch]
+        opened = [not is_closed(a.event) and not deadline_passed(a.event, a.now) for a in batch]
+        asked_pairs = [
+            pair for a, o in zip(batch, opened, strict=True) if o for pair in a.who.pairs()
+        ]
+        known = await self._known(session, asked_pairs)
+        fresh: list[bool] = []
+        for a, o in zip(batch, opened, strict=True):
+            pairs = set(a.who.pairs())
+            fresh.append(o and not pairs & known)
+            known |= pairs
+        # Their participants and identities need no lock on the event: written before it is
+        # taken, so it is held the shorter.
+        new_ids = iter(
+            await self._add_participants(
+                session,
+                [(c, a.who, a.form) for c, a, f in zip(changes, batch, fresh, strict=True) if f],
+            )
+        )
+        results: dict[int, Result] = {}
+        placed: list[_New] = []
+        seats: _Seats | None = None
+        for i, (change, asked) in enumerate(zip(changes, batch, strict=True)):
+            if fresh[i]:
+                if seats is None:
+                    run = next((j for j in range(i, len(batch)) if not fresh[j]), len(batch)) - i
+                    seats = await self._seats(change, asked.event, run)
+                placed.append(await self._place(seats, placed, change, asked, next(new_ids), i))
+                continue
+            if placed:
+                results.update(
+                    zip([n.index for n in placed], await self._made(session, placed), strict=True)
+                )
+                placed, seats = [], None
+            done = await self._signup(change, asked.event, asked.form, asked.who)
+            if isinstance(done, _New):
+                (result,) = await self._made(session, [done])
+            else:
+                result = done
+            results[i] = result
+        if placed:
+            results.update(
+                zip([n.index for n in placed], await self._made(session, placed), strict=True)
+            )
+        ordered = [results[i] for i in range(len(batch))]
+        for change, asked, result in zip(changes, batch, ordered, strict=True):
+            if asked.also is not None:
+                await asked.also(session, result)
+            await self._announce(change, await self._promoted_infos(change))
+            # Counted for /metrics once committed: a change rolled back is no signup.
+            self.db.after_commit(session, SIGNUPS.labels(change.channel, result.outcome).inc)
+        return ordered
+
+    async def _known(
+        self, session: AsyncSession, pairs: Sequence[tuple[str, str]]
+    ) -> set[tuple[str, str]]:
+        """Which of these identities (kind, value) are known, in one statement."""
+        if not pairs:
+            return set()
+        params: dict[str, Any] = {}
+        for i, (kind, value) in enumerate(pairs):
+            params[f"kind{i}"], params[f"value{i}"] = kind, value
+        rows = await session.execute(_owners_query(len(pairs)), params)
+        return {(kind, value) for kind, value, _pid in rows}
+
+    async def _seats(self, change: _Change, event: Event, numbers: int) -> _Seats:
+        """Lock the event, taking ``numbers`` queue numbers, and count its seats (after giving
+        free ones to those who wait, credited to ``change``)."""
+        last = await self._lock_event(change, event.id, numbers=numbers)
+        counted = await self._promote(change, event)
+        if counted is None:  # the event has begun: nobody promoted, nothing counted
+            row = (await change.session.execute(_SEATS, {"event": event.id})).one()
+            counted = int(row[0]), int(row[1])
+        taken, waiting = counted
+        return _Seats(taken, waiting, last - numbers, {})
+
+    async def _place(
+        self,
+        seats: _Seats,
+        placed: Sequence[_New],
+        change: _Change,
+        asked: _Signup,
+        participant_id: int,
+        index: int,
+    ) -> _New:
+        """A new person's seat or place on the waiting list, by the seats the batch holds: as
+        ``_has_seat`` decides, without reading them again."""
+        event, form = asked.event, asked.form
+        need = 1 + len(form.companions)  # each companion takes a seat of their own
+        capacity = event_capacity(event)
+        seat = capacity is None or seats.taken + need <= capacity
+        chosen = find_session(event, form.session_key)
+        if seat and chosen is not None and chosen.capacity is not None:
+            in_session = seats.sessions.get(chosen.key)
+            if in_session is None:  # counted once, with those this batch has placed there
+                in_session = await self._count(change.session, event.id, chosen.key) + sum(
+                    n.seats for n in placed if n.seat and n.form.session_key == chosen.key
+                )
+            seat = in_session + need <= chosen.capacity
+            seats.sessions[chosen.key] = in_session + need if seat else in_session
+        position = None
+        if seat:
+            seats.taken += need
+        else:
+            seats.waiting += 1
+            position = seats.waiting
+        seats.last_no += 1
+        return _New(
+            change,
+            event,
+            form,
+            asked.who,
+            participant_id,
+            seats.last_no,
+            seat,
+            position,
+            index=index,
+        )
+
+    async def _made(self, session: AsyncSession, news: Sequence[_New]) -> list[Result]:
+        """Make these registrations, with one statement a table (registrations, needs and
+        companions, audit lines, check-in codes), and their results, in order.
+
+        Nothing is read back: a new participant has exactly the identities just given, and a
+        new registration the needs and companions just kept, and its place is behind all who
+        wait when it was placed."""
+        await session.flush()
+        regs = [
+            Registration(
+                event_slug=n.event.id,
+                participant_id=n.participant_id,
+                status=REGISTERED if n.seat else WAITLISTED,
+                queue_no=n.queue_no,
+                session_key=n.form.session_key,
+                name=n.form.name,
+                email=n.form.email,
+                organisation=n.form.organisation,
+                needs=n.form.needs,
+                lang=n.form.lang,
+                channel=n.change.channel,
+                created_at=n.change.now,
+                updated_at=n.change.now,
+                cancelled_at=None,
+            )
+            for n in news
+        ]
+        # Described by objects the session does not hold, written with plain inserts.
+        rows = [{c.key: getattr(r, c.key) for c in _REGISTRATIONS.c if c.key != "id"} for r in regs]
+        ids = (await session.execute(_NEW_REGISTRATIONS, rows)).scalars().all()
+        for reg, reg_id in zip(regs, ids, strict=True):
+            reg.id = int(reg_id)
+        await keep_fresh(
+            session,
+            [
+                (r.id, n.form.need_kinds, n.form.companions, n.change.now)
+                for n, r in zip(news, regs, strict=True)
+            ],
+        )
+        audit = [self._audit_row(n.change, r, "signed_up") for n, r in zip(news, regs, strict=True)]
+        await session.execute(insert(_AUDIT), audit)
+        if self.needs_watch is not None:
+            for n, reg in zip(news, regs, strict=True):
+                if n.form.need_kinds:
+                    await self.needs_watch(session, n.event, reg.id, n.change.now)
+        # A seat comes with its check-in code, shown in the confirmation and every reminder.
+        seated = [
+            (r.id, r.event_slug, localize(r.updated_at)) for r in regs if r.status == REGISTERED
+        ]
+        codes = iter(await new_codes(session, seated))
+        results: list[Result] = []
+        for n, reg in zip(news, regs, strict=True):
+            code = next(codes) if n.seat else None
+            position = n.position
+            if not n.seat and position is None:
+                position = await self._position(session, reg)
+            if n.new_person:
+                chat = n.who.chat
+            else:
+                chat = (await self._chats(session, {reg.participant_id})).get(reg.participant_id)
+            info = _snapshot(
+                reg, position, chat, as_kept(n.form.need_kinds, n.form.companions), code
+            )
+            outcome = Outcome.REGISTERED if n.seat else Outcome.WAITLISTED
+            promoted = await self._promoted_infos(n.change)
+            results.append(Result(outcome, reg.event_slug, info, promoted, None))
+        return results
 
     async def _update_needs(
         self, change: _Change, event: Event, who: Identity, read: NeedsRead
@@ -916,7 +1214,7 @@ class RegistrationService:
         for i, (kind, value) in enumerate(pairs):
             params[f"kind{i}"], params[f"value{i}"] = kind, value
         rows = await session.execute(_owners_query(len(pairs)), params)
-        return {kind: pid for kind, pid in rows}
+        return {kind: pid for kind, _value, pid in rows}
 
     async def _participant_ids(self, session: AsyncSession, who: Identity) -> set[int]:
         return set((await self._owners(session, who)).values())
@@ -1102,17 +1400,7 @@ class RegistrationService:
         """``kept``: a registration made in this change, with these needs and companions (and
         no check-in code yet); ``position``: its place on the waiting list, when known."""
         if reg.status == WAITLISTED and position is None:
-            position = int(
-                (
-                    await session.execute(
-                        select(func.count()).where(
-                            Registration.event_slug == reg.event_slug,
-                            Registration.status == WAITLISTED,
-                            Registration.queue_no <= reg.queue_no,
-                        )
-                    )
-                ).scalar_one()
-            )
+            position = await self._position(session, reg)
         fresh = kept is not None
         if kept is None:
             kept = (await kept_of(session, [reg.id]))[reg.id]
@@ -1132,6 +1420,16 @@ class RegistrationService:
             return _snapshot(reg, position, chat[0], kept, code)
         linked = await self._chats(session, {reg.participant_id})
         return _snapshot(reg, position, linked.get(reg.participant_id), kept, code)
+
+    @staticmethod
+    async def _position(session: AsyncSession, reg: Registration) -> int:
+        """A waiting registration's place on its event's waiting list."""
+        query = select(func.count()).where(
+            Registration.event_slug == reg.event_slug,
+            Registration.status == WAITLISTED,
+            Registration.queue_no <= reg.queue_no,
+        )
+        return int((await session.execute(query)).scalar_one())
 
     async def _promoted_infos(self, change: _Change) -> tuple[RegistrationInfo, ...]:
         # A seat given and lost again in one change (a merge after a promotion) is no news.
@@ -1233,10 +1531,10 @@ _SEATS = select(
     .where(Registration.event_slug == bindparam("event"), Registration.status == WAITLISTED)
     .scalar_subquery(),
 )
-_OWNERS: dict[int, Select[str, int]] = {}
+_OWNERS: dict[int, Select[str, str, int]] = {}
 
 
-def _owners_query(pairs: int) -> Select[str, int]:
+def _owners_query(pairs: int) -> Select[str, str, int]:
     """Who owns any of ``pairs`` identities (``kind0``, ``value0``, …), built once per count."""
     query = _OWNERS.get(pairs)
     if query is None:
@@ -1247,8 +1545,8 @@ def _owners_query(pairs: int) -> Select[str, int]:
             )
             for i in range(pairs)
         ]
-        query = select(ParticipantIdentity.kind, ParticipantIdentity.participant_id).where(
-            or_(*wanted)
-        )
+        query = select(
+            ParticipantIdentity.kind, ParticipantIdentity.value, ParticipantIdentity.participant_id
+        ).where(or_(*wanted))
         _OWNERS[pairs] = query
     return query

@@ -180,6 +180,10 @@ class Database:
             return None  # a task started inside a unit must not share its session
         return unit
 
+    def in_unit(self) -> bool:
+        """Whether this task is in a unit of work (its transactions are the unit's savepoints)."""
+        return self._joined() is not None
+
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[AsyncSession]:
         """One write transaction that the transactions opened inside it join as savepoints.
