@@ -20,19 +20,21 @@ import os
 import platform
 import random
 import statistics
+import sys
 import time
 import tracemalloc
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.answering import Answerer
-from bot.clock import TZ
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.knowledge.loader import parse_source
-from bot.knowledge.schema import Background, Event
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the checkout's package, not one installed elsewhere
+
+from bot.answering import Answerer  # noqa: E402
+from bot.clock import TZ  # noqa: E402
+from bot.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
+from bot.knowledge.loader import parse_source  # noqa: E402
+from bot.knowledge.schema import Background, Event  # noqa: E402
 
 IN_CONTEXT = [
     "Hvornår er der frokost?",

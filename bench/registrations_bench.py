@@ -12,9 +12,6 @@ UPDATE``; on SQLite ``BEGIN IMMEDIATE``), inserts one row and commits: the ceili
 transaction per signup. The service gathers the signups that arrive together into one
 transaction (group commit), so "at once" may pass it; "single" (a batch of one) cannot.
 
-Run from the repository (``PYTHONPATH=.`` in a git worktree whose venv is another checkout's:
-a script's imports otherwise find the package the venv has installed).
-
     .venv/bin/python bench/registrations_bench.py [--n 400] [--concurrency 50]
         [--postgres-url URL]   # default: BOT_TEST_POSTGRES_URL; without it PostgreSQL is skipped
 """
@@ -25,6 +22,7 @@ import argparse
 import asyncio
 import os
 import platform
+import sys
 import tempfile
 import time
 import uuid
@@ -38,10 +36,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from bot.clock import TZ
-from bot.knowledge.schema import Event
-from bot.registrations import Outcome, RegistrationService, SignupForm
-from bot.storage import Database
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the checkout's package, not one installed elsewhere
+
+from bot.clock import TZ  # noqa: E402
+from bot.knowledge.schema import Event  # noqa: E402
+from bot.registrations import Outcome, RegistrationService, SignupForm  # noqa: E402
+from bot.storage import Database  # noqa: E402
 
 NOW = datetime(2024, 4, 1, 10, 0, tzinfo=TZ)
 
