@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bot.channels.telegram.app import build_application
+from bot.clock import parse_aware
 from bot.services import Services
 from bot.settings import Settings
 from tests.conftest import KNOWLEDGE
-from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI, SentMessage
+from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI, SentMessage, run_polling
 
 TEMADAG = "handicapraad-temadag-2024"
 VISION = "socialaftale-visionsdag-2020"
@@ -55,3 +59,17 @@ def settings_for(tmp_path: Path, api: FakeBotAPI) -> Settings:
         # E-mail is queued for the person (codes, notices); no sender runs in these tests.
         smtp_host="127.0.0.1",
     )
+
+
+@asynccontextmanager
+async def serving(settings: Settings, api: FakeBotAPI) -> AsyncIterator[Bot]:
+    """The participants' bot polling ``api`` with these settings, its clock at 1 April 2024,
+    10:00 (Copenhagen); its services closed afterwards."""
+    services = await Services.start(settings)
+    clock = Clock(parse_aware("2024-04-01T10:00:00+02:00"))
+    try:
+        async with run_polling(build_application(services, clock=clock, per_chat_rate=FAST)):
+            await api.wait_for_call("getUpdates")
+            yield Bot(api, services, clock, settings)
+    finally:
+        await services.close()

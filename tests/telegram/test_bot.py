@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,20 +25,6 @@ from bot.services import Services
 from tests.conftest import free_port, one_seat
 from tests.telegram.fake_bot_api import FakeBotAPI, post_update_to, run_polling
 from tests.telegram.helpers import FAST, TEMADAG, VISION, Bot, Clock, settings_for
-
-
-@pytest.fixture
-async def running(bot_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Bot]:
-    settings = settings_for(tmp_path, bot_api)
-    services = await Services.start(settings)
-    clock = Clock(parse_aware("2024-04-01T10:00:00+02:00"))
-    app = build_application(services, clock=clock, per_chat_rate=FAST)
-    try:
-        async with run_polling(app):
-            await bot_api.wait_for_call("getUpdates")
-            yield Bot(bot_api, services, clock, settings)
-    finally:
-        await services.close()
 
 
 async def test_start_without_deep_link_offers_events_and_a_button_chooses(running: Bot) -> None:

@@ -4,32 +4,10 @@ fake Bot API server."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from bot.channels.telegram.app import build_application
-from bot.clock import parse_aware
 from bot.registrations.export import export_csv
 from bot.registrations.identity import Identity
-from bot.services import Services
-from tests.telegram.fake_bot_api import FakeBotAPI, SentMessage, run_polling
-from tests.telegram.helpers import FAST, TEMADAG, Bot, Clock, settings_for
-
-
-@pytest.fixture
-async def running(bot_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Bot]:
-    settings = settings_for(tmp_path, bot_api)
-    services = await Services.start(settings)
-    clock = Clock(parse_aware("2024-04-01T10:00:00+02:00"))
-    app = build_application(services, clock=clock, per_chat_rate=FAST)
-    try:
-        async with run_polling(app):
-            await bot_api.wait_for_call("getUpdates")
-            yield Bot(bot_api, services, clock, settings)
-    finally:
-        await services.close()
+from tests.telegram.fake_bot_api import SentMessage
+from tests.telegram.helpers import TEMADAG, Bot
 
 
 async def said_with(bot: Bot, chat: int, text: str, most: int = 4) -> SentMessage:

@@ -11,7 +11,6 @@ and calendar file.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -23,14 +22,10 @@ from sqlalchemy import select
 from bot.channels.mail.handling import MailHandler
 from bot.channels.mail.models import OutboxMail
 from bot.channels.mail.outbox import Outbox
-from bot.channels.telegram.app import build_application
-from bot.clock import parse_aware
 from bot.registrations.identity import ChatId, Identity
-from bot.services import Services
-from bot.settings import Settings
 from tests.conftest import postgres_schema
-from tests.telegram.fake_bot_api import FakeBotAPI, SentMessage, run_polling
-from tests.telegram.helpers import FAST, TEMADAG, Bot, Clock, settings_for
+from tests.telegram.fake_bot_api import FakeBotAPI, SentMessage
+from tests.telegram.helpers import TEMADAG, Bot, serving, settings_for
 
 SECRETARIAT = "sekretariat@example.dk"
 TITLE = "Temadag for Handicaprådene i Nordjylland – 2024"
@@ -41,18 +36,6 @@ KAREN_CHAT, MALLORY = 101, 666
 SENT_TO_THE_ADDRESS = (
     "Tak. Vi har sendt en bekræftelse til den adresse. Der kan du se, om du er tilmeldt."
 )
-
-
-@asynccontextmanager
-async def serving(settings: Settings, api: FakeBotAPI) -> AsyncIterator[Bot]:
-    services = await Services.start(settings)
-    clock = Clock(parse_aware("2024-04-01T10:00:00+02:00"))
-    try:
-        async with run_polling(build_application(services, clock=clock, per_chat_rate=FAST)):
-            await api.wait_for_call("getUpdates")
-            yield Bot(api, services, clock, settings)
-    finally:
-        await services.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
