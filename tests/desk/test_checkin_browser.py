@@ -21,10 +21,9 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.desk.browsing import desk_bot, forget, heading, scan, signed_in
-from tests.desk.test_participants import SMALL, SMALL_TITLE, write_events
-from tests.desk.test_participants_browser import Bot, sign_up_by_keyboard
-from tests.mail.conftest import BOT_ADDRESS, SmtpServer
+from tests.desk.browsing import forget, heading, scan, signed_in
+from tests.desk.test_participants import SMALL, SMALL_TITLE
+from tests.desk.test_participants_browser import Bot, mailing_desk, sign_up_by_keyboard
 from tests.web.browser import wait_for
 
 CODE = re.compile(r"Din kode til indtjekning er ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})\.")
@@ -32,23 +31,8 @@ CODE = re.compile(r"Din kode til indtjekning er ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9
 
 @pytest.fixture(scope="module")
 def door(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
-    folder = tmp_path_factory.mktemp("desk-checkin")
-    write_events(folder / "knowledge")
-    smtp = SmtpServer()
-    smtp.start()
-    settings = {
-        "BOT_KNOWLEDGE_DIR": str(folder / "knowledge"),
-        "BOT_SMTP_HOST": "127.0.0.1",
-        "BOT_SMTP_PORT": str(smtp.port),
-        "BOT_SMTP_STARTTLS": "false",
-        "BOT_MAIL_FROM": BOT_ADDRESS,
-        "BOT_STAFF_LANGUAGE": "da",
-    }
-    try:
-        with desk_bot(folder, settings) as process:
-            yield Bot(process, smtp)
-    finally:
-        smtp.stop()
+    with mailing_desk(tmp_path_factory.mktemp("desk-checkin")) as running:
+        yield running
 
 
 def code_in_mail(bot: Bot, address: str) -> str:

@@ -12,7 +12,9 @@ each form.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from selenium import webdriver
@@ -51,9 +53,10 @@ class Bot:
         return wait_for(found, within, f"a mail to {address} with {words!r}")
 
 
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
-    folder = tmp_path_factory.mktemp("desk-participants")
+@contextmanager
+def mailing_desk(folder: Path) -> Iterator[Bot]:
+    """The bot with its desk on the test events (written into ``folder``), mailing through an
+    SMTP server of its own."""
     write_events(folder / "knowledge")
     smtp = SmtpServer()
     smtp.start()
@@ -70,6 +73,12 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
             yield Bot(process, smtp)
     finally:
         smtp.stop()
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    with mailing_desk(tmp_path_factory.mktemp("desk-participants")) as running:
+        yield running
 
 
 def focused_notice(driver: webdriver.Chrome) -> str:
