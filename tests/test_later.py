@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import event, text
@@ -25,11 +24,12 @@ async def opened(tmp_path: Path) -> tuple[Database, list[int]]:
     return db, commits
 
 
-def mark(n: int) -> Any:
-    async def write(session: AsyncSession) -> None:
-        await session.execute(text("INSERT INTO marks (n) VALUES (:n)"), {"n": n})
+async def insert_all(session: AsyncSession, items: list[int]) -> None:
+    await session.execute(text("INSERT INTO marks (n) VALUES (:n)"), [{"n": n} for n in items])
 
-    return write
+
+def mark(db: Database, n: int) -> None:
+    db.later("marks", n, insert_all)
 
 
 async def marks(db: Database) -> list[int]:
@@ -41,7 +41,7 @@ async def test_writes_arriving_together_share_a_commit(tmp_path: Path) -> None:
     db, commits = await opened(tmp_path)
     try:
         for n in range(200):
-            db.later(mark(n))
+            mark(db, n)
         await db.settled()
         assert await marks(db) == list(range(200))
         # The first is begun at once; the others arrive while it is committed and go together.
@@ -53,7 +53,7 @@ async def test_writes_arriving_together_share_a_commit(tmp_path: Path) -> None:
 async def test_a_write_alone_is_committed_without_waiting_for_others(tmp_path: Path) -> None:
     db, commits = await opened(tmp_path)
     try:
-        db.later(mark(1))
+        mark(db, 1)
         await asyncio.wait_for(db.settled(), 2)  # no timer: settled as soon as it is committed
         assert await marks(db) == [1]
         assert len(commits) == 1
@@ -66,14 +66,15 @@ async def test_a_failing_write_is_given_up_alone(
 ) -> None:
     db, _commits = await opened(tmp_path)
 
-    async def broken(session: AsyncSession) -> None:
+    async def broken(session: AsyncSession, _items: list[int]) -> None:
         await session.execute(text("INSERT INTO no_such_table (n) VALUES (1)"))
 
     try:
-        db.later(mark(0))
-        await asyncio.sleep(0)  # the first write is begun; the next three wait for it
-        for write in (mark(1), broken, mark(2)):
-            db.later(write)
+        mark(db, 0)
+        await asyncio.sleep(0)  # the first write is begun; the next ones wait for it
+        mark(db, 1)
+        db.later("broken", 1, broken)
+        mark(db, 2)
         await db.settled()
         assert await marks(db) == [0, 1, 2]
         assert "a deferred write was given up" in caplog.text
@@ -83,8 +84,8 @@ async def test_a_failing_write_is_given_up_alone(
 
 async def test_closing_the_database_commits_what_is_pending(tmp_path: Path) -> None:
     db, _commits = await opened(tmp_path)
-    db.later(mark(7))
-    db.later(lambda session: session.execute(text("INSERT INTO marks (n) VALUES (8)")))
+    mark(db, 7)
+    db.later("other", 8, insert_all)  # another kind, in the same transaction
     await db.close()
     again = Database.connect(f"sqlite+aiosqlite:///{tmp_path}/later.sqlite3")
     try:
@@ -97,15 +98,15 @@ async def test_items_gathered_under_one_key_are_written_by_one_call(tmp_path: Pa
     db, commits = await opened(tmp_path)
     calls: list[list[int]] = []
 
-    async def insert_all(session: AsyncSession, items: list[int]) -> None:
+    async def counted(session: AsyncSession, items: list[int]) -> None:
         calls.append(list(items))
-        await session.execute(text("INSERT INTO marks (n) VALUES (:n)"), [{"n": n} for n in items])
+        await insert_all(session, items)
 
     try:
-        db.later_gathered("marks", 0, insert_all)
+        db.later("marks", 0, counted)
         await asyncio.sleep(0)  # that write is begun; what comes now waits for the next
         for n in range(1, 100):
-            db.later_gathered("marks", n, insert_all)
+            db.later("marks", n, counted)
         await db.settled()
         assert await marks(db) == list(range(100))
         assert calls == [[0], list(range(1, 100))] and len(commits) == 2

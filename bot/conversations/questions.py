@@ -93,7 +93,7 @@ def record_answered_later(
 ) -> None:
     """Record a question the bot answered: counted for ``/metrics`` at once, its row committed
     soon with other such records (``Database.later``), not in a commit of its own."""
-    db.later_gathered("questions", _counted(event, now, None, channel, kind), _insert_all)
+    db.later("questions", _counted(event, now, None, channel, kind), _insert_all)
 
 
 def _counted(

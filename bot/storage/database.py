@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.settings import Settings
-from bot.storage.later import Later, Write, WriteAll
+from bot.storage.later import Later, WriteAll
 from bot.storage.sqlite_driver import one_trip_dbapi
 from bot.waiting import wait_for
 
@@ -333,18 +333,14 @@ class Database:
 
         await upgrade(self)
 
-    def later(self, write: Write) -> None:
-        """Commit ``write`` soon, in one transaction with other such writes (``later.py``): for
-        records nobody reads back at once and that may be lost or repeated after a crash."""
-        self._later.add(write)
-
-    def later_gathered(self, key: str, item: object, write: WriteAll) -> None:
-        """As :meth:`later`, with the items of ``key`` written together by one call of
-        ``write`` (``Later.gather``)."""
-        self._later.gather(key, item, write)
+    def later(self, key: str, item: object, write: WriteAll) -> None:
+        """Commit ``item`` soon, in one transaction with other such records (``later.py``):
+        ``write`` writes the items of ``key`` pending then together. For records nobody reads
+        back at once and that may be lost or repeated after a crash."""
+        self._later.add(key, item, write)
 
     async def settled(self) -> None:
-        """Wait until the writes handed to :meth:`later` so far are committed."""
+        """Wait until the records handed to :meth:`later` so far are committed."""
         await self._later.settled()
 
     async def close(self) -> None:

@@ -129,7 +129,7 @@ class Journal:
         # Marked with the others finished meanwhile, in one statement committed with other such
         # records (``Database.later``): a mark lost to a crash means the update is handled
         # again, which the window in the module's docstring allows.
-        self.db.later_gathered("telegram-done", handled.update_id, self._mark_done)
+        self.db.later("telegram-done", handled.update_id, self._mark_done)
 
     async def _mark_done(self, session: AsyncSession, ids: list[int]) -> None:
         await session.execute(
