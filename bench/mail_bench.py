@@ -7,6 +7,9 @@ on loopback, puts N replies into a fresh mailbox, and measures, in the same run:
   batches of the worker's size), doing nothing else;
 - the worker alone: the same path with a handler that does nothing (fetch, move, state), the
   transport's own cost;
+- the floor of any bot that replies: the worker with a handler that only hands a reply, built
+  before the clock starts, to one aiosmtplib connection sending as they come (no database work,
+  no parsing, no building): fetch, move and send, what end to end cannot beat;
 - the bot: the MailboxWorker and the OutboxSender (SQLite database, synchronous commits) with a
   simple handler that records each message and queues one threaded reply, in a savepoint of the
   worker's batch (one commit per fetched batch, ``Database.unit``), from start until the SMTP
@@ -33,6 +36,7 @@ import sys
 import tempfile
 import time
 from datetime import datetime
+from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
@@ -40,6 +44,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import aiosmtplib  # noqa: E402
 import imapclient  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
 from sqlalchemy import select  # noqa: E402
@@ -125,6 +130,18 @@ class FileOnlyHandler:
 
     async def handle(self, raw: bytes, *, folder: str, uid: int, now: datetime) -> Handled:
         self.seen += 1
+        return Handled()
+
+
+class PassOnHandler:
+    """Hands each message's reply, built beforehand, to a sender: the floor's handler."""
+
+    def __init__(self, replies: list[bytes], queue: asyncio.Queue[bytes]) -> None:
+        self.replies = iter(replies)
+        self.queue = queue
+
+    async def handle(self, raw: bytes, *, folder: str, uid: int, now: datetime) -> Handled:
+        self.queue.put_nowait(next(self.replies))
         return Handled()
 
 
@@ -221,6 +238,41 @@ async def transport_only(server: Dovecot, user: str, count: int, db: Database) -
     return count / elapsed
 
 
+def prebuilt_reply(n: int) -> bytes:
+    message = EmailMessage(policy=MAIL_POLICY)
+    message["From"] = BOT_ADDRESS
+    message["To"] = f"deltager{n}@example.dk"
+    message["Subject"] = "Re: Tilmelding"
+    message["Message-ID"] = f"<floor-{n}@example.dk>"
+    message.set_content("Tak for din besked. Frokosten er kl. 12.00.")
+    return message.as_bytes()
+
+
+async def floor(server: Dovecot, smtp: SinkServer, user: str, count: int, db: Database) -> float:
+    """Messages per second for fetch, move and send alone: the worker hands each message a reply
+    built beforehand, and one SMTP connection sends them as they come; no database work."""
+    config = ImapConfig(
+        host="127.0.0.1", port=server.port, user=user, password=SecretStr(PASSWORD), ssl=False
+    )
+    replies = [prebuilt_reply(n) for n in range(count)]
+    queue: asyncio.Queue[bytes] = asyncio.Queue()
+    worker = MailboxWorker(db, config, PassOnHandler(replies, queue), fetch_batch=BATCH)
+    stop = asyncio.Event()
+    smtp.clear()
+    started = time.perf_counter()
+    task = asyncio.create_task(worker.run(stop))
+    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=smtp.port, start_tls=False)
+    await client.connect()
+    for n in range(count):
+        await client.sendmail(BOT_ADDRESS, [f"deltager{n}@example.dk"], await queue.get())
+    elapsed = time.perf_counter() - started
+    await client.quit()
+    stop.set()
+    await task
+    assert len(set(smtp.accepted())) == count
+    return count / elapsed
+
+
 async def through_the_bot(
     server: Dovecot, smtp: SinkServer, user: str, count: int, db: Database
 ) -> tuple[float, float]:
@@ -254,8 +306,8 @@ async def through_the_bot(
 
 async def one_round(
     server: Dovecot, smtp: SinkServer, tmp: Path, round_no: int, count: int
-) -> tuple[float, float, float, float]:
-    """(plain fetch, worker alone, handled, replies sent), in messages per second."""
+) -> tuple[float, float, float, float, float]:
+    """(plain fetch, worker alone, floor, handled, replies sent), in messages per second."""
     user = f"bench{round_no}"
     await asyncio.to_thread(fill, server, user, count)
     ceiling = await asyncio.to_thread(plain_fetch, server, user, count)
@@ -274,7 +326,14 @@ async def one_round(
         alone = await transport_only(server, f"{user}-bare", count, bare)
     finally:
         await bare.close()
-    return ceiling, alone, rate_handled, rate
+    least_db = Database.connect(f"sqlite+aiosqlite:///{tmp}/floor-{round_no}.sqlite3")
+    await least_db.migrate()
+    try:
+        await asyncio.to_thread(fill, server, f"{user}-floor", count)
+        least = await floor(server, smtp, f"{user}-floor", count, least_db)
+    finally:
+        await least_db.close()
+    return ceiling, alone, least, rate_handled, rate
 
 
 async def run(count: int, rounds: int) -> None:
@@ -282,6 +341,7 @@ async def run(count: int, rounds: int) -> None:
         sys.exit("Dovecot is not installed: apt-get install -y dovecot-imapd")
     ceiling: list[float] = []
     transport: list[float] = []
+    floors: list[float] = []
     handled: list[float] = []
     ours: list[float] = []
     server = Dovecot()
@@ -292,27 +352,33 @@ async def run(count: int, rounds: int) -> None:
             try:
                 for round_no in range(rounds):
                     rates = await one_round(server, smtp, Path(tmp), round_no, count)
-                    for into, rate in zip((ceiling, transport, handled, ours), rates, strict=True):
+                    kept = (ceiling, transport, floors, handled, ours)
+                    for into, rate in zip(kept, rates, strict=True):
                         into.append(rate)
                     print(
                         f"round {round_no + 1}: plain fetch {ceiling[-1]:6.0f}/s, "
-                        f"worker alone {transport[-1]:6.0f}/s, handled {handled[-1]:4.0f}/s, "
-                        f"replies sent {ours[-1]:4.0f}/s"
+                        f"worker alone {transport[-1]:6.0f}/s, floor {floors[-1]:5.0f}/s, "
+                        f"handled {handled[-1]:4.0f}/s, replies sent {ours[-1]:4.0f}/s"
                     )
             finally:
                 smtp.stop()
     finally:
         server.close()
-    fetch_rate, transport_rate, handled_rate, rate = (
-        statistics.median(x) for x in (ceiling, transport, handled, ours)
+    fetch_rate, transport_rate, floor_rate, handled_rate, rate = (
+        statistics.median(x) for x in (ceiling, transport, floors, handled, ours)
     )
     machine = platform.processor() or platform.machine()
     print(f"\n{count} replies, {rounds} round(s), median; {machine}, {os.cpu_count()} CPUs")
     print(f"plain imapclient fetch (ceiling): {fetch_rate:8.0f} messages/s")
     print(f"worker, do-nothing handler:       {transport_rate:8.0f} messages/s")
+    print(
+        f"floor, fetch + move + send:       {floor_rate:8.0f} messages/s"
+        f"  ({floor_rate / fetch_rate:.3f} of the ceiling)"
+    )
     print(f"worker, IMAP to committed:        {handled_rate:8.0f} messages/s")
     print(f"worker + outbox, IMAP to SMTP:    {rate:8.0f} messages/s")
-    print(f"ratio (end to end / ceiling):     {rate / fetch_rate:8.3f}")
+    print(f"ratio (end to end / ceiling):     {rate / fetch_rate:8.3f}  (target at least 0.1)")
+    print(f"end to end / floor:               {rate / floor_rate:8.3f}")
 
 
 def main(argv: list[str] | None = None) -> None:

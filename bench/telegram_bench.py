@@ -6,6 +6,11 @@ a minimal python-telegram-bot echo bot, the ceiling. The ratio is Deltagerbot's 
 echo bot's. Telegram's own rate limits (30 messages a second) are switched off in both, because
 against the real service they, not the bot, set the pace; this measures the bot's capacity.
 
+A third bot in the same run is the floor of any bot that answers from the knowledge: the echo
+bot's handler replying with the answering core's answer to the text (no conversation, no
+database, no hand-over kept). Its rate over the echo bot's is the most the ratio can be with the
+answers the bot gives.
+
 Then floods, with Telegram's limits on (one message a second per chat): one chat sends
 ``--flood`` questions at once, then ``--flood-chats`` chats (more than the updates handled at
 once) send five each; another chat's answer time during the flood is set beside its normal
@@ -53,6 +58,7 @@ QUESTIONS = [
     "hvornaar slutter dagen",
     "hvem kan jeg kontakte",
 ]
+EVENT = "handicapraad-temadag-2024"
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -162,9 +168,24 @@ async def flood(tmp: str, chats: int, size: int) -> None:
     )
 
 
+def answering_echo(api: FakeBotAPI, services: Services) -> App:
+    """The echo bot, replying with the answering core's answer: the floor's bot."""
+    now = parse_aware("2024-04-01T10:00")
+
+    async def answer(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        said = services.answerer.answer(update.message.text, EVENT, "da", now)
+        await update.message.reply_html(said.text)
+
+    app = api.application_builder().build()
+    app.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, answer))
+    return app
+
+
 async def run(updates: int, chats: int, rounds: int, flood_size: int, flood_chats: int) -> None:
     ours: list[float] = []
     ceiling: list[float] = []
+    floor: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         for round_no in range(rounds):
             api = FakeBotAPI()
@@ -180,6 +201,9 @@ async def run(updates: int, chats: int, rounds: int, flood_size: int, flood_chat
                 clock: Callable[[], Any] = lambda: parse_aware("2024-04-01T10:00")  # noqa: E731
                 bot = build_application(services, clock=clock, rate_limits=False)
                 ours.append(await measure(api, bot, updates, chats, 1000))
+                floor.append(
+                    await measure(api, answering_echo(api, services), updates, chats, 7000)
+                )
                 await services.close()
 
                 echo_app = api.application_builder().build()
@@ -204,6 +228,12 @@ async def run(updates: int, chats: int, rounds: int, flood_size: int, flood_chat
         f"(min {min(ceiling):.1f}, max {max(ceiling):.1f})"
     )
     print(f"  ratio:       median {statistics.median(ratios):.2f}  (target at least 0.8)")
+    print(
+        f"  floor bot:   median {statistics.median(floor):7.1f} updates/s  "
+        f"(min {min(floor):.1f}, max {max(floor):.1f}): the echo bot answering with the core"
+    )
+    floors = [a / b for a, b in zip(floor, ceiling, strict=True)]
+    print(f"  floor ratio: median {statistics.median(floors):.2f}  (the most the ratio can be)")
     with tempfile.TemporaryDirectory() as tmp:
         if flood_size:
             await flood(tmp, 1, flood_size)
