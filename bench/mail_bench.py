@@ -49,7 +49,7 @@ import imapclient  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from bot.channels.mail.imap import ImapConfig, MailboxWorker, message_key  # noqa: E402
+from bot.channels.mail.imap import ImapConfig, MailboxWorker, MailHandler, message_key  # noqa: E402
 from bot.channels.mail.models import InboundMail  # noqa: E402
 from bot.channels.mail.outbox import Outbox, OutboxSender  # noqa: E402
 from bot.channels.mail.policy import MAIL_POLICY  # noqa: E402
@@ -219,14 +219,23 @@ def plain_fetch(server: Dovecot, user: str, count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
+def mailbox_worker(server: Dovecot, user: str, db: Database, handler: MailHandler) -> MailboxWorker:
+    """The worker on ``user``'s INBOX, fetching in the bench's batches."""
+    config = ImapConfig(
+        host="127.0.0.1",
+        port=server.port,
+        user=user,
+        password=SecretStr(PASSWORD),
+        ssl=False,
+        timeout=30.0,
+    )
+    return MailboxWorker(db, config, handler, fetch_batch=BATCH)
+
+
 async def transport_only(server: Dovecot, user: str, count: int, db: Database) -> float:
     """Messages per second through the worker with a handler that does nothing: fetch, move,
     and the mailbox state; the worker's own cost beside the plain fetch."""
-    config = ImapConfig(
-        host="127.0.0.1", port=server.port, user=user, password=SecretStr(PASSWORD), ssl=False
-    )
-    handler = FileOnlyHandler()
-    worker = MailboxWorker(db, config, handler, fetch_batch=BATCH)
+    worker = mailbox_worker(server, user, db, FileOnlyHandler())
     stop = asyncio.Event()
     started = time.perf_counter()
     task = asyncio.create_task(worker.run(stop))
@@ -251,12 +260,9 @@ def prebuilt_reply(n: int) -> bytes:
 async def floor(server: Dovecot, smtp: SinkServer, user: str, count: int, db: Database) -> float:
     """Messages per second for fetch, move and send alone: the worker hands each message a reply
     built beforehand, and one SMTP connection sends them as they come; no database work."""
-    config = ImapConfig(
-        host="127.0.0.1", port=server.port, user=user, password=SecretStr(PASSWORD), ssl=False
-    )
     replies = [prebuilt_reply(n) for n in range(count)]
     queue: asyncio.Queue[bytes] = asyncio.Queue()
-    worker = MailboxWorker(db, config, PassOnHandler(replies, queue), fetch_batch=BATCH)
+    worker = mailbox_worker(server, user, db, PassOnHandler(replies, queue))
     stop = asyncio.Event()
     smtp.clear()
     started = time.perf_counter()
@@ -277,15 +283,7 @@ async def through_the_bot(
     server: Dovecot, smtp: SinkServer, user: str, count: int, db: Database
 ) -> tuple[float, float]:
     """(handled per second, replies accepted per second) from start to the last reply."""
-    config = ImapConfig(
-        host="127.0.0.1",
-        port=server.port,
-        user=user,
-        password=SecretStr(PASSWORD),
-        ssl=False,
-        timeout=30.0,
-    )
-    worker = MailboxWorker(db, config, ReplyHandler(db), fetch_batch=BATCH)
+    worker = mailbox_worker(server, user, db, ReplyHandler(db))
     sender = OutboxSender(db, smtp.config(), poll_seconds=5.0)
     stop = asyncio.Event()
     started = time.perf_counter()

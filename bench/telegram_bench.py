@@ -59,12 +59,20 @@ QUESTIONS = [
     "hvem kan jeg kontakte",
 ]
 EVENT = "handicapraad-temadag-2024"
+NOW = parse_aware("2024-04-01T10:00")  # the moment every bot answers at
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
 async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.message is not None and update.message.text is not None
     await update.message.reply_text(update.message.text)
+
+
+def text_bot(api: FakeBotAPI, handle: Callable[..., Awaitable[None]]) -> App:
+    """A bare python-telegram-bot application handing every new text message to ``handle``."""
+    app = api.application_builder().build()
+    app.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, handle))
+    return app
 
 
 async def measure(api: FakeBotAPI, app: App, updates: int, chats: int, first_chat: int) -> float:
@@ -92,9 +100,7 @@ def bench_settings(api: FakeBotAPI, tmp: str, name: str, **extra: Any) -> Settin
 async def choose_event(services: Services, chats: list[int]) -> None:
     """Every chat has chosen the event, as after /start with a deep link."""
     for chat in chats:
-        await services.conversations.update(
-            "telegram", chat, parse_aware("2024-04-01T10:00"), event="handicapraad-temadag-2024"
-        )
+        await services.conversations.update("telegram", chat, NOW, event=EVENT)
 
 
 OTHER = 9000  # the chat that asks while others flood; the flooding chats are 9001 and up
@@ -119,7 +125,7 @@ async def flood(tmp: str, chats: int, size: int) -> None:
     try:
         services = await Services.start(bench_settings(api, tmp, f"flood-{chats}"))
         await choose_event(services, [OTHER, *flooders])
-        clock: Callable[[], Any] = lambda: parse_aware("2024-04-01T10:00")  # noqa: E731
+        clock: Callable[[], Any] = lambda: NOW  # noqa: E731
         app = build_application(services, clock=clock)  # Telegram's limits on
         async with run_polling(app):
             await api.wait_for_call("getUpdates")
@@ -170,16 +176,13 @@ async def flood(tmp: str, chats: int, size: int) -> None:
 
 def answering_echo(api: FakeBotAPI, services: Services) -> App:
     """The echo bot, replying with the answering core's answer: the floor's bot."""
-    now = parse_aware("2024-04-01T10:00")
 
     async def answer(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None and update.message.text is not None
-        said = services.answerer.answer(update.message.text, EVENT, "da", now)
+        said = services.answerer.answer(update.message.text, EVENT, "da", NOW)
         await update.message.reply_html(said.text)
 
-    app = api.application_builder().build()
-    app.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, answer))
-    return app
+    return text_bot(api, answer)
 
 
 async def run(updates: int, chats: int, rounds: int, flood_size: int, flood_chats: int) -> None:
@@ -198,7 +201,7 @@ async def run(updates: int, chats: int, rounds: int, flood_size: int, flood_chat
                 )
                 services = await Services.start(settings)
                 await choose_event(services, [1000 + chat for chat in range(chats)])
-                clock: Callable[[], Any] = lambda: parse_aware("2024-04-01T10:00")  # noqa: E731
+                clock: Callable[[], Any] = lambda: NOW  # noqa: E731
                 bot = build_application(services, clock=clock, rate_limits=False)
                 ours.append(await measure(api, bot, updates, chats, 1000))
                 floor.append(
@@ -206,11 +209,7 @@ async def run(updates: int, chats: int, rounds: int, flood_size: int, flood_chat
                 )
                 await services.close()
 
-                echo_app = api.application_builder().build()
-                echo_app.add_handler(
-                    MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, echo)
-                )
-                ceiling.append(await measure(api, echo_app, updates, chats, 5000))
+                ceiling.append(await measure(api, text_bot(api, echo), updates, chats, 5000))
             finally:
                 await api.stop()
     ratios = [a / b for a, b in zip(ours, ceiling, strict=True)]
